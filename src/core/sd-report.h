@@ -1,0 +1,59 @@
+/* sd-report.h: what a finished session knows, and its renderings
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "sd-capabilities.h"
+#include "sd-event.h"
+#include "sd-settings.h"
+#include "sd-tls.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char    *address;   /* as given */
+  SdReply *reply;     /* NULL if never answered */
+} SdRecipientResult;
+
+typedef struct {
+  gboolean        ok;              /* sent, or reached quit_after */
+  SdStage         stage;           /* the last stage entered */
+  GError         *error;           /* why not ok; NULL when ok */
+  SdReply        *reply;           /* the reply that failed the session, or the last one */
+  char           *host;
+  guint16         port;
+  char           *address;         /* "127.0.0.1:2525" once connected */
+  char           *security;        /* "starttls", ... */
+  char           *banner;          /* greeting text */
+  SdCapabilities *caps_before_tls; /* NULL if EHLO never answered */
+  SdCapabilities *caps_after_tls;  /* NULL without TLS */
+  SdTlsInfo      *tls;             /* NULL without TLS */
+  char           *auth_mechanism;  /* used, NULL if none */
+  GPtrArray      *recipients;      /* (element-type SdRecipientResult) */
+  gint64          timings_us[SD_N_STAGES]; /* -1: stage not run */
+  GPtrArray      *events;          /* (element-type SdEvent) the whole transcript */
+  gboolean        pipelining_used;
+  gboolean        chunking_used;
+} SdReport;
+
+SdReport *sd_report_new            (void);
+void      sd_report_free           (SdReport       *report);
+/* The capabilities in force: after TLS when there was TLS. */
+const SdCapabilities *sd_report_get_capabilities (const SdReport *report);
+
+/* One transcript line: "   12.3 ms  TLS ->  EHLO client" with server text escaped
+ * (transfer full). */
+char     *sd_event_format_line     (const SdEvent  *event);
+/* The transcript and a summary, for a support ticket. Secrets were redacted at the source. */
+char     *sd_report_to_text        (const SdReport *report);
+/* The JSON document of `smtp-doctor-cli send --json` (transfer full). */
+char     *sd_report_to_json        (const SdReport *report);
+
+/* Makes server text safe to show on a terminal or in a widget: invalid UTF-8 as \xNN,
+ * C0/C1 controls, DEL and bidi overrides as \xNN / \u{NNNN}. */
+char     *sd_text_escape           (const char     *text);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdReport, sd_report_free)
+
+G_END_DECLS

@@ -1,0 +1,69 @@
+/* sd-settings.h: everything one session needs, settled before it starts
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include "sd-stage.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  SD_SECURITY_NONE,               /* never TLS */
+  SD_SECURITY_STARTTLS,           /* STARTTLS required */
+  SD_SECURITY_STARTTLS_OPTIONAL,  /* STARTTLS when offered */
+  SD_SECURITY_TLS,                /* implicit TLS (port 465) */
+} SdSecurity;
+
+typedef enum {
+  SD_TLS_VERIFY,       /* system trust (or the CA file) and host name */
+  SD_TLS_ACCEPT_ANY,   /* encrypt, don't authenticate: warned */
+  SD_TLS_PIN,          /* the leaf's SHA-256 must match */
+} SdTlsVerifyMode;
+
+typedef enum {
+  SD_PIPELINING_AUTO,
+  SD_PIPELINING_OFF,
+} SdPipelining;
+
+typedef struct {
+  char            *host;
+  guint16          port;              /* 0: from the security mode */
+  SdSecurity       security;
+  SdTlsVerifyMode  tls_verify;
+  char            *tls_pin;           /* lower-case hex SHA-256, no colons */
+  char            *tls_ca_file;       /* NULL: system trust store */
+  char            *auth;              /* "auto", "none", "plain", "login", "cram-md5" */
+  char            *user;
+  char            *password;          /* wiped by sd_settings_free() */
+  gboolean         allow_plaintext_auth;
+  char            *ehlo_name;         /* NULL: "smtp-doctor.localdomain"-like default */
+  char            *from;
+  char           **to;
+  char            *subject;
+  char            *body;
+  GBytes          *eml;               /* a prepared message, sent as is; overrides the above */
+  gboolean         has_quit_after;
+  SdStage          quit_after;
+  guint            timeout_s;         /* each network wait; 0: default 30 */
+  SdPipelining     pipelining;
+} SdSettings;
+
+SdSettings *sd_settings_new               (void);
+void        sd_settings_free              (SdSettings       *settings);
+SdSettings *sd_settings_copy              (const SdSettings *settings);
+guint16     sd_settings_get_port          (const SdSettings *settings);
+/* Refuses what must never reach the wire: CR, LF or NUL in any field that goes into a
+ * command or header; a missing host, From or To (unless quitting before MAIL); bad auth
+ * names; a malformed pin. Error domain SD_SESSION_ERROR, code INVALID_INPUT. */
+gboolean    sd_settings_validate          (const SdSettings *settings,
+                                           GError          **error);
+
+const char *sd_security_to_string         (SdSecurity  security);
+gboolean    sd_security_from_string       (const char *name,
+                                           SdSecurity *security);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdSettings, sd_settings_free)
+
+G_END_DECLS
