@@ -129,6 +129,8 @@ sd_check_address (const char  *what,
                   const char  *value,
                   GError     **error)
 {
+  if (value == NULL)
+    return TRUE;
   if (!sd_check_line (what, value, error))
     return FALSE;
   for (const char *p = value; *p; p++)
