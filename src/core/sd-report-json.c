@@ -1,1 +1,178 @@
-/* placeholder until implemented */
+/* sd-report-json.c: the report as one JSON document (Jansson)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+
+#include "sd-report.h"
+#include "sd-session.h"
+
+/* Jansson wants valid UTF-8; server text may not be. */
+static json_t *
+sd_json_text (const char *text)
+{
+  g_autofree char *valid = NULL;
+
+  if (text == NULL)
+    return json_null ();
+  valid = g_utf8_make_valid (text, -1);
+  return json_string (valid);
+}
+
+static json_t *
+sd_json_reply (const SdReply *reply)
+{
+  g_autofree char *text = NULL;
+  json_t *lines;
+
+  if (reply == NULL)
+    return json_null ();
+  text = sd_reply_dup_text (reply);
+  lines = json_array ();
+  for (guint i = 0; i < reply->lines->len; i++)
+    json_array_append_new (lines, sd_json_text (reply->lines->pdata[i]));
+  return json_pack ("{s:i, s:o, s:o, s:o}",
+                    "code", (int) reply->code,
+                    "enhanced", sd_json_text (reply->enhanced),
+                    "text", sd_json_text (text),
+                    "lines", lines);
+}
+
+static json_t *
+sd_json_strings (GPtrArray *strings)
+{
+  json_t *array = json_array ();
+  for (guint i = 0; strings != NULL && i < strings->len; i++)
+    json_array_append_new (array, sd_json_text (strings->pdata[i]));
+  return array;
+}
+
+static json_t *
+sd_json_caps (const SdCapabilities *caps)
+{
+  if (caps == NULL)
+    return json_null ();
+  return json_pack ("{s:o, s:o, s:o, s:b, s:b, s:b, s:b, s:o}",
+                    "domain", sd_json_text (caps->domain),
+                    "keywords", sd_json_strings (caps->keywords),
+                    "auth", sd_json_strings (caps->auth),
+                    "starttls", caps->starttls,
+                    "pipelining", caps->pipelining,
+                    "chunking", caps->chunking,
+                    "8bitmime", caps->eightbitmime,
+                    "size", caps->has_size ? json_integer ((json_int_t) caps->size) : json_null ());
+}
+
+static json_t *
+sd_json_tls (const SdTlsInfo *tls)
+{
+  json_t *chain;
+
+  if (tls == NULL)
+    return json_null ();
+  chain = json_array ();
+  for (guint i = 0; i < tls->chain->len; i++)
+    {
+      SdCertInfo *cert = tls->chain->pdata[i];
+      json_array_append_new (chain,
+        json_pack ("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:b}",
+                   "subject", sd_json_text (cert->subject),
+                   "issuer", sd_json_text (cert->issuer),
+                   "sans", sd_json_strings (cert->sans),
+                   "not_before", sd_json_text (cert->not_before),
+                   "not_after", sd_json_text (cert->not_after),
+                   "sha256", sd_json_text (cert->sha256),
+                   "key_type", sd_json_text (cert->key_type),
+                   "key_bits", (int) cert->key_bits,
+                   "self_signed", cert->self_signed));
+    }
+  return json_pack ("{s:o, s:o, s:o, s:b, s:o, s:o, s:o}",
+                    "version", sd_json_text (tls->version),
+                    "cipher", sd_json_text (tls->cipher),
+                    "description", sd_json_text (tls->description),
+                    "verified", tls->verified,
+                    "verify_error", sd_json_text (tls->verify_error),
+                    "policy", sd_json_text (tls->policy),
+                    "chain", chain);
+}
+
+static json_t *
+sd_json_error (const GError *error)
+{
+  if (error == NULL)
+    return json_null ();
+  return json_pack ("{s:s, s:i, s:o}",
+                    "code", sd_session_error_name (error),
+                    "exit_code", sd_session_error_exit_code (error),
+                    "message", sd_json_text (error->message));
+}
+
+char *
+sd_report_to_json (const SdReport *report)
+{
+  json_t *root, *timings, *transcript, *recipients;
+  char *dump, *copy;
+
+  timings = json_object ();
+  for (guint i = 0; i < SD_N_STAGES; i++)
+    if (report->timings_us[i] >= 0)
+      json_object_set_new (timings, sd_stage_to_string (i),
+                           json_real (report->timings_us[i] / 1000.0));
+
+  transcript = json_array ();
+  for (guint i = 0; i < report->events->len; i++)
+    {
+      SdEvent *event = report->events->pdata[i];
+      json_array_append_new (transcript,
+        json_pack ("{s:f, s:s, s:s, s:b, s:b, s:o}",
+                   "t_ms", event->t_us / 1000.0,
+                   "dir", sd_direction_to_string (event->direction),
+                   "stage", sd_stage_to_string (event->stage),
+                   "encrypted", event->encrypted,
+                   "redacted", event->redacted,
+                   "text", sd_json_text (event->text)));
+    }
+
+  recipients = json_array ();
+  for (guint i = 0; i < report->recipients->len; i++)
+    {
+      SdRecipientResult *result = report->recipients->pdata[i];
+      json_array_append_new (recipients,
+        json_pack ("{s:o, s:o}",
+                   "address", sd_json_text (result->address),
+                   "reply", sd_json_reply (result->reply)));
+    }
+
+  root = json_pack ("{s:b, s:s, s:o, s:o, s:{s:o, s:i, s:o, s:o}, s:o, "
+                    "s:{s:o, s:o}, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:[]}",
+                    "ok", report->ok,
+                    "stage", sd_stage_to_string (report->stage),
+                    "error", sd_json_error (report->error),
+                    "reply", sd_json_reply (report->reply),
+                    "server",
+                      "host", sd_json_text (report->host),
+                      "port", (int) report->port,
+                      "address", sd_json_text (report->address),
+                      "banner", sd_json_text (report->banner),
+                    "security", sd_json_text (report->security),
+                    "capabilities",
+                      "before_tls", sd_json_caps (report->caps_before_tls),
+                      "after_tls", sd_json_caps (report->caps_after_tls),
+                    "tls", sd_json_tls (report->tls),
+                    "auth_mechanism", sd_json_text (report->auth_mechanism),
+                    "recipients", recipients,
+                    "pipelining", report->pipelining_used,
+                    "chunking", report->chunking_used,
+                    "timings_ms", timings,
+                    "transcript", transcript,
+                    "hints");
+  g_assert (root != NULL);
+  dump = json_dumps (root, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
+  json_decref (root);
+  copy = g_strdup (dump);   /* so callers can g_free() it */
+  free (dump);
+  return copy;
+}

@@ -1,1 +1,143 @@
-/* placeholder until implemented */
+/* sd-report.c: the report and its text rendering
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "sd-report.h"
+#include "sd-session.h"
+
+static void
+sd_recipient_result_free (SdRecipientResult *result)
+{
+  g_free (result->address);
+  g_clear_pointer (&result->reply, sd_reply_free);
+  g_free (result);
+}
+
+SdReport *
+sd_report_new (void)
+{
+  SdReport *report = g_new0 (SdReport, 1);
+
+  for (guint i = 0; i < SD_N_STAGES; i++)
+    report->timings_us[i] = -1;
+  report->recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_recipient_result_free);
+  report->events = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_event_free);
+  return report;
+}
+
+void
+sd_report_free (SdReport *report)
+{
+  if (report == NULL)
+    return;
+  g_clear_error (&report->error);
+  g_clear_pointer (&report->reply, sd_reply_free);
+  g_free (report->host);
+  g_free (report->address);
+  g_free (report->security);
+  g_free (report->banner);
+  g_clear_pointer (&report->caps_before_tls, sd_capabilities_free);
+  g_clear_pointer (&report->caps_after_tls, sd_capabilities_free);
+  g_clear_pointer (&report->tls, sd_tls_info_free);
+  g_free (report->auth_mechanism);
+  g_clear_pointer (&report->recipients, g_ptr_array_unref);
+  g_clear_pointer (&report->events, g_ptr_array_unref);
+  g_free (report);
+}
+
+const SdCapabilities *
+sd_report_get_capabilities (const SdReport *report)
+{
+  return report->caps_after_tls != NULL ? report->caps_after_tls : report->caps_before_tls;
+}
+
+char *
+sd_event_format_line (const SdEvent *event)
+{
+  g_autofree char *text = sd_text_escape (event->text);
+
+  return g_strdup_printf ("%9.1f ms %s %s %s",
+                          event->t_us / 1000.0,
+                          event->encrypted ? "TLS" : "   ",
+                          sd_direction_to_arrow (event->direction),
+                          text);
+}
+
+static void
+sd_append_caps (GString              *out,
+                const char           *label,
+                const SdCapabilities *caps)
+{
+  g_autofree char *auth = NULL;
+  g_autofree char *keywords = NULL;
+
+  if (caps == NULL)
+    return;
+  auth = sd_capabilities_dup_auth_string (caps);
+  g_ptr_array_add (caps->keywords, NULL);
+  keywords = g_strjoinv (", ", (char **) caps->keywords->pdata);
+  g_ptr_array_remove_index (caps->keywords, caps->keywords->len - 1);
+  g_string_append_printf (out, "%s: %s\n", label, *keywords ? keywords : "(none)");
+  g_string_append_printf (out, "  AUTH mechanisms: %s\n", *auth ? auth : "(none offered)");
+}
+
+char *
+sd_report_to_text (const SdReport *report)
+{
+  GString *out = g_string_new (NULL);
+
+  g_string_append_printf (out, "SMTP Doctor %s transcript\n", PACKAGE_VERSION);
+  g_string_append_printf (out, "Server: %s port %u (%s)%s%s\n",
+                          report->host ? report->host : "?", report->port,
+                          report->security ? report->security : "?",
+                          report->address ? ", connected to " : "",
+                          report->address ? report->address : "");
+  g_string_append (out, "Credentials and AUTH payloads are redacted.\n\n");
+
+  for (guint i = 0; i < report->events->len; i++)
+    {
+      g_autofree char *line = sd_event_format_line (report->events->pdata[i]);
+      g_string_append (out, line);
+      g_string_append_c (out, '\n');
+    }
+
+  g_string_append (out, "\n");
+  if (report->ok)
+    g_string_append_printf (out, "Result: OK (reached %s)\n", sd_stage_to_string (report->stage));
+  else
+    {
+      g_autofree char *message = sd_text_escape (report->error ? report->error->message : "");
+      g_string_append_printf (out, "Result: FAILED at %s: %s\n",
+                              sd_stage_to_string (report->stage), message);
+    }
+
+  if (report->tls != NULL)
+    {
+      g_string_append_printf (out, "TLS: %s, %s; certificate %s%s%s\n",
+                              report->tls->version, report->tls->cipher,
+                              report->tls->verified ? "verified" : "NOT verified",
+                              report->tls->verify_error ? ": " : "",
+                              report->tls->verify_error ? report->tls->verify_error : "");
+      for (guint i = 0; i < report->tls->chain->len; i++)
+        {
+          SdCertInfo *cert = report->tls->chain->pdata[i];
+          g_string_append_printf (out, "  [%u] %s\n      issuer %s\n      valid %s to %s, "
+                                  "%s %u bits\n      SHA-256 %s\n",
+                                  i, cert->subject, cert->issuer, cert->not_before,
+                                  cert->not_after, cert->key_type, cert->key_bits,
+                                  cert->sha256);
+        }
+    }
+  sd_append_caps (out, "Capabilities before TLS", report->caps_before_tls);
+  sd_append_caps (out, "Capabilities after TLS", report->caps_after_tls);
+
+  g_string_append (out, "Timings:");
+  for (guint i = 0; i < SD_N_STAGES; i++)
+    if (report->timings_us[i] >= 0)
+      g_string_append_printf (out, " %s %.1f ms", sd_stage_to_string (i),
+                              report->timings_us[i] / 1000.0);
+  g_string_append_c (out, '\n');
+  return g_string_free (out, FALSE);
+}

@@ -27,7 +27,9 @@ typedef enum {
   SD_SESSION_ERROR_INTERNAL,         /* 8 */
 } SdSessionError;
 
-int sd_session_error_exit_code (const GError *error);
+int         sd_session_error_exit_code (const GError *error);
+/* "invalid-input", "resolve", ..., for JSON (the error's own code when not ours) */
+const char *sd_session_error_name      (const GError *error);
 
 #define SD_TYPE_SESSION (sd_session_get_type ())
 G_DECLARE_FINAL_TYPE (SdSession, sd_session, SD, SESSION, GObject)

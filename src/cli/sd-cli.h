@@ -1,0 +1,17 @@
+/* sd-cli.h: smtp-doctor-cli subcommands
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Exit code 1: bad usage or input. */
+#define SD_CLI_EXIT_USAGE 1
+
+int sd_cli_send (int    argc,
+                 char **argv);
+
+G_END_DECLS
