@@ -121,23 +121,24 @@ sd_run_emitf (SdRun       *run,
   sd_run_emit (run, direction, FALSE, text);
 }
 
+/* A stage can run twice (EHLO before and after TLS): its time adds up. */
 static void
 sd_run_enter (SdRun   *run,
               SdStage  stage)
 {
   gint64 now = g_get_monotonic_time ();
+  gint64 *timing = &run->report->timings_us[run->report->stage];
 
-  if (run->report->timings_us[run->report->stage] >= 0 || run->stage_t0 != 0)
-    run->report->timings_us[run->report->stage] = now - run->stage_t0;
+  *timing = MAX (*timing, 0) + (now - run->stage_t0);
   run->report->stage = stage;
   run->stage_t0 = now;
-  run->report->timings_us[stage] = 0;
+  run->report->timings_us[stage] = MAX (run->report->timings_us[stage], 0);
 }
 
 static void
 sd_run_close_timing (SdRun *run)
 {
-  run->report->timings_us[run->report->stage] = g_get_monotonic_time () - run->stage_t0;
+  sd_run_enter (run, run->report->stage);
 }
 
 /* --- errors ---------------------------------------------------------------------- */
