@@ -469,13 +469,10 @@ sd_run_tls (SdRun   *run,
       sd_run_emit (run, SD_DIRECTION_INFO, FALSE, "Certificate verified: trusted, and valid for this server name");
       break;
     case SD_TLS_ACCEPT_ANY:
-      if (info->verified)
-        sd_run_emit (run, SD_DIRECTION_WARNING, FALSE,
-                     "Certificate checks are off (accept-any); it would have passed them");
-      else
-        sd_run_emitf (run, SD_DIRECTION_WARNING,
-                      "Certificate NOT verified (accept-any): %s. The connection is encrypted "
-                      "but the server is not authenticated", info->verify_error);
+      sd_run_emitf (run, SD_DIRECTION_WARNING,
+                    "Certificate NOT verified (accept-any): %s. The connection is encrypted "
+                    "but the server is not authenticated",
+                    info->verify_error ? info->verify_error : "it passed the checks made");
       break;
     case SD_TLS_PIN:
       sd_run_emit (run, SD_DIRECTION_INFO, FALSE, "Certificate matches the pinned SHA-256 fingerprint");
