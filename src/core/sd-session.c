@@ -279,13 +279,17 @@ sd_run_quit_quietly (SdRun *run)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SdReply) reply = NULL;
+  SdReply *failing = g_steal_pointer (&run->report->reply);
 
-  if (run->conn == NULL || g_cancellable_is_cancelled (run->cancellable))
-    return;
-  g_socket_set_timeout (sd_connection_get_socket (run->conn), 2);
-  if (!sd_run_send (run, "QUIT", &error))
-    return;
-  reply = sd_run_read_reply (run, "QUIT", &error);
+  if (run->conn != NULL && !g_cancellable_is_cancelled (run->cancellable))
+    {
+      g_socket_set_timeout (sd_connection_get_socket (run->conn), 2);
+      if (sd_run_send (run, "QUIT", &error))
+        reply = sd_run_read_reply (run, "QUIT", &error);
+    }
+  /* The report keeps the reply that failed the session, not QUIT's 221. */
+  g_clear_pointer (&run->report->reply, sd_reply_free);
+  run->report->reply = failing;
 }
 
 /* --- stages ---------------------------------------------------------------------- */
@@ -1131,13 +1135,16 @@ sd_run_quit (SdRun    *run,
 {
   g_autoptr(SdReply) reply = NULL;
   g_autoptr(GError) local = NULL;
+  SdReply *last = g_steal_pointer (&run->report->reply);
 
   sd_run_enter (run, SD_STAGE_QUIT);
-  if (!quit_sent && !sd_run_send (run, "QUIT", error))
-    return FALSE;
-  reply = sd_run_read_reply (run, "QUIT", &local);
-  if (reply == NULL)
+  if (!quit_sent && !sd_run_send (run, "QUIT", &local))
+    sd_run_emitf (run, SD_DIRECTION_WARNING, "Could not send QUIT: %s", local->message);
+  else if ((reply = sd_run_read_reply (run, "QUIT", &local)) == NULL)
     sd_run_emitf (run, SD_DIRECTION_WARNING, "No reply to QUIT: %s", local->message);
+  /* The report keeps the last reply that mattered (the message's 250), not QUIT's. */
+  g_clear_pointer (&run->report->reply, sd_reply_free);
+  run->report->reply = last;
   return TRUE;
 }
 
