@@ -121,23 +121,24 @@ sd_run_emitf (SdRun       *run,
   sd_run_emit (run, direction, FALSE, text);
 }
 
+/* A stage can run twice (EHLO before and after TLS): its time adds up. */
 static void
 sd_run_enter (SdRun   *run,
               SdStage  stage)
 {
   gint64 now = g_get_monotonic_time ();
+  gint64 *timing = &run->report->timings_us[run->report->stage];
 
-  if (run->report->timings_us[run->report->stage] >= 0 || run->stage_t0 != 0)
-    run->report->timings_us[run->report->stage] = now - run->stage_t0;
+  *timing = MAX (*timing, 0) + (now - run->stage_t0);
   run->report->stage = stage;
   run->stage_t0 = now;
-  run->report->timings_us[stage] = 0;
+  run->report->timings_us[stage] = MAX (run->report->timings_us[stage], 0);
 }
 
 static void
 sd_run_close_timing (SdRun *run)
 {
-  run->report->timings_us[run->report->stage] = g_get_monotonic_time () - run->stage_t0;
+  sd_run_enter (run, run->report->stage);
 }
 
 /* --- errors ---------------------------------------------------------------------- */
@@ -278,13 +279,17 @@ sd_run_quit_quietly (SdRun *run)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SdReply) reply = NULL;
+  SdReply *failing = g_steal_pointer (&run->report->reply);
 
-  if (run->conn == NULL || g_cancellable_is_cancelled (run->cancellable))
-    return;
-  g_socket_set_timeout (sd_connection_get_socket (run->conn), 2);
-  if (!sd_run_send (run, "QUIT", &error))
-    return;
-  reply = sd_run_read_reply (run, "QUIT", &error);
+  if (run->conn != NULL && !g_cancellable_is_cancelled (run->cancellable))
+    {
+      g_socket_set_timeout (sd_connection_get_socket (run->conn), 2);
+      if (sd_run_send (run, "QUIT", &error))
+        reply = sd_run_read_reply (run, "QUIT", &error);
+    }
+  /* The report keeps the reply that failed the session, not QUIT's 221. */
+  g_clear_pointer (&run->report->reply, sd_reply_free);
+  run->report->reply = failing;
 }
 
 /* --- stages ---------------------------------------------------------------------- */
@@ -468,13 +473,10 @@ sd_run_tls (SdRun   *run,
       sd_run_emit (run, SD_DIRECTION_INFO, FALSE, "Certificate verified: trusted, and valid for this server name");
       break;
     case SD_TLS_ACCEPT_ANY:
-      if (info->verified)
-        sd_run_emit (run, SD_DIRECTION_WARNING, FALSE,
-                     "Certificate checks are off (accept-any); it would have passed them");
-      else
-        sd_run_emitf (run, SD_DIRECTION_WARNING,
-                      "Certificate NOT verified (accept-any): %s. The connection is encrypted "
-                      "but the server is not authenticated", info->verify_error);
+      sd_run_emitf (run, SD_DIRECTION_WARNING,
+                    "Certificate NOT verified (accept-any): %s. The connection is encrypted "
+                    "but the server is not authenticated",
+                    info->verify_error ? info->verify_error : "it passed the checks made");
       break;
     case SD_TLS_PIN:
       sd_run_emit (run, SD_DIRECTION_INFO, FALSE, "Certificate matches the pinned SHA-256 fingerprint");
@@ -1133,13 +1135,16 @@ sd_run_quit (SdRun    *run,
 {
   g_autoptr(SdReply) reply = NULL;
   g_autoptr(GError) local = NULL;
+  SdReply *last = g_steal_pointer (&run->report->reply);
 
   sd_run_enter (run, SD_STAGE_QUIT);
-  if (!quit_sent && !sd_run_send (run, "QUIT", error))
-    return FALSE;
-  reply = sd_run_read_reply (run, "QUIT", &local);
-  if (reply == NULL)
+  if (!quit_sent && !sd_run_send (run, "QUIT", &local))
+    sd_run_emitf (run, SD_DIRECTION_WARNING, "Could not send QUIT: %s", local->message);
+  else if ((reply = sd_run_read_reply (run, "QUIT", &local)) == NULL)
     sd_run_emitf (run, SD_DIRECTION_WARNING, "No reply to QUIT: %s", local->message);
+  /* The report keeps the last reply that mattered (the message's 250), not QUIT's. */
+  g_clear_pointer (&run->report->reply, sd_reply_free);
+  run->report->reply = last;
   return TRUE;
 }
 

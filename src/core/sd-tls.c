@@ -20,6 +20,7 @@ struct _SdTls {
   GError                          *io_error;     /* what push/pull last hit */
   char                            *server_name;
   gboolean                         is_server;
+  gboolean                         has_trust;    /* a CA file or the system store is loaded */
   SdTlsInfo                       *info;
 };
 
@@ -238,12 +239,7 @@ sd_tls_new_client (GSocket     *socket,
                        ret == 0 ? "the file holds no PEM certificate" : gnutls_strerror (ret));
           return NULL;
         }
-    }
-  else
-    {
-      ret = gnutls_certificate_set_x509_system_trust (self->creds);
-      if (ret < 0)
-        g_debug ("System trust store unavailable: %s", gnutls_strerror (ret));
+      self->has_trust = TRUE;
     }
 
   /* A one-shot test session never resumes, so ask for no tickets: that also spares the
@@ -536,6 +532,8 @@ sd_tls_describe_status (SdTls        *self,
     g_ptr_array_add (reasons, g_strdup ("revoked"));
   if (status & GNUTLS_CERT_SIGNATURE_FAILURE)
     g_ptr_array_add (reasons, g_strdup ("its signature does not verify"));
+  if (reasons->len == 0 && status == 0)
+    return NULL;
   if (reasons->len == 0)
     {
       gnutls_datum_t out = { NULL, 0 };
@@ -571,16 +569,35 @@ sd_tls_check_peer (SdTls            *self,
 
   g_return_val_if_fail (self->info != NULL, FALSE);
 
-  ret = gnutls_certificate_verify_peers3 (self->session, self->server_name, &status);
-  if (ret < 0)
-    status |= GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND;
+  /* Parsing the system store costs more than the whole handshake, so it is loaded only
+   * when a verdict depends on it. */
+  if (!self->has_trust && mode == SD_TLS_VERIFY)
+    {
+      ret = gnutls_certificate_set_x509_system_trust (self->creds);
+      if (ret < 0)
+        g_debug ("System trust store unavailable: %s", gnutls_strerror (ret));
+      self->has_trust = TRUE;
+    }
 
   g_clear_pointer (&self->info->verify_error, g_free);
-  if (status == 0)
-    self->info->verify_error = NULL;
+  if (self->has_trust)
+    {
+      ret = gnutls_certificate_verify_peers3 (self->session, self->server_name, &status);
+      if (ret < 0)
+        status |= GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND;
+      if (status != 0)
+        self->info->verify_error = sd_tls_describe_status (self, status);
+      self->info->verified = self->info->verify_error == NULL;
+    }
   else
-    self->info->verify_error = sd_tls_describe_status (self, status);
-  self->info->verified = self->info->verify_error == NULL;
+    {
+      /* Dates and names are still worth telling; the chain was not judged. */
+      g_autofree char *problems = sd_tls_describe_status (self, 0);
+      self->info->verified = FALSE;
+      self->info->verify_error =
+        g_strdup_printf ("not checked against a trust store%s%s",
+                         problems != NULL ? "; " : "", problems != NULL ? problems : "");
+    }
   leaf = self->info->chain->len > 0 ? self->info->chain->pdata[0] : NULL;
 
   switch (mode)
