@@ -924,17 +924,26 @@ do_rcpt (Conn       *c,
   return reply (c, text);
 }
 
+static gboolean run_script (Conn       *c,
+                            const char *verb,
+                            Step       *step);
+
+/* @verb: "." after DATA, so a script can close or stall before the final reply. */
 static Step
-finish_message (Conn   *c,
-                GBytes *message)
+finish_message (Conn       *c,
+                GBytes     *message,
+                const char *verb)
 {
   const SdTestServerConfig *cfg = &c->server->config;
   SdTestRecord *record = &c->server->record;
+  Step step;
 
   g_ptr_array_add (record->messages, g_bytes_ref (message));
   note (c, "-- message %u: %" G_GSIZE_FORMAT " bytes --",
         record->messages->len, g_bytes_get_size (message));
   reset_transaction (c);
+  if (verb != NULL && run_script (c, verb, &step))
+    return step;
   return replyf (c, "%s", cfg->data_end_reply ? cfg->data_end_reply
                                               : "250 2.0.0 Ok: queued as TEST0001");
 }
@@ -979,7 +988,7 @@ do_data (Conn *c)
     }
 
   bytes = g_byte_array_free_to_bytes (g_steal_pointer (&message));
-  return finish_message (c, bytes);
+  return finish_message (c, bytes, ".");
 }
 
 static Step
@@ -1018,7 +1027,7 @@ do_bdat (Conn       *c,
 
   {
     g_autoptr(GBytes) message = g_bytes_new (c->chunks->data, c->chunks->len);
-    return finish_message (c, message);
+    return finish_message (c, message, NULL);
   }
 }
 
@@ -1094,11 +1103,11 @@ dispatch (Conn       *c,
   return reply (c, "502 5.5.2 Error: command not recognized");
 }
 
-/* The script first (close, stall, override), then the normal answer. */
-static Step
-handle (Conn       *c,
-        const char *verb,
-        const char *line)
+/* The script for @verb, if it has one: close, stall or a raw override. */
+static gboolean
+run_script (Conn       *c,
+            const char *verb,
+            Step       *step)
 {
   const SdTestServerConfig *cfg = &c->server->config;
   const SdTestOverride *override;
@@ -1107,26 +1116,43 @@ handle (Conn       *c,
     {
       if (cfg->close_partial != NULL &&
           !conn_send_raw (c, cfg->close_partial, strlen (cfg->close_partial)))
-        return STEP_FAILED;
-      return STEP_CLOSE;
+        *step = STEP_FAILED;
+      else
+        *step = STEP_CLOSE;
+      return TRUE;
     }
   if (cfg->stall_on != NULL && g_ascii_strcasecmp (cfg->stall_on, verb) == 0)
-    return STEP_STALL;
-
-  override = find_override (c, verb);
-  if (override != NULL)
     {
-      if (*override->raw == '\0')
-        {
-          note (c, "-- %s ignored --", verb);
-          return STEP_CONTINUE;
-        }
-      return conn_send_raw (c, override->raw, strlen (override->raw)) ? STEP_CONTINUE
-                                                                      : STEP_FAILED;
+      *step = STEP_STALL;
+      return TRUE;
     }
 
+  override = find_override (c, verb);
+  if (override == NULL)
+    return FALSE;
+  if (*override->raw == '\0')
+    {
+      note (c, "-- %s ignored --", verb);
+      *step = STEP_CONTINUE;
+    }
+  else
+    *step = conn_send_raw (c, override->raw, strlen (override->raw)) ? STEP_CONTINUE
+                                                                    : STEP_FAILED;
+  return TRUE;
+}
+
+/* The script first, then the normal answer. */
+static Step
+handle (Conn       *c,
+        const char *verb,
+        const char *line)
+{
+  Step step;
+
+  if (run_script (c, verb, &step))
+    return step;
   if (line == NULL)   /* the greeting */
-    return reply (c, cfg->greeting);
+    return reply (c, c->server->config.greeting);
   return dispatch (c, verb, line);
 }
 

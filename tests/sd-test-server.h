@@ -23,8 +23,11 @@ typedef enum {
   SD_TEST_TLS,     /* inside TLS */
 } SdTestWhere;
 
+/* Verbs in scripts are commands ("EHLO", "MAIL", ...), or "GREETING" for the greeting,
+ * or "." for the end of DATA (the message is recorded, then the script runs instead of
+ * the final reply). */
 typedef struct {
-  const char  *verb;    /* "EHLO", "MAIL", ...; "GREETING" for the greeting */
+  const char  *verb;    /* see above */
   const char  *raw;     /* sent instead of the normal reply; "" answers nothing */
   SdTestWhere  where;   /* only in this phase; SD_TEST_ANY (0) for both */
 } SdTestOverride;
@@ -53,9 +56,9 @@ typedef struct {
   gboolean             chunking;              /* offer CHUNKING (both lists) and take BDAT */
   gboolean             byte_by_byte;          /* every reply byte in its own send */
   guint                byte_delay_us;         /* pause between those bytes; default 1000 */
-  const char          *close_after;           /* verb (or "GREETING"): close instead of replying */
+  const char          *close_after;           /* verb: close instead of replying */
   const char          *close_partial;         /* raw bytes written before that close, or NULL */
-  const char          *stall_on;              /* verb (or "GREETING"): stop answering, stay open */
+  const char          *stall_on;              /* verb: stop answering, stay open */
   const SdTestOverride *overrides;            /* ends with { NULL }; first match wins */
   guint                n_connections;         /* served one after another; default 1 */
   guint                timeout_s;             /* every server-side wait; default 10 */

@@ -778,23 +778,37 @@ test_closed_mid_reply_tls (Scenario      *s,
   g_assert_cmpuint (s->record->messages->len, ==, 0);
 }
 
-/* P6: the connection ends before the final reply to the message. */
+/* P6: the connection ends before the final reply to the message: no success. */
 static void
 test_closed_before_final_250 (Scenario      *s,
                               gconstpointer  data)
 {
-  const SdTestOverride overrides[] = { { "QUIT", "", SD_TEST_ANY }, { NULL } };
-
   s->config.implicit_tls = TRUE;
-  s->config.data_end_reply = "250-2.0.0 Ok: queued as TEST0001";   /* never finished */
-  s->config.overrides = overrides;
-  s->config.timeout_s = 2;
+  s->config.close_after = ".";
+  s->config.close_partial = data;
+  scenario_start (s, SD_SECURITY_TLS);
+  s->settings->pipelining = SD_PIPELINING_OFF;
+  scenario_run (s);
+
+  assert_failed (s, SD_SESSION_ERROR_PROTOCOL, 7, SD_STAGE_DATA);
+  /* The server did get the bytes; the client must still not claim delivery. */
+  g_assert_cmpuint (s->record->messages->len, ==, 1);
+}
+
+/* A final reply that never finishes ("250-" and then silence). */
+static void
+test_unfinished_final_reply (Scenario      *s,
+                             gconstpointer  data)
+{
+  s->config.implicit_tls = TRUE;
+  s->config.data_end_reply = "250-2.0.0 Ok: queued as TEST0001";
+  s->config.stall_on = "QUIT";
   scenario_start (s, SD_SECURITY_TLS);
   s->settings->timeout_s = 1;
   scenario_run (s);
 
-  g_assert_false (s->report->ok);
-  g_assert_cmpint (sd_session_error_exit_code (s->report->error), !=, 0);
+  assert_failed (s, SD_SESSION_ERROR_TIMEOUT, 6, SD_STAGE_DATA);
+  g_assert_cmpint (s->elapsed_us, <, 4 * G_USEC_PER_SEC);
 }
 
 static void
@@ -1112,8 +1126,11 @@ main (int    argc,
   ADD ("/session/broken/closed-mid-reply", test_closed_mid_reply, NULL);
   ADD ("/session/broken/closed-mid-reply-tls", test_closed_mid_reply_tls, NULL);
   ADD ("/session/broken/closed-before-final-250", test_closed_before_final_250, NULL);
+  ADD ("/session/broken/closed-in-final-250", test_closed_before_final_250, "250-2.0.0 Ok\r\n250");
+  ADD ("/session/broken/unfinished-final-reply", test_unfinished_final_reply, NULL);
   ADD ("/session/broken/stalled-ehlo", test_stalled, "EHLO");
   ADD ("/session/broken/stalled-data", test_stalled, "DATA");
+  ADD ("/session/broken/stalled-end-of-data", test_stalled, ".");
   ADD ("/session/broken/cancelled", test_cancelled, NULL);
   ADD ("/session/broken/code-changes", test_malformed_ehlo, "250-a\r\n550 b\r\n");
   ADD ("/session/broken/bad-code", test_malformed_ehlo, "25x ok\r\n");
