@@ -7,20 +7,10 @@
 #include <string.h>
 
 #include "sd-capabilities.h"
+#include "sd-strings-private.h"
 
 /* RFC 4422 3.1: SASL mechanism names are at most 20 characters. */
 #define MAX_MECHANISM_LENGTH 20
-
-static GPtrArray *
-string_array_copy (const GPtrArray *array)
-{
-  GPtrArray *copy = g_ptr_array_new_full (array->len, g_free);
-
-  for (guint i = 0; i < array->len; i++)
-    g_ptr_array_add (copy, g_strdup (g_ptr_array_index (array, i)));
-
-  return copy;
-}
 
 static SdCapabilities *
 capabilities_new_empty (void)
@@ -180,8 +170,8 @@ sd_capabilities_copy (const SdCapabilities *caps)
   copy = g_new0 (SdCapabilities, 1);
   *copy = *caps;
   copy->domain = g_strdup (caps->domain);
-  copy->keywords = string_array_copy (caps->keywords);
-  copy->auth = string_array_copy (caps->auth);
+  copy->keywords = _sd_string_array_copy (caps->keywords);
+  copy->auth = _sd_string_array_copy (caps->auth);
 
   return copy;
 }

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sd-reply.h"
+#include "sd-strings-private.h"
 
 G_DEFINE_QUARK (sd-reply-error-quark, sd_reply_error)
 
@@ -43,17 +44,6 @@ string_array_new (void)
   return g_ptr_array_new_with_free_func (g_free);
 }
 
-static GPtrArray *
-string_array_copy (const GPtrArray *array)
-{
-  GPtrArray *copy = g_ptr_array_new_full (array->len, g_free);
-
-  for (guint i = 0; i < array->len; i++)
-    g_ptr_array_add (copy, g_strdup (g_ptr_array_index (array, i)));
-
-  return copy;
-}
-
 SdReply *
 sd_reply_new (guint       code,
               const char *enhanced)
@@ -77,7 +67,7 @@ sd_reply_copy (const SdReply *reply)
   copy = g_new0 (SdReply, 1);
   copy->code = reply->code;
   copy->enhanced = g_strdup (reply->enhanced);
-  copy->lines = string_array_copy (reply->lines);
+  copy->lines = _sd_string_array_copy (reply->lines);
 
   return copy;
 }

@@ -8,6 +8,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "sd-strings-private.h"
 #include "sd-tls.h"
 
 G_DEFINE_QUARK (sd-tls-error-quark, sd_tls_error)
@@ -46,9 +47,7 @@ sd_cert_info_copy (const SdCertInfo *info)
 
   copy->subject = g_strdup (info->subject);
   copy->issuer = g_strdup (info->issuer);
-  copy->sans = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < info->sans->len; i++)
-    g_ptr_array_add (copy->sans, g_strdup (info->sans->pdata[i]));
+  copy->sans = _sd_string_array_copy (info->sans);
   copy->not_before = g_strdup (info->not_before);
   copy->not_after = g_strdup (info->not_after);
   copy->sha256 = g_strdup (info->sha256);
@@ -328,16 +327,6 @@ sd_format_time (time_t t)
   return dt != NULL ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("?");
 }
 
-static char *
-sd_hex (const guint8 *data,
-        gsize         len)
-{
-  GString *hex = g_string_sized_new (len * 2);
-  for (gsize i = 0; i < len; i++)
-    g_string_append_printf (hex, "%02x", data[i]);
-  return g_string_free (hex, FALSE);
-}
-
 static GPtrArray *
 sd_cert_dup_sans (gnutls_x509_crt_t crt)
 {
@@ -406,7 +395,7 @@ sd_cert_info_new_from_der (const gnutls_datum_t *der)
   info->not_before = sd_format_time (gnutls_x509_crt_get_activation_time (crt));
   info->not_after = sd_format_time (gnutls_x509_crt_get_expiration_time (crt));
   if (gnutls_fingerprint (GNUTLS_DIG_SHA256, der, digest, &digest_size) == 0)
-    info->sha256 = sd_hex (digest, digest_size);
+    info->sha256 = _sd_hex_encode (digest, digest_size);
   algo = gnutls_x509_crt_get_pk_algorithm (crt, &bits);
   info->key_type = g_strdup (algo >= 0 ? gnutls_pk_get_name (algo) : "unknown");
   info->key_bits = bits;
