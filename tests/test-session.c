@@ -532,10 +532,11 @@ test_starttls_refused_with_injection (Scenario      *s,
   scenario_start (s, SD_SECURITY_STARTTLS);
   scenario_run (s);
 
-  g_assert_false (s->report->ok);
-  g_assert_true (sd_session_error_exit_code (s->report->error) == 3 ||
-                 sd_session_error_exit_code (s->report->error) == 7);
+  assert_failed (s, SD_SESSION_ERROR_PROTOCOL, 7, SD_STAGE_STARTTLS);
+  assert_error_mentions (s, "injection");
   assert_nothing_sensitive (s);
+  /* Not even QUIT: the conversation can no longer be trusted. */
+  g_assert_cmpuint (sd_test_record_count_commands (s->record, "QUIT", SD_TEST_ANY), ==, 0);
 }
 
 /* B1, B3: bytes after the 220 in the same segment, before TLS. */
@@ -929,6 +930,50 @@ test_helo_fallback (Scenario      *s,
   assert_nothing_sensitive (s);
 }
 
+/* N4 with the default auth: no user name means no credentials, so HELO is fine. */
+static void
+test_helo_fallback_auto (Scenario      *s,
+                         gconstpointer  data)
+{
+  const SdTestOverride overrides[] = { { "EHLO", "500 5.5.1 Unknown command\r\n" }, { NULL } };
+
+  s->config.overrides = overrides;
+  scenario_start (s, SD_SECURITY_NONE);
+  scenario_no_auth (s);
+  scenario_run (s);
+
+  assert_ok (s);
+  g_assert_true (sd_test_record_has_command (s->record, "HELO", SD_TEST_PLAIN));
+  assert_message_received (s);
+}
+
+/* C3: an unverified certificate protects nothing from a man in the middle, so no
+ * credentials go over it unless the user says so. */
+static void
+test_accept_any_credentials (Scenario      *s,
+                             gconstpointer  data)
+{
+  gboolean allowed = GPOINTER_TO_INT (data);
+
+  s->config.cert_pem = sd_test_certs_get ()->self_signed.cert_pem;
+  s->config.key_pem = sd_test_certs_get ()->self_signed.key_pem;
+  scenario_start (s, SD_SECURITY_STARTTLS);
+  s->settings->tls_verify = SD_TLS_ACCEPT_ANY;
+  s->settings->allow_plaintext_auth = allowed;
+  scenario_run (s);
+
+  if (allowed)
+    {
+      assert_ok (s);
+      g_assert_true (s->record->authenticated);
+      return;
+    }
+  assert_failed (s, SD_SESSION_ERROR_AUTH, 4, SD_STAGE_AUTH);
+  assert_error_mentions (s, "not verified");
+  g_assert_true (s->record->tls_established);
+  assert_nothing_sensitive (s);
+}
+
 /* --- envelope ------------------------------------------------------------------------------ */
 
 static void
@@ -1145,6 +1190,11 @@ main (int    argc,
        GINT_TO_POINTER (SD_SECURITY_NONE));
   ADD ("/session/broken/helo-fallback-starttls", test_helo_fallback,
        GINT_TO_POINTER (SD_SECURITY_STARTTLS));
+  ADD ("/session/broken/helo-fallback-auto-no-user", test_helo_fallback_auto, NULL);
+  ADD ("/session/tls/accept-any-refuses-credentials", test_accept_any_credentials,
+       GINT_TO_POINTER (FALSE));
+  ADD ("/session/tls/accept-any-credentials-allowed", test_accept_any_credentials,
+       GINT_TO_POINTER (TRUE));
   ADD ("/session/envelope/rcpt-one-rejected", test_rcpt_one_rejected,
        GINT_TO_POINTER (SD_PIPELINING_AUTO));
   ADD ("/session/envelope/rcpt-one-rejected-no-pipelining", test_rcpt_one_rejected,

@@ -539,8 +539,9 @@ sd_run_ehlo (SdRun   *run,
 
   if (reply->code != 250)
     {
-      gboolean may_helo = run->settings->security == SD_SECURITY_NONE &&
-                          g_strcmp0 (run->settings->auth, "none") == 0 &&
+      gboolean no_credentials = g_strcmp0 (run->settings->auth, "none") == 0 ||
+                                run->settings->user == NULL || *run->settings->user == '\0';
+      gboolean may_helo = run->settings->security == SD_SECURITY_NONE && no_credentials &&
                           reply->code >= 500 && reply->code != 554;
       if (!may_helo)
         {
@@ -609,6 +610,15 @@ sd_run_starttls (SdRun   *run,
   reply = sd_run_read_reply (run, "STARTTLS", error);
   if (reply == NULL)
     return FALSE;
+  injected = sd_reply_parser_get_pending (run->parser);
+  if (reply->code != 220 && injected > 0)
+    {
+      /* Replies to commands we never sent (curl's CVE-2021-22947 case). */
+      sd_run_set_reply_error (run, error, SD_SESSION_ERROR_PROTOCOL, reply,
+                              "The server refused STARTTLS and sent replies to commands "
+                              "that were never sent (response injection); aborted");
+      return FALSE;
+    }
   if (reply->code != 220)
     {
       sd_run_set_reply_error (run, error, SD_SESSION_ERROR_TLS, reply,
@@ -619,7 +629,6 @@ sd_run_starttls (SdRun   *run,
 
   /* Anything after the 220 was written by someone before TLS protects it: a reply to a
    * command we haven't sent (response injection, CVE-2011-0411 and kin). */
-  injected = sd_reply_parser_get_pending (run->parser);
   if (injected > 0 || sd_connection_has_pending (run->conn))
     {
       g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_PROTOCOL,
@@ -681,6 +690,18 @@ sd_run_auth (SdRun   *run,
                    : run->report->caps_before_tls && run->settings->security == SD_SECURITY_NONE
                      ? "on this unencrypted connection (many servers offer it only after STARTTLS)"
                      : "on this connection");
+      sd_run_quit_quietly (run);
+      return FALSE;
+    }
+
+  if (run->encrypted && !run->report->tls->verified &&
+      settings->tls_verify == SD_TLS_ACCEPT_ANY && !settings->allow_plaintext_auth)
+    {
+      g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_AUTH,
+                   "Refusing to send credentials: the certificate was not verified "
+                   "(accept-any), so anyone in the middle could read them. Pin the "
+                   "certificate's SHA-256 (shown above) or trust its CA, or allow it "
+                   "explicitly with the plaintext-authentication option");
       sd_run_quit_quietly (run);
       return FALSE;
     }

@@ -592,6 +592,7 @@ sd_tls_check_peer (SdTls            *self,
   switch (mode)
     {
     case SD_TLS_VERIFY:
+      g_free (self->info->policy);
       self->info->policy = g_strdup ("verify");
       if (!self->info->verified)
         {
@@ -603,13 +604,15 @@ sd_tls_check_peer (SdTls            *self,
       return TRUE;
 
     case SD_TLS_ACCEPT_ANY:
+      g_free (self->info->policy);
       self->info->policy = g_strdup ("accept-any");
       return TRUE;
 
     case SD_TLS_PIN:
       {
         g_autofree char *want = sd_normalize_pin (pin ? pin : "");
-        self->info->policy = g_strdup ("pin");
+        g_free (self->info->policy);
+      self->info->policy = g_strdup ("pin");
         if (leaf == NULL || leaf->sha256 == NULL || g_strcmp0 (want, leaf->sha256) != 0)
           {
             g_set_error (error, SD_TLS_ERROR, SD_TLS_ERROR_CERTIFICATE,
