@@ -331,6 +331,8 @@ test_happy_no_pipelining (Scenario      *s,
                           gconstpointer  data)
 {
   s->config.implicit_tls = TRUE;
+  /* CHUNKING offered too: without pipelining, plain DATA must still be used. */
+  s->config.chunking = GPOINTER_TO_INT (data);
   scenario_start (s, SD_SECURITY_TLS);
   s->settings->pipelining = SD_PIPELINING_OFF;
   g_free (s->settings->body);
@@ -339,6 +341,9 @@ test_happy_no_pipelining (Scenario      *s,
 
   assert_ok (s);
   g_assert_false (s->report->pipelining_used);
+  g_assert_false (s->report->chunking_used);
+  g_assert_true (sd_test_record_has_command (s->record, "DATA", SD_TEST_TLS));
+  g_assert_false (sd_test_record_has_command (s->record, "BDAT", SD_TEST_ANY));
   /* Dot-stuffed on the wire, restored by the server. */
   g_assert_true (sd_test_record_received_contains (s->record, SD_TEST_TLS, "\r\n..hidden dot\r\n"));
   {
@@ -1127,7 +1132,9 @@ main (int    argc,
   ADD ("/session/happy/starttls-optional-not-offered", test_starttls_optional_not_offered, NULL);
   ADD ("/session/happy/tls", test_happy_tls, NULL);
   ADD ("/session/happy/chunking", test_happy_chunking, NULL);
-  ADD ("/session/happy/no-pipelining", test_happy_no_pipelining, NULL);
+  ADD ("/session/happy/no-pipelining", test_happy_no_pipelining, GINT_TO_POINTER (FALSE));
+  ADD ("/session/happy/no-pipelining-chunking-offered", test_happy_no_pipelining,
+       GINT_TO_POINTER (TRUE));
   ADD ("/session/happy/byte-by-byte", test_byte_by_byte, NULL);
   ADD ("/session/happy/quit-after-ehlo", test_quit_after_ehlo, NULL);
   ADD ("/session/auth/plain", test_auth_mechanisms, "plain");

@@ -916,7 +916,8 @@ sd_run_transaction (SdRun    *run,
   gboolean stop_after_mail = settings->has_quit_after && settings->quit_after == SD_STAGE_MAIL;
   gboolean stop_after_rcpt = settings->has_quit_after && settings->quit_after == SD_STAGE_RCPT;
   gboolean with_data = !stop_after_mail && !stop_after_rcpt;
-  gboolean chunking = caps->chunking && with_data;
+  /* BDAT pays off only inside a pipelined group; alone, DATA is as quick. */
+  gboolean chunking = caps->chunking && with_data && pipelining;
   g_autoptr(GBytes) message = NULL;
   g_autoptr(GPtrArray) group = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(SdReply) mail_reply = NULL;
