@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sd-connection.h"
+#include "sd-report.h"
 #include "sd-test-certs.h"
 #include "sd-test-server.h"
 #include "sd-tls.h"
@@ -206,12 +207,18 @@ note (Conn       *c,
       const char *format,
       ...)
 {
+  g_autofree char *text = NULL;
+  g_autofree char *escaped = NULL;
   va_list args;
 
   va_start (args, format);
-  g_string_append_vprintf (c->server->record.transcript, format, args);
-  g_string_append_c (c->server->record.transcript, '\n');
+  text = g_strdup_vprintf (format, args);
   va_end (args);
+  /* A client may send anything (a TLS hello to a plain port): keep the log printable,
+   * or the TAP output it ends up in stops being valid. */
+  escaped = sd_text_escape (text);
+  g_string_append (c->server->record.transcript, escaped);
+  g_string_append_c (c->server->record.transcript, '\n');
 }
 
 static void
