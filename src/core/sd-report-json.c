@@ -110,6 +110,37 @@ sd_json_error (const GError *error)
                     "message", sd_json_text (error->message));
 }
 
+static json_t *
+sd_json_hints (GPtrArray *hints)
+{
+  json_t *array = json_array ();
+
+  for (guint i = 0; i < hints->len; i++)
+    {
+      const SdHint *hint = hints->pdata[i];
+      json_t *fixes = json_array ();
+
+      for (guint j = 0; j < hint->fixes->len; j++)
+        {
+          const SdHintFix *fix = hint->fixes->pdata[j];
+          json_array_append_new (fixes,
+            json_pack ("{s:o, s:o, s:o}",
+                       "product", sd_json_text (fix->product),
+                       "label", sd_json_text (fix->label),
+                       "steps", sd_json_strings (fix->steps)));
+        }
+      json_array_append_new (array,
+        json_pack ("{s:o, s:s, s:o, s:o, s:o, s:o}",
+                   "id", sd_json_text (hint->id),
+                   "severity", sd_hint_severity_to_string (hint->severity),
+                   "title", sd_json_text (hint->title),
+                   "detail", sd_json_text (hint->detail),
+                   "evidence", sd_json_strings (hint->evidence),
+                   "fixes", fixes));
+    }
+  return array;
+}
+
 char *
 sd_report_to_json (const SdReport *report)
 {
@@ -147,7 +178,7 @@ sd_report_to_json (const SdReport *report)
     }
 
   root = json_pack ("{s:b, s:s, s:o, s:o, s:{s:o, s:i, s:o, s:o}, s:o, "
-                    "s:{s:o, s:o}, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:[]}",
+                    "s:{s:o, s:o}, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:o}",
                     "ok", report->ok,
                     "stage", sd_stage_to_string (report->stage),
                     "error", sd_json_error (report->error),
@@ -168,7 +199,7 @@ sd_report_to_json (const SdReport *report)
                     "chunking", report->chunking_used,
                     "timings_ms", timings,
                     "transcript", transcript,
-                    "hints");
+                    "hints", sd_json_hints (report->hints));
   g_assert (root != NULL);
   dump = json_dumps (root, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
   json_decref (root);

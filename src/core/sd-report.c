@@ -24,6 +24,7 @@ sd_report_new (void)
     report->timings_us[i] = -1;
   report->recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_recipient_result_free);
   report->events = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_event_free);
+  report->hints = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_hint_free);
   return report;
 }
 
@@ -44,6 +45,7 @@ sd_report_free (SdReport *report)
   g_free (report->auth_mechanism);
   g_clear_pointer (&report->recipients, g_ptr_array_unref);
   g_clear_pointer (&report->events, g_ptr_array_unref);
+  g_clear_pointer (&report->hints, g_ptr_array_unref);
   g_free (report);
 }
 

@@ -6,6 +6,7 @@
 
 #include "sd-capabilities.h"
 #include "sd-event.h"
+#include "sd-hint.h"
 #include "sd-settings.h"
 #include "sd-tls.h"
 
@@ -35,6 +36,8 @@ typedef struct {
   GPtrArray      *events;          /* (element-type SdEvent) the whole transcript */
   gboolean        pipelining_used;
   gboolean        chunking_used;
+  GPtrArray      *hints;           /* (element-type SdHint) most likely cause first; filled
+                                    * by the hints engine, empty until it has run */
 } SdReport;
 
 SdReport *sd_report_new            (void);
