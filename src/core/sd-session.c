@@ -1344,6 +1344,8 @@ sd_session_run_async (SdSession           *self,
   self->context = g_main_context_ref_thread_default ();
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sd_session_run_async);
+  /* A cancelled session still has a report (CANCELLED, and the transcript so far). */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_run_in_thread (task, sd_session_thread);
 }
 

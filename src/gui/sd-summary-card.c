@@ -177,6 +177,7 @@ sd_summary_card_set_report (SdSummaryCard  *self,
       g_autofree char *verdict = NULL;
       g_autofree char *verdict_markup = NULL;
       g_autofree char *verdict_escaped = NULL;
+      gboolean pin_matched;
 
       sd_summary_card_add (self, _("TLS version"), tls->version);
       sd_summary_card_add (self, _("Cipher"), tls->cipher);
@@ -189,14 +190,19 @@ sd_summary_card_set_report (SdSummaryCard  *self,
           sd_summary_card_add (self, _("Issuer"), leaf->self_signed ? _("(self-signed)") : leaf->issuer);
           sd_summary_card_add (self, _("Valid"), validity);
         }
+      /* A pin that got us past the handshake matched; the trust store was not asked. */
+      pin_matched = g_strcmp0 (tls->policy, "pin") == 0 && (report->ok || report->stage > SD_STAGE_TLS);
       if (tls->verified)
-        verdict = g_strdup_printf (_("verified (%s)"), tls->policy ? tls->policy : "");
+        verdict = g_strdup (_("verified: trusted, and it names the server"));
+      else if (pin_matched)
+        verdict = g_strdup (_("pinned SHA-256 matches (trust store not consulted)"));
       else
         verdict = g_strdup_printf (_("NOT verified (%s): %s"), tls->policy ? tls->policy : "",
                                    tls->verify_error ? tls->verify_error : _("no reason given"));
       verdict_escaped = sd_markup (verdict);
       verdict_markup = g_strdup_printf ("<span foreground=\"%s\">%s</span>",
-                                        tls->verified ? "#26a269" : "#c01c28", verdict_escaped);
+                                        tls->verified || pin_matched ? "#26a269" : "#c01c28",
+                                        verdict_escaped);
       sd_summary_card_add_markup (self, _("Verification"), verdict_markup, verdict);
     }
   else if (report->caps_before_tls != NULL)

@@ -9,9 +9,11 @@
 #include "sd-report.h"
 #include "sd-transcript-view.h"
 
-/* Enough to keep up with any real server, small enough that one frame's insert stays
- * well under a frame even when a hostile server floods us. */
-#define SD_MAX_LINES_PER_FRAME 2000
+/* Inserting is cheap but not free (a few µs a line, more with long lines): a time
+ * budget per frame keeps the window responsive however fast a server floods us, and
+ * still moves thousands of lines a second. */
+#define SD_FRAME_BUDGET_US 5000
+#define SD_MAX_LINES_PER_FRAME 4000
 
 struct _SdTranscriptView
 {
@@ -72,6 +74,7 @@ static gboolean
 sd_transcript_view_flush_some (SdTranscriptView *self,
                                guint             max)
 {
+  gint64 deadline = g_get_monotonic_time () + SD_FRAME_BUDGET_US;
   guint n = 0;
 
   while (n < max && !g_queue_is_empty (&self->queue))
@@ -79,6 +82,8 @@ sd_transcript_view_flush_some (SdTranscriptView *self,
       g_autoptr(SdEvent) event = g_queue_pop_head (&self->queue);
       sd_transcript_view_insert (self, event);
       n++;
+      if (max != G_MAXUINT && n % 64 == 0 && g_get_monotonic_time () > deadline)
+        break;
     }
   if (n > 0 && self->follow)
     gtk_text_view_scroll_mark_onscreen (self->text_view, self->end_mark);
