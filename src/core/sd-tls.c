@@ -126,6 +126,28 @@ sd_tls_pull (gnutls_transport_ptr_t ptr,
   return n;
 }
 
+/* GnuTLS asks this before reads once a handshake timeout is set; its default would
+ * select() on the transport pointer as if it were a file descriptor. */
+static int
+sd_tls_pull_timeout (gnutls_transport_ptr_t ptr,
+                     unsigned int           ms)
+{
+  SdTls *self = ptr;
+  gint64 timeout_us = ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (gint64) ms * 1000;
+
+  g_clear_error (&self->io_error);
+  if (g_socket_condition_timed_wait (self->socket, G_IO_IN, timeout_us, self->cancellable,
+                                     &self->io_error))
+    return 1;
+  if (g_error_matches (self->io_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      g_clear_error (&self->io_error);
+      return 0;
+    }
+  gnutls_transport_set_errno (self->session, EIO);
+  return -1;
+}
+
 static SdTls *
 sd_tls_new (GSocket  *socket,
             gboolean  is_server)
@@ -154,6 +176,12 @@ sd_tls_set_error (SdTls      *self,
 
   if (ret == GNUTLS_E_PREMATURE_TERMINATION)
     code = SD_TLS_ERROR_EOF;
+
+  if (ret == GNUTLS_E_TIMEDOUT)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "%s: the peer was too slow", what);
+      return;
+    }
 
   if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED || ret == GNUTLS_E_WARNING_ALERT_RECEIVED)
     {
@@ -196,6 +224,7 @@ sd_tls_setup_session (SdTls   *self,
   gnutls_transport_set_ptr (self->session, self);
   gnutls_transport_set_push_function (self->session, sd_tls_push);
   gnutls_transport_set_pull_function (self->session, sd_tls_pull);
+  gnutls_transport_set_pull_timeout_function (self->session, sd_tls_pull_timeout);
   ret = gnutls_credentials_set (self->session, GNUTLS_CRD_CERTIFICATE, self->creds);
   if (ret < 0)
     goto failed;
@@ -423,6 +452,13 @@ sd_tls_fill_info (SdTls *self)
   certs = gnutls_certificate_get_peers (self->session, &n_certs);
   for (unsigned int i = 0; certs != NULL && i < n_certs; i++)
     g_ptr_array_add (self->info->chain, sd_cert_info_new_from_der (&certs[i]));
+}
+
+void
+sd_tls_set_handshake_timeout (SdTls *self,
+                              guint  timeout_s)
+{
+  gnutls_handshake_set_timeout (self->session, timeout_s * 1000);
 }
 
 gboolean

@@ -65,6 +65,9 @@ SdTls      *sd_tls_new_server   (GSocket      *socket,
                                  const char   *priority,
                                  GError      **error);
 void        sd_tls_free         (SdTls        *self);
+/* Bounds the whole handshake, however the peer paces its bytes. */
+void        sd_tls_set_handshake_timeout (SdTls *self,
+                                          guint  timeout_s);
 gboolean    sd_tls_handshake    (SdTls        *self,
                                  GCancellable *cancellable,
                                  GError      **error);
