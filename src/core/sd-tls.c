@@ -490,20 +490,19 @@ sd_tls_get_info (SdTls *self)
   return self->info;
 }
 
-static char *
-sd_tls_describe_status (SdTls        *self,
-                        unsigned int  status)
+/* What can be judged without a trust store. GnuTLS may stop at the first chain problem,
+ * so the leaf's dates, name and key are checked here too. */
+static unsigned int
+sd_tls_local_status (SdTls *self)
 {
-  g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func (g_free);
   SdCertInfo *leaf = self->info->chain->len > 0 ? self->info->chain->pdata[0] : NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   const gnutls_datum_t *certs;
   unsigned int n_certs = 0;
+  unsigned int status = 0;
 
   if (leaf == NULL)
-    return g_strdup ("the server sent no certificate");
-
-  /* GnuTLS may stop at the first chain problem, so the leaf's dates are checked here. */
+    return GNUTLS_CERT_INVALID;
   certs = gnutls_certificate_get_peers (self->session, &n_certs);
   if (n_certs > 0)
     {
@@ -517,9 +516,27 @@ sd_tls_describe_status (SdTls        *self,
             status |= GNUTLS_CERT_NOT_ACTIVATED | GNUTLS_CERT_INVALID;
           if (!gnutls_x509_crt_check_hostname2 (crt, self->server_name, 0))
             status |= GNUTLS_CERT_UNEXPECTED_OWNER | GNUTLS_CERT_INVALID;
+          /* GnuTLS's default profile still takes 1024-bit RSA; 112-bit security is
+           * today's floor (NIST SP 800-131A). */
+          if ((g_str_equal (leaf->key_type, "RSA") || g_str_equal (leaf->key_type, "DSA")) &&
+              leaf->key_bits < 2048)
+            status |= GNUTLS_CERT_INSECURE_ALGORITHM | GNUTLS_CERT_INVALID;
         }
       gnutls_x509_crt_deinit (crt);
     }
+
+  return status;
+}
+
+static char *
+sd_tls_describe_status (SdTls        *self,
+                        unsigned int  status)
+{
+  g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func (g_free);
+  SdCertInfo *leaf = self->info->chain->len > 0 ? self->info->chain->pdata[0] : NULL;
+
+  if (leaf == NULL)
+    return g_strdup ("the server sent no certificate");
 
   if (status & GNUTLS_CERT_UNEXPECTED_OWNER)
     {
@@ -551,8 +568,14 @@ sd_tls_describe_status (SdTls        *self,
     }
   if (status & GNUTLS_CERT_SIGNER_NOT_CA)
     g_ptr_array_add (reasons, g_strdup ("the issuer is not allowed to act as a CA"));
-  if (status & GNUTLS_CERT_INSECURE_ALGORITHM)
-    g_ptr_array_add (reasons, g_strdup ("signed with an insecure algorithm"));
+  if ((status & GNUTLS_CERT_INSECURE_ALGORITHM) &&
+      (g_str_equal (leaf->key_type, "RSA") || g_str_equal (leaf->key_type, "DSA")) &&
+      leaf->key_bits < 2048)
+    g_ptr_array_add (reasons, g_strdup_printf ("its %s key has only %u bits (2048 at least "
+                                               "are needed today)",
+                                               leaf->key_type, leaf->key_bits));
+  else if (status & GNUTLS_CERT_INSECURE_ALGORITHM)
+    g_ptr_array_add (reasons, g_strdup ("signed with an insecure algorithm or too weak a key"));
   if (status & GNUTLS_CERT_REVOKED)
     g_ptr_array_add (reasons, g_strdup ("revoked"));
   if (status & GNUTLS_CERT_SIGNATURE_FAILURE)
@@ -610,6 +633,7 @@ sd_tls_check_peer (SdTls            *self,
       ret = gnutls_certificate_verify_peers3 (self->session, self->server_name, &status);
       if (ret < 0)
         status |= GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND;
+      status |= sd_tls_local_status (self);
       if (status != 0)
         self->info->verify_error = sd_tls_describe_status (self, status);
       self->info->verified = self->info->verify_error == NULL;
@@ -617,7 +641,8 @@ sd_tls_check_peer (SdTls            *self,
   else
     {
       /* Dates and names are still worth telling; the chain was not judged. */
-      g_autofree char *problems = sd_tls_describe_status (self, 0);
+      unsigned int status_local = sd_tls_local_status (self);
+      g_autofree char *problems = status_local ? sd_tls_describe_status (self, status_local) : NULL;
       self->info->verified = FALSE;
       self->info->verify_error =
         g_strdup_printf ("not checked against a trust store%s%s",
