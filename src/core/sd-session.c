@@ -837,7 +837,8 @@ sd_run_auth (SdRun   *run,
       {
         gsize len;
         const char *data = g_bytes_get_data (challenge, &len);
-        g_autofree char *text = g_strndup (data, len);
+        /* An empty challenge has no data at all (PLAIN without initial response). */
+        g_autofree char *text = len > 0 ? g_strndup (data, len) : g_strdup ("");
         g_autofree char *escaped = g_strescape (text, NULL);
         sd_run_emitf (run, SD_DIRECTION_INFO, "Server challenge, decoded: \"%s\"", escaped);
       }
