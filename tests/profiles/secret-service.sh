@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # The libsecret backend against a real Secret Service: a private D-Bus session with its
 # own GNOME Keyring, a temp HOME and config dir. Saves a profile with its password,
-# checks the profile file holds no password, sends through the scripted test server
-# with that profile alone, then deletes it and checks the password is gone too.
-#   secret-service.sh CLI TEST_SERVER
+# checks the profile file holds no password, sends through the built-in server with
+# that profile alone, then deletes it and checks the password is gone too.
+#   secret-service.sh CLI
 set -euo pipefail
 cli=$1
-server=$2
 
 if ! command -v gnome-keyring-daemon >/dev/null || ! command -v dbus-run-session >/dev/null; then
   echo "1..0 # SKIP gnome-keyring-daemon or dbus-run-session missing"
@@ -26,14 +25,14 @@ unset SD_SECRET_STORE
 echo -n "test-keyring-password" | gnome-keyring-daemon --daemonize --unlock --components=secrets >/dev/null
 
 echo "1..4"
-"$server" --connections 1 --timeout 30 >"$work/server.info" 2>/dev/null &
+PW=secret "$cli" serve --port 0 --user alice --password-env PW >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 100); do grep -q '^CA=' "$work/server.info" 2>/dev/null && break; sleep 0.1; done
-port=$(sed -n 's/^PORT=//p' "$work/server.info")
-ca=$(sed -n 's/^CA=//p' "$work/server.info")
+for _ in $(seq 100); do grep -q '^Certificate: ' "$work/server.log" 2>/dev/null && break; sleep 0.1; done
+port=$(sed -n 's/^Listening on 127\.0\.0\.1 port \([0-9]*\) .*/\1/p' "$work/server.log")
+sha=$(sed -n 's/^Certificate: .* SHA-256 \([0-9a-f]*\)$/\1/p' "$work/server.log")
 
 PW=secret "$cli" profiles save "Test [keyring] profile" --server 127.0.0.1 --port "$port" \
-  --tls-ca "$ca" --user alice --password-env PW --remember-password \
+  --tls-verify "pin:$sha" --user alice --password-env PW --remember-password \
   --from alice@example.test --to bob@example.test >"$work/save.out" 2>&1
 if grep -q "password in the secret store" "$work/save.out"; then echo "ok 1 saved with libsecret"
 else echo "not ok 1 saved with libsecret"; cat "$work/save.out" | sed 's/^/# /'; exit 1; fi
