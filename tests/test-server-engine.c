@@ -201,6 +201,7 @@ client_settings (SdServer   *server,
                                                : sd_server_get_port (server);
   settings->tls_verify = SD_TLS_PIN;
   settings->tls_pin = g_strdup (sd_server_get_cert_sha256 (server));
+  g_free (settings->auth);
   settings->auth = g_strdup (auth);
   if (g_strcmp0 (auth, "none") != 0)
     {
@@ -210,7 +211,9 @@ client_settings (SdServer   *server,
   settings->allow_plaintext_auth = security == SD_SECURITY_NONE;
   settings->from = g_strdup ("alice@example.test");
   settings->to = g_strdupv ((char **) to);
+  g_free (settings->subject);
   settings->subject = g_strdup ("Test");
+  g_free (settings->body);
   settings->body = g_strdup ("Hello from the test.\n.leading dot\n");
   settings->timeout_s = 10;
   return settings;

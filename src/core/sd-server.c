@@ -1877,6 +1877,15 @@ sd_server_start (SdServer  *self,
       return FALSE;
     }
 
+  /* The name goes into every greeting and EHLO reply: no room for a second line. */
+  for (const char *p = cfg->hostname; *p != '\0'; p++)
+    if ((guchar) *p <= ' ' || *p == 0x7f)
+      {
+        g_set_error (error, SD_SERVER_ERROR, SD_SERVER_ERROR_INVALID_CONFIG,
+                     "The host name must be one word without control characters");
+        return FALSE;
+      }
+
   if (cfg->cert_pem != NULL && cfg->key_pem != NULL)
     {
       self->cert_pem = g_strdup (cfg->cert_pem);
