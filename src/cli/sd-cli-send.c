@@ -91,10 +91,10 @@ sd_send_print_summary (const SdReport *report)
       printf ("Result: FAILED at %s: %s\n", sd_stage_to_string (report->stage), message);
     }
   if (report->tls != NULL)
-    printf ("TLS: %s %s, certificate %s%s%s\n", report->tls->version, report->tls->cipher,
-            report->tls->verified ? "verified" : "NOT verified",
-            report->tls->verify_error ? ": " : "",
-            report->tls->verify_error ? report->tls->verify_error : "");
+    {
+      g_autofree char *verdict = sd_tls_info_describe_verdict (report->tls);
+      printf ("TLS: %s %s, certificate %s\n", report->tls->version, report->tls->cipher, verdict);
+    }
   if (caps != NULL)
     {
       g_autofree char *auth = sd_capabilities_dup_auth_string (caps);

@@ -57,6 +57,19 @@ sd_cert_info_copy (const SdCertInfo *info)
   return copy;
 }
 
+char *
+sd_tls_info_describe_verdict (const SdTlsInfo *info)
+{
+  if (info->verified)
+    return g_strdup ("verified");
+  /* A matching pin is a stronger check than the chain, not a failure. */
+  if (g_strcmp0 (info->policy, "pin") == 0)
+    return g_strdup ("pinned (the SHA-256 matches)");
+  return g_strdup_printf ("NOT verified%s%s",
+                          info->verify_error ? ": " : "",
+                          info->verify_error ? info->verify_error : "");
+}
+
 void
 sd_tls_info_free (SdTlsInfo *info)
 {

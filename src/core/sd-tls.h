@@ -47,6 +47,9 @@ typedef struct {
 } SdTlsInfo;
 
 void        sd_cert_info_free   (SdCertInfo *info);
+/* One line for people: "verified", "pinned (the SHA-256 matches)", or "NOT verified: …"
+ * (transfer full). */
+char       *sd_tls_info_describe_verdict (const SdTlsInfo *info);
 void        sd_tls_info_free    (SdTlsInfo  *info);
 SdTlsInfo  *sd_tls_info_copy    (const SdTlsInfo *info);
 
