@@ -17,6 +17,8 @@ sd_cli_usage (FILE *out)
            "\n"
            "Commands:\n"
            "  send      Run an SMTP session and send a test message (see send --help)\n"
+           "  profiles  Saved server profiles: list, show, save, delete, export, import\n"
+           "  serve     Run the built-in SMTP server (see serve --help)\n"
            "  version   Print the version\n");
 }
 
@@ -39,6 +41,10 @@ main (int    argc,
     }
   if (g_str_equal (argv[1], "send"))
     return sd_cli_send (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "profiles"))
+    return sd_cli_profiles (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "serve"))
+    return sd_cli_serve (argc - 1, argv + 1);
 
   fprintf (stderr, "smtp-doctor-cli: unknown command “%s”\n\n", argv[1]);
   sd_cli_usage (stderr);
