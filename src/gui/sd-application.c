@@ -7,6 +7,8 @@
 #include <glib/gi18n.h>
 
 #include "sd-application.h"
+#include "sd-secret.h"
+#include "sd-server.h"
 #include "sd-window.h"
 
 struct _SdApplication
@@ -14,6 +16,7 @@ struct _SdApplication
   GtkApplication  parent_instance;
   GSettings      *settings;
   SdSettings     *builtin;
+  SdServer       *server;     /* the built-in test server, NULL if it could not start */
 };
 
 G_DEFINE_FINAL_TYPE (SdApplication, sd_application, GTK_TYPE_APPLICATION)
@@ -70,20 +73,49 @@ static const GActionEntry sd_app_actions[] = {
 static void
 sd_application_init_builtin (SdApplication *self)
 {
-  /* Until the built-in server exists the profile points at loopback and leaves the
-   * port to the user (a server started with smtp-doctor-cli serve, for instance). */
+  /* Until the built-in server runs, the profile points at loopback and leaves the port
+   * to the user (smtp-doctor-cli serve, for instance). */
   self->builtin = sd_settings_new ();
   self->builtin->host = g_strdup ("127.0.0.1");
-  self->builtin->port = 0;
   self->builtin->security = SD_SECURITY_STARTTLS;
-  self->builtin->tls_verify = SD_TLS_ACCEPT_ANY;
+  self->builtin->tls_verify = SD_TLS_VERIFY;
   self->builtin->auth = g_strdup ("auto");
-  self->builtin->user = g_strdup ("demo");
-  self->builtin->password = g_strdup ("demo");
   self->builtin->from = g_strdup ("doctor@example.test");
   self->builtin->to = g_strsplit ("postmaster@example.test", ",", -1);
   self->builtin->subject = g_strdup (_("SMTP Doctor test message"));
   self->builtin->body = g_strdup (_("This is a test message sent by SMTP Doctor."));
+}
+
+/* The built-in server on an ephemeral loopback port, so that Send works out of the box.
+ * Its demo password is new each run: nothing fixed listens on the machine. Like
+ * Exchange, it offers AUTH only after STARTTLS. */
+static void
+sd_application_start_server (SdApplication *self)
+{
+  g_autoptr(SdServerConfig) config = sd_server_config_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = g_uuid_string_random ();
+
+  config->listen_address = g_strdup ("127.0.0.1");
+  config->starttls = TRUE;
+  config->require_tls_for_auth = TRUE;
+  sd_server_config_add_account (config, "demo", password);
+  self->server = sd_server_new (config);
+  if (!sd_server_start (self->server, &error))
+    {
+      g_warning ("The built-in test server did not start: %s", error->message);
+      g_clear_object (&self->server);
+      return;
+    }
+
+  self->builtin->port = sd_server_get_port (self->server);
+  self->builtin->tls_verify = SD_TLS_PIN;
+  g_free (self->builtin->tls_pin);
+  self->builtin->tls_pin = g_strdup (sd_server_get_cert_sha256 (self->server));
+  g_free (self->builtin->user);
+  self->builtin->user = g_strdup ("demo");
+  sd_secret_free (self->builtin->password);
+  self->builtin->password = g_steal_pointer (&password);
 }
 
 static void
@@ -107,6 +139,8 @@ sd_application_startup (GApplication *app)
   gtk_style_context_add_provider_for_screen (gdk_screen_get_default (), GTK_STYLE_PROVIDER (css),
                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
+  sd_application_start_server (self);
+
   g_action_map_add_action_entries (G_ACTION_MAP (self), sd_app_actions,
                                    G_N_ELEMENTS (sd_app_actions), self);
   for (guint i = 0; i < G_N_ELEMENTS (sd_accels); i++)
@@ -125,10 +159,24 @@ sd_application_activate (GApplication *app)
 }
 
 static void
+sd_application_shutdown (GApplication *app)
+{
+  SdApplication *self = SD_APPLICATION (app);
+
+  if (self->server != NULL)
+    sd_server_stop (self->server);
+  g_clear_object (&self->server);
+  G_APPLICATION_CLASS (sd_application_parent_class)->shutdown (app);
+}
+
+static void
 sd_application_finalize (GObject *object)
 {
   SdApplication *self = SD_APPLICATION (object);
 
+  if (self->server != NULL)
+    sd_server_stop (self->server);
+  g_clear_object (&self->server);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->builtin, sd_settings_free);
   G_OBJECT_CLASS (sd_application_parent_class)->finalize (object);
@@ -143,6 +191,7 @@ sd_application_class_init (SdApplicationClass *klass)
   object_class->finalize = sd_application_finalize;
   app_class->startup = sd_application_startup;
   app_class->activate = sd_application_activate;
+  app_class->shutdown = sd_application_shutdown;
 }
 
 static void

@@ -211,7 +211,9 @@ sd_summary_card_set_report (SdSummaryCard  *self,
   if (caps != NULL)
     sd_summary_card_add_extensions (self, caps);
   if (report->auth_mechanism != NULL)
-    sd_summary_card_add (self, _("Logged in with"), report->auth_mechanism);
+    sd_summary_card_add (self, report->ok || report->stage > SD_STAGE_AUTH ? _("Logged in with")
+                                                                          : _("Tried to log in with"),
+                         report->auth_mechanism);
 }
 
 char *

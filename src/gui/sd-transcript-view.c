@@ -27,6 +27,7 @@ struct _SdTranscriptView
 
   GtkTextBuffer  *buffer;
   GtkTextMark    *end_mark;
+  GtkTextTag     *line_tag;       /* wrapped lines continue under the text, not the time */
   GQueue          queue;          /* (element-type SdEvent) not yet in the buffer */
   guint           tick_id;
   guint           idle_id;
@@ -61,7 +62,8 @@ sd_transcript_view_insert (SdTranscriptView *self,
 
   g_snprintf (prefix, sizeof prefix, "%9.1f ms ", event->t_us / 1000.0);
   gtk_text_buffer_get_end_iter (self->buffer, &end);
-  gtk_text_buffer_insert_with_tags_by_name (self->buffer, &end, prefix, -1, "time", NULL);
+  /* The paragraph's tags come from its first character: "line" sets the hanging indent. */
+  gtk_text_buffer_insert_with_tags_by_name (self->buffer, &end, prefix, -1, "time", "line", NULL);
   gtk_text_buffer_insert_with_tags_by_name (self->buffer, &end, event->encrypted ? "TLS " : "    ",
                                             -1, "tls", NULL);
   gtk_text_buffer_insert_with_tags_by_name (self->buffer, &end, line, -1,
@@ -295,6 +297,25 @@ sd_transcript_view_unmap (GtkWidget *widget)
     sd_transcript_view_schedule (self);
 }
 
+/* The width of the prefix (time, TLS, arrow) in the current monospace font. */
+static void
+sd_transcript_view_update_indent (SdTranscriptView *self)
+{
+  g_autofree char *prefix = g_strdup_printf ("%9.1f ms TLS -> ", 0.0);
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->text_view), prefix);
+  int width = 0;
+
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  g_object_set (self->line_tag, "indent", -width, "left-margin", width + 6, NULL);
+}
+
+static void
+sd_transcript_view_style_updated (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (sd_transcript_view_parent_class)->style_updated (widget);
+  sd_transcript_view_update_indent (SD_TRANSCRIPT_VIEW (widget));
+}
+
 static void
 sd_transcript_view_class_init (SdTranscriptViewClass *klass)
 {
@@ -303,6 +324,7 @@ sd_transcript_view_class_init (SdTranscriptViewClass *klass)
 
   object_class->dispose = sd_transcript_view_dispose;
   widget_class->unmap = sd_transcript_view_unmap;
+  widget_class->style_updated = sd_transcript_view_style_updated;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/smtpdoctor/SmtpDoctor/ui/sd-transcript-view.ui");
@@ -335,9 +357,12 @@ sd_transcript_view_init (SdTranscriptView *self)
   gtk_text_buffer_create_tag (self->buffer, "warning", "foreground", "#c64600", NULL);
   gtk_text_buffer_create_tag (self->buffer, "error", "foreground", "#e01b24", "weight", PANGO_WEIGHT_BOLD, NULL);
 
+  self->line_tag = gtk_text_buffer_create_tag (self->buffer, "line", NULL);
+
   gtk_text_buffer_get_end_iter (self->buffer, &end);
   self->end_mark = gtk_text_buffer_create_mark (self->buffer, "sd-end", &end, FALSE);
 
+  sd_transcript_view_update_indent (self);
   gtk_search_bar_connect_entry (self->search_bar, GTK_ENTRY (self->search_entry));
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
                            G_CALLBACK (sd_transcript_view_on_value_changed), self, 0);

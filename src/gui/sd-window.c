@@ -356,6 +356,9 @@ sd_window_on_security_combo_changed (SdWindow *self)
   SdSecurity security = sd_window_get_security (self);
 
   gtk_label_set_text (self->security_hint, _(hints[security]));
+  /* Without TLS there is no certificate to check. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->verify_combo), security != SD_SECURITY_NONE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pin_entry), security != SD_SECURITY_NONE);
   if (!self->port_edited)
     {
       g_autoptr(SdSettings) settings = sd_settings_new ();

@@ -289,6 +289,37 @@ test_success (Fixture       *f,
   screenshot (f, "screenshot-success.png");
 }
 
+/* A fresh install: the built-in server is up, the form is filled for it, Send works. */
+static void
+test_builtin_server (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *text = NULL, *summary = NULL;
+  SdStageStrip *strip = sd_window_get_stage_strip (f->window);
+  const SdReport *report;
+
+  g_assert_cmpstr (gtk_combo_box_get_active_id (GTK_COMBO_BOX (need (f, "Profile"))), ==, "builtin");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (need (f, "Server"))), ==, "127.0.0.1");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (need (f, "User"))), ==, "demo");
+  click (f, "Send test mail");
+  wait_for_session (f);
+
+  report = sd_window_get_report (f->window);
+  if (!report->ok)
+    g_test_message ("built-in server session failed: %s", report->error->message);
+  g_assert_true (report->ok);
+  text = transcript (f);
+  g_assert_nonnull (strstr (text, "-> STARTTLS"));
+  g_assert_nonnull (strstr (text, "TLS -> AUTH"));
+  g_assert_nonnull (strstr (text, "TLS -> QUIT"));
+  for (SdStage s = SD_STAGE_CONNECT; s <= SD_STAGE_DATA; s++)
+    g_assert_cmpint (sd_stage_strip_get_state (strip, s), ==, SD_STAGE_STATE_OK);
+  summary = sd_summary_card_dup_text (sd_window_get_summary_card (f->window));
+  g_test_message ("summary: %s", summary);
+  g_assert_nonnull (strstr (summary, "Verification: pinned SHA-256 matches"));
+  screenshot (f, "screenshot-builtin.png");
+}
+
 static void
 test_wrong_password (Fixture       *f,
                      gconstpointer  data)
@@ -535,6 +566,7 @@ main (int   argc,
   ADD ("/gui/window/names", test_names);
   ADD ("/gui/window/validation", test_validation);
   ADD ("/gui/session/success", test_success);
+  ADD ("/gui/session/builtin-server", test_builtin_server);
   ADD ("/gui/session/wrong-password", test_wrong_password);
   ADD ("/gui/session/auth-only-after-starttls", test_auth_only_after_starttls);
   ADD ("/gui/session/stop", test_stop);
