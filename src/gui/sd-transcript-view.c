@@ -306,7 +306,8 @@ sd_transcript_view_update_indent (SdTranscriptView *self)
   int width = 0;
 
   pango_layout_get_pixel_size (layout, &width, NULL);
-  g_object_set (self->line_tag, "indent", -width, "left-margin", width + 6, NULL);
+  /* Pango: a negative indent leaves the first line alone and indents the rest. */
+  g_object_set (self->line_tag, "indent", -width, NULL);
 }
 
 static void
