@@ -6,8 +6,11 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-presets.h"
+#include "sd-profile.h"
 #include "sd-report-html.h"
 #include "sd-secret.h"
+#include "sd-secret-store.h"
 #include "sd-session.h"
 #include "sd-window.h"
 
@@ -56,6 +59,7 @@ struct _SdWindow
   GCancellable         *cancellable;
   SdReport             *report;         /* the last finished one */
   GtkFileChooserNative *chooser;
+  SdProfileStore       *profiles;
   gboolean              port_edited;    /* the user typed a port: stop following the mode */
   gboolean              setting_port;
   gboolean              form_valid;
@@ -64,6 +68,13 @@ struct _SdWindow
 };
 
 G_DEFINE_FINAL_TYPE (SdWindow, sd_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static void
+sd_window_set_status (SdWindow   *self,
+                      const char *text)
+{
+  gtk_label_set_text (self->status_label, text);
+}
 
 /* ---- form ------------------------------------------------------------------------ */
 
@@ -497,11 +508,104 @@ sd_window_apply_builtin (SdWindow *self)
     sd_window_fill_form (self, sd_application_get_builtin (app));
 }
 
+/* A profile or preset says where and how; what to send stays as the user typed it. */
+static void
+sd_window_apply_profile (SdWindow         *self,
+                         const SdSettings *profile,
+                         const char       *password)
+{
+  g_autoptr(SdSettings) settings = sd_settings_copy (profile);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = sd_window_dup_body (self);
+
+  if (settings->from == NULL || *settings->from == '\0')
+    {
+      g_free (settings->from);
+      settings->from = g_strdup (gtk_entry_get_text (self->from_entry));
+    }
+  if (settings->to == NULL || settings->to[0] == NULL)
+    {
+      g_strfreev (settings->to);
+      settings->to = sd_split_addresses (gtk_entry_get_text (self->to_entry));
+    }
+  if (settings->subject == NULL)
+    settings->subject = g_strdup (gtk_entry_get_text (self->subject_entry));
+  if (settings->body == NULL)
+    settings->body = g_steal_pointer (&body);
+  sd_secret_free (settings->password);
+  settings->password = g_strdup (password);
+  sd_window_fill_form (self, settings);
+}
+
 static void
 sd_window_on_profile_changed (SdWindow *self)
 {
-  if (g_strcmp0 (gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->profile_combo)), "builtin") == 0)
+  const char *id = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->profile_combo));
+
+  if (id == NULL)
+    return;
+  if (g_str_equal (id, "builtin"))
     sd_window_apply_builtin (self);
+  else if (g_str_has_prefix (id, "profile:") && self->profiles != NULL)
+    {
+      SdProfile *profile = sd_profile_store_lookup (self->profiles, id + strlen ("profile:"));
+      g_autoptr(GError) error = NULL;
+      char *password = NULL;
+
+      if (profile == NULL)
+        return;
+      if (profile->remember_password)
+        password = sd_secret_store_lookup (sd_secret_store_get_default (), profile->name, &error);
+      sd_window_apply_profile (self, profile->settings, password);
+      sd_secret_free (password);
+      if (error != NULL)
+        sd_window_set_status (self, error->message);
+      else if (profile->note != NULL)
+        sd_window_set_status (self, profile->note);
+    }
+  else if (g_str_has_prefix (id, "preset:"))
+    {
+      const SdPreset *preset = sd_presets_lookup (id + strlen ("preset:"));
+      g_autoptr(SdProfile) profile = preset ? sd_preset_to_profile (preset) : NULL;
+
+      if (profile == NULL)
+        return;
+      sd_window_apply_profile (self, profile->settings, NULL);
+      if (profile->note != NULL)
+        sd_window_set_status (self, profile->note);
+    }
+}
+
+/* The saved profiles, then the presets for common services. */
+static void
+sd_window_fill_profiles (SdWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  const SdPreset *presets;
+  guint n_presets = 0;
+
+  self->profiles = sd_profile_store_new (NULL);
+  if (!sd_profile_store_load (self->profiles, &error))
+    g_debug ("profiles: %s", error->message);
+  else
+    {
+      GPtrArray *list = sd_profile_store_list (self->profiles);
+
+      for (guint i = 0; i < list->len; i++)
+        {
+          const SdProfile *profile = list->pdata[i];
+          g_autofree char *id = g_strconcat ("profile:", profile->name, NULL);
+          gtk_combo_box_text_append (self->profile_combo, id, profile->name);
+        }
+    }
+  presets = sd_presets_get (&n_presets);
+  for (guint i = 0; i < n_presets; i++)
+    {
+      g_autofree char *id = g_strconcat ("preset:", presets[i].id, NULL);
+      /* Translators: a preset for a mail service in the profile picker */
+      g_autofree char *label = g_strdup_printf (_("Preset: %s"), presets[i].name);
+      gtk_combo_box_text_append (self->profile_combo, id, label);
+    }
 }
 
 /* ---- settings persistence -------------------------------------------------------- */
@@ -609,13 +713,6 @@ sd_window_load_state (SdWindow *self)
 }
 
 /* ---- the session ----------------------------------------------------------------- */
-
-static void
-sd_window_set_status (SdWindow   *self,
-                      const char *text)
-{
-  gtk_label_set_text (self->status_label, text);
-}
 
 static void
 sd_window_on_events (SdSession *session,
@@ -921,6 +1018,7 @@ sd_window_dispose (GObject *object)
     sd_window_save_state (self);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->report, sd_report_free);
+  g_clear_pointer (&self->profiles, sd_profile_store_free);
   G_OBJECT_CLASS (sd_window_parent_class)->dispose (object);
 }
 
@@ -1007,6 +1105,7 @@ sd_window_constructed (SdWindow *self)
 
   self->settings = settings ? g_object_ref (settings) : NULL;
   sd_window_load_state (self);
+  sd_window_fill_profiles (self);
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->profile_combo), "builtin");
   if (self->settings != NULL)
     {

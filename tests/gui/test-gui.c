@@ -12,6 +12,7 @@
 #include <gtk/gtk.h>
 
 #include "sd-application.h"
+#include "sd-presets.h"
 #include "sd-session.h"
 #include "sd-test-certs.h"
 #include "sd-test-server.h"
@@ -240,6 +241,29 @@ test_validation (Fixture       *f,
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (port)), ==, "2525");
   fill (f, "Port", "70000");
   g_assert_false (gtk_widget_is_sensitive (send));
+}
+
+/* The picker offers the presets; one fills where and how, and keeps what to send. */
+static void
+test_profiles (Fixture       *f,
+               gconstpointer  data)
+{
+  guint n = 0;
+  const SdPreset *presets = sd_presets_get (&n);
+  const SdPreset *preset = NULL;
+  g_autofree char *id = NULL;
+
+  for (guint i = 0; i < n && preset == NULL; i++)
+    if (presets[i].host != NULL)
+      preset = &presets[i];
+  g_assert_nonnull (preset);
+  fill (f, "To", "kept@example.test");
+  id = g_strconcat ("preset:", preset->id, NULL);
+  fill (f, "Profile", id);
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (need (f, "Server"))), ==, preset->host);
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (need (f, "To"))), ==, "kept@example.test");
+  fill (f, "Profile", "builtin");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (need (f, "Server"))), ==, "127.0.0.1");
 }
 
 static void
@@ -565,6 +589,7 @@ main (int   argc,
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/gui/window/names", test_names);
   ADD ("/gui/window/validation", test_validation);
+  ADD ("/gui/window/profiles", test_profiles);
   ADD ("/gui/session/success", test_success);
   ADD ("/gui/session/builtin-server", test_builtin_server);
   ADD ("/gui/session/wrong-password", test_wrong_password);
