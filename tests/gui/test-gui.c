@@ -243,6 +243,42 @@ test_validation (Fixture       *f,
   g_assert_false (gtk_widget_is_sensitive (send));
 }
 
+/* Tab walks the form in reading order. */
+static void
+test_tab_order (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *expected[] = {
+    "Server", "Port", "Security", "Certificate check", "Pinned certificate SHA-256",
+    "Authentication", "User", "Password", "Show password", "Allow plaintext authentication",
+    "From", "To", "Subject", "Body", "Stop after",
+  };
+  guint next = 0;
+
+  gtk_widget_grab_focus (need (f, "Server"));
+  for (guint step = 0; step < 60 && next < G_N_ELEMENTS (expected); step++)
+    {
+      GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (f->window));
+
+      /* A combo box takes the focus with an inner button: name the outer control. */
+      for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_parent (w))
+        {
+          const char *name = atk_object_get_name (gtk_widget_get_accessible (w));
+          if (name != NULL && g_str_equal (name, expected[next]))
+            {
+              next++;
+              break;
+            }
+          if (name != NULL && *name && w == focus)
+            for (guint j = next + 1; j < G_N_ELEMENTS (expected); j++)
+              if (g_str_equal (name, expected[j]))
+                g_error ("Tab reached \"%s\" before \"%s\"", name, expected[next]);
+        }
+      gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_TAB_FORWARD);
+    }
+  g_assert_cmpuint (next, ==, G_N_ELEMENTS (expected));
+}
+
 /* The picker offers the presets; one fills where and how, and keeps what to send. */
 static void
 test_profiles (Fixture       *f,
@@ -306,6 +342,20 @@ test_success (Fixture       *f,
   g_assert_nonnull (strstr (summary, "PIPELINING: yes"));
   hints = sd_hints_panel_dup_text (sd_window_get_hints_panel (f->window));
   g_assert_nonnull (strstr (hints, "The server accepted the message"));
+
+  /* Find (Ctrl+F) selects the first match in the transcript. */
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (need (f, "Transcript")));
+    GtkTextIter start, end;
+    g_autofree char *selected = NULL;
+
+    g_action_group_activate_action (G_ACTION_GROUP (f->window), "find", NULL);
+    gtk_entry_set_text (GTK_ENTRY (need (f, "Find in transcript")), "auth plain");
+    iterate (200);   /* GtkSearchEntry waits a moment before "search-changed" */
+    g_assert_true (gtk_text_buffer_get_selection_bounds (buffer, &start, &end));
+    selected = gtk_text_iter_get_text (&start, &end);
+    g_assert_cmpstr (selected, ==, "AUTH PLAIN");
+  }
 
   g_assert_true (gtk_widget_is_sensitive (need (f, "Export")));
   g_assert_true (gtk_widget_is_sensitive (need (f, "Send test mail")));
@@ -589,6 +639,7 @@ main (int   argc,
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/gui/window/names", test_names);
   ADD ("/gui/window/validation", test_validation);
+  ADD ("/gui/window/tab-order", test_tab_order);
   ADD ("/gui/window/profiles", test_profiles);
   ADD ("/gui/session/success", test_success);
   ADD ("/gui/session/builtin-server", test_builtin_server);
