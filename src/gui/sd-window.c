@@ -422,9 +422,10 @@ sd_window_on_reveal_toggled (SdWindow *self)
                                reveal ? _("Hide the password") : _("Show the password"));
 }
 
-SdSettings *
-sd_window_get_form_settings (SdWindow  *self,
-                             GError   **error)
+static SdSettings *
+sd_window_build_settings (SdWindow  *self,
+                          gboolean   connection_only,
+                          GError   **error)
 {
   g_autoptr(SdSettings) settings = sd_settings_new ();
   const char *port = gtk_entry_get_text (self->port_entry);
@@ -459,10 +460,24 @@ sd_window_get_form_settings (SdWindow  *self,
   settings->body = sd_window_dup_body (self);
   if (!g_str_equal (quit, "full"))
     settings->has_quit_after = sd_stage_from_string (quit, &settings->quit_after);
+  if (connection_only)
+    {
+      /* As far as the credentials, never to MAIL. */
+      settings->has_quit_after = TRUE;
+      settings->quit_after = !g_str_equal (settings->auth, "none") ? SD_STAGE_AUTH
+                             : settings->security != SD_SECURITY_NONE ? SD_STAGE_TLS : SD_STAGE_EHLO;
+    }
 
   if (!sd_settings_validate (settings, error))
     return NULL;
   return g_steal_pointer (&settings);
+}
+
+SdSettings *
+sd_window_get_form_settings (SdWindow  *self,
+                             GError   **error)
+{
+  return sd_window_build_settings (self, FALSE, error);
 }
 
 static void
@@ -778,18 +793,11 @@ sd_window_start (SdWindow *self,
 
   if (self->session != NULL)
     return;
-  settings = sd_window_get_form_settings (self, &error);
+  settings = sd_window_build_settings (self, connection_only, &error);
   if (settings == NULL)
     {
       sd_window_set_status (self, error->message);
       return;
-    }
-  if (connection_only)
-    {
-      /* As far as the credentials, never to MAIL. */
-      settings->has_quit_after = TRUE;
-      settings->quit_after = !g_str_equal (settings->auth, "none") ? SD_STAGE_AUTH
-                             : settings->security != SD_SECURITY_NONE ? SD_STAGE_TLS : SD_STAGE_EHLO;
     }
   sd_window_save_form (self);
 

@@ -452,6 +452,31 @@ test_auth_only_after_starttls (Fixture       *f,
   screenshot (f, "screenshot-failure-auth-before-tls.png");
 }
 
+/* Test connection goes as far as logging in, never to MAIL. */
+static void
+test_connection_only (Fixture       *f,
+                      gconstpointer  data)
+{
+  SdTestServerConfig config;
+  SdStageStrip *strip = sd_window_get_stage_strip (f->window);
+  const SdTestRecord *record;
+
+  sd_test_server_config_init (&config);
+  start_server (f, &config);
+  fill_form (f, "starttls", PASSWORD);
+  fill (f, "From", "");   /* not needed to test the connection */
+  g_assert_false (gtk_widget_is_sensitive (need (f, "Send test mail")));
+  click (f, "Test connection");
+  wait_for_session (f);
+
+  g_assert_true (sd_window_get_report (f->window)->ok);
+  g_assert_cmpint (sd_stage_strip_get_state (strip, SD_STAGE_AUTH), ==, SD_STAGE_STATE_OK);
+  g_assert_cmpint (sd_stage_strip_get_state (strip, SD_STAGE_MAIL), ==, SD_STAGE_STATE_SKIPPED);
+  record = sd_test_server_get_record (f->server);
+  g_assert_true (record->authenticated);
+  g_assert_false (sd_test_record_has_command (record, "MAIL", SD_TEST_ANY));
+}
+
 static void
 test_stop (Fixture       *f,
            gconstpointer  data)
@@ -645,6 +670,7 @@ main (int   argc,
   ADD ("/gui/session/builtin-server", test_builtin_server);
   ADD ("/gui/session/wrong-password", test_wrong_password);
   ADD ("/gui/session/auth-only-after-starttls", test_auth_only_after_starttls);
+  ADD ("/gui/session/connection-only", test_connection_only);
   ADD ("/gui/session/stop", test_stop);
   ADD ("/gui/session/export", test_export);
   ADD ("/gui/session/keyboard", test_keyboard);
