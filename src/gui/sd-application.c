@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "sd-application.h"
+#include "sd-gui-private.h"
 #include "sd-secret.h"
 #include "sd-server.h"
 #include "sd-window.h"
@@ -79,11 +80,11 @@ sd_application_init_builtin (SdApplication *self)
   self->builtin->host = g_strdup ("127.0.0.1");
   self->builtin->security = SD_SECURITY_STARTTLS;
   self->builtin->tls_verify = SD_TLS_VERIFY;
-  self->builtin->auth = g_strdup ("auto");
+  sd_take_str (&self->builtin->auth, g_strdup ("auto"));
   self->builtin->from = g_strdup ("doctor@example.test");
   self->builtin->to = g_strsplit ("postmaster@example.test", ",", -1);
-  self->builtin->subject = g_strdup (_("SMTP Doctor test message"));
-  self->builtin->body = g_strdup (_("This is a test message sent by SMTP Doctor."));
+  sd_take_str (&self->builtin->subject, g_strdup (_("SMTP Doctor test message")));
+  sd_take_str (&self->builtin->body, g_strdup (_("This is a test message sent by SMTP Doctor.")));
 }
 
 /* The built-in server on an ephemeral loopback port, so that Send works out of the box.

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-gui-private.h"
 #include "sd-presets.h"
 #include "sd-profile.h"
 #include "sd-report-html.h"
@@ -444,20 +445,17 @@ sd_window_build_settings (SdWindow  *self,
     }
   else
     settings->tls_verify = g_str_equal (verify, "accept-any") ? SD_TLS_ACCEPT_ANY : SD_TLS_VERIFY;
-  settings->auth = g_strdup (sd_window_combo_id (self->auth_combo, "auto"));
+  sd_take_str (&settings->auth, g_strdup (sd_window_combo_id (self->auth_combo, "auto")));
   /* "auto" without a user means: don't log in. */
   if (g_str_equal (settings->auth, "auto") && *user == '\0')
-    {
-      g_free (settings->auth);
-      settings->auth = g_strdup ("none");
-    }
+    sd_take_str (&settings->auth, g_strdup ("none"));
   settings->user = *user ? g_strdup (user) : NULL;
   settings->password = *password ? g_strdup (password) : NULL;
   settings->allow_plaintext_auth = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->plaintext_check));
   settings->from = g_strdup (gtk_entry_get_text (self->from_entry));
   settings->to = sd_split_addresses (gtk_entry_get_text (self->to_entry));
-  settings->subject = g_strdup (gtk_entry_get_text (self->subject_entry));
-  settings->body = sd_window_dup_body (self);
+  sd_take_str (&settings->subject, g_strdup (gtk_entry_get_text (self->subject_entry)));
+  sd_take_str (&settings->body, sd_window_dup_body (self));
   if (!g_str_equal (quit, "full"))
     settings->has_quit_after = sd_stage_from_string (quit, &settings->quit_after);
   if (connection_only)
@@ -544,7 +542,7 @@ sd_window_apply_profile (SdWindow         *self,
       settings->to = sd_split_addresses (gtk_entry_get_text (self->to_entry));
     }
   if (settings->subject == NULL)
-    settings->subject = g_strdup (gtk_entry_get_text (self->subject_entry));
+    sd_take_str (&settings->subject, g_strdup (gtk_entry_get_text (self->subject_entry)));
   if (settings->body == NULL)
     settings->body = g_steal_pointer (&body);
   sd_secret_free (settings->password);
@@ -674,14 +672,14 @@ sd_window_load_form (SdWindow *self)
   settings->tls_verify = g_str_equal (verify, "pin") ? SD_TLS_PIN
                          : g_str_equal (verify, "accept-any") ? SD_TLS_ACCEPT_ANY : SD_TLS_VERIFY;
   settings->tls_pin = g_settings_get_string (self->settings, "tls-pin");
-  settings->auth = g_settings_get_string (self->settings, "auth");
+  sd_take_str (&settings->auth, g_settings_get_string (self->settings, "auth"));
   settings->user = g_settings_get_string (self->settings, "user");
   settings->allow_plaintext_auth = g_settings_get_boolean (self->settings, "allow-plaintext-auth");
   settings->from = g_settings_get_string (self->settings, "from");
   to = g_settings_get_string (self->settings, "to");
   settings->to = sd_split_addresses (to);
-  settings->subject = g_settings_get_string (self->settings, "subject");
-  settings->body = g_settings_get_string (self->settings, "body");
+  sd_take_str (&settings->subject, g_settings_get_string (self->settings, "subject"));
+  sd_take_str (&settings->body, g_settings_get_string (self->settings, "body"));
   gtk_combo_box_set_active (GTK_COMBO_BOX (self->profile_combo), -1);
   sd_window_fill_form (self, settings);
 }

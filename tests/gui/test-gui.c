@@ -220,7 +220,10 @@ test_validation (Fixture       *f,
 
   fill (f, "Server", "");
   g_assert_false (gtk_widget_is_sensitive (send));
-  g_assert_nonnull (gtk_widget_get_tooltip_text (need (f, "Server")));
+  {
+    g_autofree char *tooltip = gtk_widget_get_tooltip_text (need (f, "Server"));
+    g_assert_nonnull (tooltip);
+  }
   fill (f, "Server", "mail.example.test");
   fill (f, "From", "not an address");
   g_assert_false (gtk_widget_is_sensitive (send));
