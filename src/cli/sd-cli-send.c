@@ -11,6 +11,7 @@
 #endif
 
 #include "sd-cli.h"
+#include "sd-hints.h"
 #include "sd-secret.h"
 #include "sd-session.h"
 
@@ -175,6 +176,11 @@ sd_send_print_summary (const SdReport *report)
     if (report->timings_us[i] >= 0)
       printf (" %s %.1f ms", sd_stage_to_string (i), report->timings_us[i] / 1000.0);
   printf ("\n");
+  if (report->hints->len > 0)
+    {
+      g_autofree char *hints = sd_hints_to_text (report->hints);
+      printf ("\nHints (most likely first):\n\n%s", hints);
+    }
 }
 
 static gboolean

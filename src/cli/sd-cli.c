@@ -17,6 +17,7 @@ sd_cli_usage (FILE *out)
            "\n"
            "Commands:\n"
            "  send      Run an SMTP session and send a test message (see send --help)\n"
+           "  diagnose  Explain a pasted transcript, log line or bounce (see diagnose --help)\n"
            "  version   Print the version\n");
 }
 
@@ -39,6 +40,8 @@ main (int    argc,
     }
   if (g_str_equal (argv[1], "send"))
     return sd_cli_send (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "diagnose"))
+    return sd_cli_diagnose (argc - 1, argv + 1);
 
   fprintf (stderr, "smtp-doctor-cli: unknown command “%s”\n\n", argv[1]);
   sd_cli_usage (stderr);

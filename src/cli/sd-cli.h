@@ -11,7 +11,9 @@ G_BEGIN_DECLS
 /* Exit code 1: bad usage or input. */
 #define SD_CLI_EXIT_USAGE 1
 
-int sd_cli_send (int    argc,
-                 char **argv);
+int sd_cli_send     (int    argc,
+                     char **argv);
+int sd_cli_diagnose (int    argc,
+                     char **argv);
 
 G_END_DECLS

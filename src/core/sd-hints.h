@@ -32,6 +32,9 @@ GPtrArray  *sd_hints_diagnose_text   (const char     *text);
 /* The hints as text for a terminal or a ticket (transfer full). */
 char       *sd_hints_to_text         (GPtrArray      *hints);
 
+/* {"hints": [...]}, the same shape as "hints" in `send --json` (transfer full). */
+char       *sd_hints_to_json         (GPtrArray      *hints);
+
 /* Number of rules in the built-in knowledge base (for tests and --version). */
 guint       sd_hints_get_n_rules     (void);
 
