@@ -71,6 +71,13 @@ sd_factf (SdHintInput *input,
   g_hash_table_replace (input->facts, g_strdup (fact), text);
 }
 
+static gboolean
+sd_has_fact (SdHintInput *input,
+             const char  *fact)
+{
+  return g_hash_table_contains (input->facts, fact);
+}
+
 static void
 sd_var (SdHintInput *input,
         const char  *name,
@@ -163,7 +170,10 @@ sd_derive_capability_facts (SdHintInput          *input,
     sd_factf (input, "no-auth-offered", "No AUTH line in the EHLO reply%s",
               after != NULL ? " after STARTTLS" : "");
 
-  if ((before == NULL || before->auth->len == 0) && (after == NULL || after->auth->len == 0))
+  /* After a failed STARTTLS the list inside TLS is unknown, not empty. */
+  if ((before == NULL || before->auth->len == 0) && (after == NULL || after->auth->len == 0) &&
+      (after != NULL || implicit_tls || before == NULL || !before->starttls ||
+       sd_has_fact (input, "mode-none")))
     sd_fact (input, "no-auth-anywhere",
              after != NULL && before != NULL ? "No AUTH line before or after STARTTLS"
                                              : "No AUTH line in the EHLO reply");
@@ -446,7 +456,7 @@ sd_extractor_init (SdExtractor *x)
                            "|.*,[<>],\"?)",
                            G_REGEX_OPTIMIZE, 0, NULL);
   x->reply = g_regex_new ("^([2-5][0-5]\\d)(?:([ -])(.*))?$", G_REGEX_OPTIMIZE, 0, NULL);
-  x->coded = g_regex_new ("(?<![\\w.#])([2-5][0-5]\\d)[ -]#?([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\w]|\\.\\d)",
+  x->coded = g_regex_new ("(?<![\\w.])([2-5][0-5]\\d)[ -]#?([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\w]|\\.\\d)",
                           G_REGEX_OPTIMIZE, 0, NULL);
   x->enhanced = g_regex_new ("(?<![\\w.])#?([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\w]|\\.\\d)",
                              G_REGEX_OPTIMIZE, 0, NULL);

@@ -78,6 +78,9 @@ typedef struct {
   GHashTable *vars;          /* "host" -> value, for {host} in the KB's strings */
 } SdHintInput;
 
+/* The built-in knowledge base, loaded on first use (transfer none). */
+const SdHintKb *_sd_hints_get_kb (void);
+
 SdHintInput *_sd_hint_input_new_from_report (const SdReport *report);
 SdHintInput *_sd_hint_input_new_from_text   (const char     *text);
 void         _sd_hint_input_free            (SdHintInput    *input);

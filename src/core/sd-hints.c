@@ -22,8 +22,8 @@
 #define SD_HINTS_RESOURCE "/org/smtpdoctor/hints/rules.json"
 #define SD_HINTS_MAX      8     /* more than this is noise */
 
-static SdHintKb *
-sd_hints_get_kb (void)
+const SdHintKb *
+_sd_hints_get_kb (void)
 {
   static gsize once = 0;
   static SdHintKb *kb = NULL;
@@ -44,7 +44,7 @@ sd_hints_get_kb (void)
 guint
 sd_hints_get_n_rules (void)
 {
-  return sd_hints_get_kb ()->rules->len;
+  return _sd_hints_get_kb ()->rules->len;
 }
 
 /* --- matching -------------------------------------------------------------------- */
@@ -118,6 +118,10 @@ sd_rule_match (const SdHintRule  *rule,
     return FALSE;
   if (rule->stages != 0 && input->stage_known)
     match->score += 2;
+  /* A rule that needs the stage to make sense of a bare code says nothing without it. */
+  if (rule->stages != 0 && !input->stage_known && rule->text->len == 0 &&
+      rule->regex->len == 0 && rule->facts->len == 0)
+    return FALSE;
 
   for (guint i = 0; i < rule->not_facts->len; i++)
     if (g_hash_table_contains (input->facts, rule->not_facts->pdata[i]))
@@ -364,7 +368,7 @@ static GPtrArray *
 sd_hints_diagnose (const SdHintInput *input,
                    const GError      *error)
 {
-  const SdHintKb *kb = sd_hints_get_kb ();
+  const SdHintKb *kb = _sd_hints_get_kb ();
   GPtrArray *hints = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_hint_free);
   gboolean any_error = FALSE;
 
