@@ -551,6 +551,7 @@ _sd_hint_input_new_from_text (const char *text)
     {
       g_autoptr(GMatchInfo) match = NULL;
       g_autofree char *line = g_strstrip (g_strdup (lines[i]));
+      g_autofree char *rest_copy = NULL;
       const char *rest = line;
       gboolean tls_marked;
 
@@ -567,7 +568,11 @@ _sd_hint_input_new_from_text (const char *text)
         {
           gint end;
           g_match_info_fetch_pos (match, 0, NULL, &end);
-          rest = line + end;
+          /* Exchange protocol logs are CSV: drop the field's closing quote and comma. */
+          rest_copy = g_strdup (line + end);
+          for (gsize n = strlen (rest_copy); n > 0 && strchr (",\"", rest_copy[n - 1]); n--)
+            rest_copy[n - 1] = '\0';
+          rest = rest_copy;
         }
       g_clear_pointer (&match, g_match_info_free);
 
