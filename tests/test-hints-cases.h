@@ -177,6 +177,31 @@ static const HintCase hint_cases[] = {
   { "powershell-send-mailmessage-failure", "Send-MailMessage : Unable to read data from the transport connection: net_io_connectionclosed." },
   { "sharepoint-uls-smtp", "11/23/2026 10:02:11.23 OWSTIMER.EXE (0x1A2C) SharePoint Foundation E-Mail 6873 Critical An error occurred while sending mail: Failed to send mail. SPEmailUtility" },
 
+  /* --- whole transcripts: swaks, openssl s_client, our own export with its hints ----- */
+  { "exo-smtp-auth-disabled-tenant",
+    "=== Trying smtp.office365.com:587...\n=== Connected to smtp.office365.com.\n"
+    "<-  220 AM0PR02CA0001.outlook.office365.com Microsoft ESMTP MAIL Service ready\n"
+    " -> EHLO app01.contoso.com\n<-  250-AM0PR02CA0001.outlook.office365.com Hello\n"
+    "<-  250-SIZE 157286400\n<-  250 STARTTLS\n -> STARTTLS\n<-  220 2.0.0 SMTP server ready\n"
+    "=== TLS started with cipher TLSv1.2:ECDHE-RSA-AES256-GCM-SHA384:256\n"
+    " ~> EHLO app01.contoso.com\n<~  250-AM0PR02CA0001.outlook.office365.com Hello\n"
+    "<~  250 AUTH LOGIN XOAUTH2\n ~> AUTH LOGIN\n<~  334 VXNlcm5hbWU6\n ~> YXBwQGNvbnRvc28uY29t\n"
+    "<~  334 UGFzc3dvcmQ6\n ~> c2VjcmV0\n"
+    "<~* 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.\n"
+    " ~> QUIT\n<~  221 2.0.0 Service closing transmission channel\n" },
+  { "auth-failed-generic",
+    "CONNECTED(00000003)\ndepth=0 CN = mail.example.com\nverify error:num=18:self-signed certificate\n"
+    "verify return:1\n---\n250 CHUNKING\nEHLO x\n250-mail.example.com\n250-AUTH PLAIN LOGIN\n"
+    "250 8BITMIME\nAUTH LOGIN\n334 VXNlcm5hbWU6\nYWxpY2U=\n334 UGFzc3dvcmQ6\nd3Jvbmc=\n"
+    "535 5.7.8 Error: authentication failed: UGFzc3dvcmQ6\n" },
+  { "auth-failed-generic",
+    "      3.4 ms TLS <- 250 AUTH PLAIN LOGIN CRAM-MD5\n"
+    "      3.5 ms TLS -> AUTH PLAIN [user \"alice\", password hidden]\n"
+    "      3.5 ms TLS <- 535 5.7.8 Authentication credentials invalid\n"
+    "      3.5 ms TLS -> QUIT\n      3.7 ms TLS <- 221 2.0.0 Bye\n\n"
+    "Result: FAILED at auth: Authentication failed: 535 5.7.8 Authentication credentials invalid\n\n"
+    SD_HINTS_TEXT_HEADER "\n\n[error] Whatever  (x)\n  Relay denied, SPF, DMARC, self-signed, greylisted\n" },
+
   /* --- the fallback ------------------------------------------------------------------ */
   { "fallback-5.6.7", "553 5.6.7 Something the knowledge base has never heard of" },
   { "fallback-internal", NULL, "ehlo", E(INTERNAL), "Something broke inside" },

@@ -99,7 +99,8 @@ sd_cli_diagnose (int    argc,
       printf ("%s\n", out);
     }
   else if (hints->len == 0)
-    printf ("Nothing in the input looks like SMTP: no reply codes, status codes or known messages.\n");
+    printf ("No failure found in the input: no 4xx or 5xx reply, no enhanced status code, "
+            "no error message the knowledge base knows.\n");
   else
     {
       g_autofree char *out = sd_hints_to_text (hints);

@@ -179,7 +179,7 @@ sd_send_print_summary (const SdReport *report)
   if (report->hints->len > 0)
     {
       g_autofree char *hints = sd_hints_to_text (report->hints);
-      printf ("\nHints (most likely first):\n\n%s", hints);
+      printf ("\n%s\n\n%s", SD_HINTS_TEXT_HEADER, hints);
     }
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sd-hints.h"
 #include "sd-hints-private.h"
 #include "sd-session.h"
 
@@ -452,7 +453,7 @@ sd_extractor_init (SdExtractor *x)
   /* Our export ("  12.3 ms TLS <- "), swaks ("<~ ", "-> "), S:/C:, Exchange protocol
    * logs (CSV with "<" / ">" fields and quoted data), timestamps and brackets. */
   x->prefix = g_regex_new ("^(?:[\\s\\d.:,TZ/+-]*ms\\s+(?:TLS)?\\s*(?:<-|->|\\*\\*|!!)\\s*"
-                           "|\\s*(?:<~|~>|<-|->|<<<|>>>|<\\*\\*|\\*\\*\\*|[SC]:|<|>)\\s*"
+                           "|\\s*(?:<~\\*?|~>|<-|->|<<<|>>>|<\\*\\*|\\*\\*\\*|[SC]:|<|>)\\s*"
                            "|.*,[<>],\"?)",
                            G_REGEX_OPTIMIZE, 0, NULL);
   x->reply = g_regex_new ("^([2-5][0-5]\\d)(?:([ -])(.*))?$", G_REGEX_OPTIMIZE, 0, NULL);
@@ -557,6 +558,8 @@ _sd_hint_input_new_from_text (const char *text)
 
       if (*line == '\0')
         continue;
+      if (g_str_has_prefix (line, SD_HINTS_TEXT_HEADER))
+        break;
       sd_add_line (input, line);
       /* swaks marks TLS traffic with "~", our export with "TLS" */
       tls_marked = g_str_has_prefix (line, "<~") || g_str_has_prefix (line, "~>") ||
@@ -659,8 +662,10 @@ _sd_hint_input_new_from_text (const char *text)
     }
   sd_extractor_clear (&x);
 
-  /* Pasted text is pasted because something failed. */
-  input->failed = input->lines->len > 0;
+  /* A failure shows as a code; known error sentences without one still match rules by
+   * their text (see sd_rule_match()). */
+  input->failed = input->codes->len > 0 || input->enhanced->len > 0;
+  input->from_text = TRUE;
 
   if (auth_sent)
     sd_fact (input, "credentials-given", "The client sent AUTH");

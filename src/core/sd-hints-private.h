@@ -68,6 +68,7 @@ G_BEGIN_DECLS
 typedef struct {
   gboolean    failed;        /* a failure to explain (report not ok, or a 4xx/5xx seen) */
   gboolean    succeeded;     /* a report that went well */
+  gboolean    from_text;
   gboolean    stage_known;
   SdStage     stage;
   GArray     *codes;         /* (element-type guint) failure replies (4xx, 5xx) and 221 */

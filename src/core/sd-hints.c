@@ -110,7 +110,8 @@ sd_rule_match (const SdHintRule  *rule,
   gboolean triggered = FALSE;
   int best;
 
-  if (rule->when == SD_HINT_WHEN_FAILURE && !input->failed)
+  if (rule->when == SD_HINT_WHEN_FAILURE && !input->failed &&
+      !(input->from_text && (rule->text->len > 0 || rule->regex->len > 0)))
     return FALSE;
   if (rule->when == SD_HINT_WHEN_SUCCESS && !input->succeeded)
     return FALSE;
@@ -388,7 +389,8 @@ sd_hints_diagnose (const SdHintInput *input,
     g_ptr_array_set_size (hints, SD_HINTS_MAX);
 
   /* Every failure gets an explanation, and a code worth explaining gets one last. */
-  if (input->failed && (hints->len == 0 || input->enhanced->len > 0 || !any_error))
+  if (input->failed && (hints->len == 0 || input->enhanced->len > 0 || !any_error) &&
+      (!input->from_text || input->codes->len > 0 || input->enhanced->len > 0))
     g_ptr_array_add (hints, sd_hint_fallback (kb, input, error));
   return hints;
 }

@@ -24,6 +24,10 @@ typedef enum {
  * gets only warnings worth knowing (certificate not verified, no encryption, ...). */
 GPtrArray  *sd_hints_diagnose_report (const SdReport *report);
 
+/* The line before the hints in our text output. Pasted text stops there, so a
+ * transcript exported with its hints is not diagnosed from the hints' own words. */
+#define SD_HINTS_TEXT_HEADER "Hints (most likely first):"
+
 /* The same from free text: our transcript export, swaks or openssl s_client output, an
  * application's log line, an Exchange protocol log excerpt, a bounce. Empty when the
  * text holds nothing that looks like SMTP. */
