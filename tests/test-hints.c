@@ -321,6 +321,47 @@ test_nothing_to_say (void)
   g_assert_cmpuint (fine->len, ==, 0);
 }
 
+/* Hostile or broken input: invalid UTF-8, controls, huge lines, codes everywhere. */
+static void
+test_hostile_input (void)
+{
+  static const char * const texts[] = {
+    "535 5.7.8 \xff\xfe\xc3( bad \x01\x1b[31m",
+    "\xc0\xaf\xed\xa0\x80 550 5.7.1 Relaying denied \xf8\x88\x80\x80\x80",
+    "250-AUTH \xff\n250 STARTTLS\nSTARTTLS\n220 x\n250 AUTH LOGIN\n221\n221 \n5.5.5.5.5.5\n",
+    "{host}{port}{cert-names}{nope}{{}}{",
+  };
+  g_autoptr(GString) big = g_string_new (NULL);
+  HintCase c = { "", NULL, "rcpt", E(REJECTED), NULL, NULL, .rcpt = "550 5.7.1 \xff\xfe relay \x1b]0;title\x07" };
+  g_autoptr(SdReport) report = report_from_case (&c);
+  g_autoptr(GPtrArray) from_report = sd_hints_diagnose_report (report);
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(GPtrArray) hints = sd_hints_diagnose_text (texts[i]);
+      g_autofree char *out = sd_hints_to_text (hints);
+      g_autofree char *json = sd_hints_to_json (hints);
+      g_assert_true (g_utf8_validate (out, -1, NULL));
+      g_assert_nonnull (json);
+    }
+
+  for (guint i = 0; i < 20000; i++)
+    g_string_append (big, "2026-11-23 10:00:00 smtp[123]: 550 5.7.1 <x@example.net>: Relay access denied\n");
+  {
+    g_autoptr(GPtrArray) hints = sd_hints_diagnose_text (big->str);
+    g_assert_cmpstr (((SdHint *) hints->pdata[0])->id, ==, "postfix-relay-access-denied");
+  }
+
+  /* Nothing from the server reaches the hint unescaped. */
+  g_assert_cmpstr (((SdHint *) from_report->pdata[0])->id, ==, "relay-denied");
+  for (guint i = 0; i < from_report->len; i++)
+    {
+      const SdHint *hint = from_report->pdata[i];
+      for (guint j = 0; j < hint->evidence->len; j++)
+        g_assert_null (strchr (hint->evidence->pdata[j], '\x1b'));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -333,6 +374,7 @@ main (int    argc,
   g_test_add_func ("/hints/success-is-quiet", test_success_is_quiet);
   g_test_add_func ("/hints/json-shape", test_json_shape);
   g_test_add_func ("/hints/nothing-to-say", test_nothing_to_say);
+  g_test_add_func ("/hints/hostile-input", test_hostile_input);
   for (guint i = 0; i < G_N_ELEMENTS (hint_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/hints/case/%03u-%s", i, hint_cases[i].expect);

@@ -88,12 +88,15 @@ sd_var (SdHintInput *input,
     g_hash_table_replace (input->vars, g_strdup (name), g_strdup (value));
 }
 
+/* Server text may be any bytes: casefolding and GRegex need valid UTF-8. */
 static void
 sd_add_line (SdHintInput *input,
              const char  *line)
 {
-  g_ptr_array_add (input->lines, g_strdup (line));
-  g_ptr_array_add (input->folded, g_utf8_casefold (line, -1));
+  char *valid = g_utf8_make_valid (line, -1);
+
+  g_ptr_array_add (input->lines, valid);
+  g_ptr_array_add (input->folded, g_utf8_casefold (valid, -1));
 }
 
 static void
@@ -537,6 +540,7 @@ _sd_hint_input_new_from_text (const char *text)
 {
   SdHintInput *input = sd_hint_input_new ();
   SdExtractor x;
+  g_autofree char *valid = NULL;
   g_auto(GStrv) lines = NULL;
   g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) after = g_ptr_array_new_with_free_func (g_free);
@@ -547,7 +551,8 @@ _sd_hint_input_new_from_text (const char *text)
   SdStage last_stage = SD_STAGE_GREETING;
 
   sd_extractor_init (&x);
-  lines = g_strsplit (text, "\n", -1);
+  valid = g_utf8_make_valid (text, -1);
+  lines = g_strsplit (valid, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_autoptr(GMatchInfo) match = NULL;
