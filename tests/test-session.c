@@ -373,7 +373,48 @@ test_auth_mechanisms (Scenario      *s,
   g_assert_cmpint (g_ascii_strcasecmp (s->record->auth_mechanism, mechanism), ==, 0);
 }
 
+/* A4: an initial response that would make the AUTH line too long goes after a 334. */
+static void
+test_auth_long_credentials (Scenario      *s,
+                            gconstpointer  data)
+{
+  g_autofree char *user = g_strnfill (400, 'u');
+
+  s->config.implicit_tls = TRUE;
+  s->config.auth_user = user;
+  scenario_start (s, SD_SECURITY_TLS);
+  g_free (s->settings->user);
+  s->settings->user = g_strdup (user);
+  g_free (s->settings->auth);
+  s->settings->auth = g_strdup ("plain");
+  scenario_run (s);
+
+  assert_ok (s);
+  g_assert_true (s->record->authenticated);
+  g_assert_cmpstr (sd_test_record_find_command (s->record, "AUTH", SD_TEST_TLS), ==, "AUTH PLAIN");
+}
+
 /* --- authentication failures -------------------------------------------------------- */
+
+/* A3: a challenge that is not base64 is answered with "*" (cancel), nothing else. */
+static void
+test_auth_bad_challenge (Scenario      *s,
+                         gconstpointer  data)
+{
+  const SdTestOverride overrides[] = { { "AUTH", "334 !!not*base64!!\r\n" }, { NULL } };
+
+  s->config.implicit_tls = TRUE;
+  s->config.overrides = overrides;
+  scenario_start (s, SD_SECURITY_TLS);
+  g_free (s->settings->auth);
+  s->settings->auth = g_strdup ("login");
+  scenario_run (s);
+
+  assert_failed (s, SD_SESSION_ERROR_AUTH, 4, SD_STAGE_AUTH);
+  assert_error_mentions (s, "not valid base64");
+  g_assert_true (sd_test_record_received_contains (s->record, SD_TEST_TLS, "AUTH LOGIN\r\n*\r\n"));
+  g_assert_false (sd_test_record_received_contains (s->record, SD_TEST_ANY, "YWxpY2U="));
+}
 
 static void
 test_wrong_password (Scenario      *s,
@@ -1138,6 +1179,8 @@ main (int    argc,
   ADD ("/session/happy/byte-by-byte", test_byte_by_byte, NULL);
   ADD ("/session/happy/quit-after-ehlo", test_quit_after_ehlo, NULL);
   ADD ("/session/auth/plain", test_auth_mechanisms, "plain");
+  ADD ("/session/auth/long-credentials-no-ir", test_auth_long_credentials, NULL);
+  ADD ("/session/auth/bad-challenge", test_auth_bad_challenge, NULL);
   ADD ("/session/auth/login", test_auth_mechanisms, "login");
   ADD ("/session/auth/cram-md5", test_auth_mechanisms, "cram-md5");
   ADD ("/session/auth/wrong-password", test_wrong_password, NULL);

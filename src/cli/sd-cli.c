@@ -18,6 +18,8 @@ sd_cli_usage (FILE *out)
            "Commands:\n"
            "  send      Run an SMTP session and send a test message (see send --help)\n"
            "  diagnose  Explain a pasted transcript, log line or bounce (see diagnose --help)\n"
+           "  profiles  Saved server profiles: list, show, save, delete, export, import\n"
+           "  serve     Run the built-in SMTP server (see serve --help)\n"
            "  version   Print the version\n");
 }
 
@@ -42,6 +44,10 @@ main (int    argc,
     return sd_cli_send (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "diagnose"))
     return sd_cli_diagnose (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "profiles"))
+    return sd_cli_profiles (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "serve"))
+    return sd_cli_serve (argc - 1, argv + 1);
 
   fprintf (stderr, "smtp-doctor-cli: unknown command “%s”\n\n", argv[1]);
   sd_cli_usage (stderr);

@@ -15,5 +15,9 @@ int sd_cli_send     (int    argc,
                      char **argv);
 int sd_cli_diagnose (int    argc,
                      char **argv);
+int sd_cli_profiles (int    argc,
+                     char **argv);
+int sd_cli_serve    (int    argc,
+                     char **argv);
 
 G_END_DECLS

@@ -117,11 +117,9 @@ sd_report_to_text (const SdReport *report)
 
   if (report->tls != NULL)
     {
-      g_string_append_printf (out, "TLS: %s, %s; certificate %s%s%s\n",
-                              report->tls->version, report->tls->cipher,
-                              report->tls->verified ? "verified" : "NOT verified",
-                              report->tls->verify_error ? ": " : "",
-                              report->tls->verify_error ? report->tls->verify_error : "");
+      g_autofree char *verdict = sd_tls_info_describe_verdict (report->tls);
+      g_string_append_printf (out, "TLS: %s, %s; certificate %s\n",
+                              report->tls->version, report->tls->cipher, verdict);
       for (guint i = 0; i < report->tls->chain->len; i++)
         {
           SdCertInfo *cert = report->tls->chain->pdata[i];

@@ -142,6 +142,12 @@ sd_run_close_timing (SdRun *run)
   sd_run_enter (run, run->report->stage);
 }
 
+static guint
+sd_run_timeout_s (SdRun *run)
+{
+  return run->settings->timeout_s ? run->settings->timeout_s : SD_DEFAULT_TIMEOUT_S;
+}
+
 /* --- errors ---------------------------------------------------------------------- */
 
 /* Maps what the network layers say onto our codes, keeping their words. */
@@ -228,19 +234,35 @@ sd_run_send (SdRun       *run,
   return sd_run_send_group (run, lines, NULL, error);
 }
 
+/* The limit is for the whole reply: a server dripping one byte at a time must not
+ * hold the session forever by resetting a per-read timer. */
 static SdReply *
-sd_run_read_reply (SdRun       *run,
-                   const char  *waiting_for,
-                   GError     **error)
+sd_run_read_reply_within (SdRun       *run,
+                          const char  *waiting_for,
+                          guint        timeout_s,
+                          GError     **error)
 {
   SdReply *reply;
+  gint64 deadline = g_get_monotonic_time () + timeout_s * G_USEC_PER_SEC;
 
   while ((reply = sd_reply_parser_pop (run->parser)) == NULL)
     {
       char buffer[4096];
       GError *local = NULL;
       g_autofree char *doing = g_strdup_printf ("waiting for the reply to %s", waiting_for);
-      gssize n = sd_connection_read (run->conn, buffer, sizeof buffer, run->cancellable, &local);
+      gint64 remaining = deadline - g_get_monotonic_time ();
+      gssize n;
+
+      if (remaining <= 0)
+        {
+          g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_TIMEOUT,
+                       "No complete answer within the time limit (%u s) while %s; the "
+                       "server is sending too slowly", timeout_s, doing);
+          return NULL;
+        }
+      g_socket_set_timeout (sd_connection_get_socket (run->conn),
+                            (remaining + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+      n = sd_connection_read (run->conn, buffer, sizeof buffer, run->cancellable, &local);
 
       if (n < 0)
         {
@@ -274,6 +296,14 @@ sd_run_read_reply (SdRun       *run,
   return reply;
 }
 
+static SdReply *
+sd_run_read_reply (SdRun       *run,
+                   const char  *waiting_for,
+                   GError     **error)
+{
+  return sd_run_read_reply_within (run, waiting_for, sd_run_timeout_s (run), error);
+}
+
 /* After a refusal the server should still hear QUIT; whatever happens is only shown. */
 static void
 sd_run_quit_quietly (SdRun *run)
@@ -284,9 +314,8 @@ sd_run_quit_quietly (SdRun *run)
 
   if (run->conn != NULL && !g_cancellable_is_cancelled (run->cancellable))
     {
-      g_socket_set_timeout (sd_connection_get_socket (run->conn), 2);
       if (sd_run_send (run, "QUIT", &error))
-        reply = sd_run_read_reply (run, "QUIT", &error);
+        reply = sd_run_read_reply_within (run, "QUIT", 2, &error);
     }
   /* The report keeps the reply that failed the session, not QUIT's 221. */
   g_clear_pointer (&run->report->reply, sd_reply_free);
@@ -331,7 +360,7 @@ sd_run_resolve (SdRun   *run,
   g_autoptr(GSource) timer = NULL;
   SdLookup lookup = { NULL, NULL, FALSE };
   gulong handler = 0;
-  guint timeout_s = run->settings->timeout_s ? run->settings->timeout_s : SD_DEFAULT_TIMEOUT_S;
+  guint timeout_s = sd_run_timeout_s (run);
 
   sd_run_enter (run, SD_STAGE_RESOLVE);
   {
@@ -381,7 +410,7 @@ sd_run_connect (SdRun   *run,
                 GError **error)
 {
   guint16 port = sd_settings_get_port (run->settings);
-  guint timeout_s = run->settings->timeout_s ? run->settings->timeout_s : SD_DEFAULT_TIMEOUT_S;
+  guint timeout_s = sd_run_timeout_s (run);
   g_autoptr(GError) last = NULL;
 
   sd_run_enter (run, SD_STAGE_CONNECT);
@@ -446,6 +475,7 @@ sd_run_tls (SdRun   *run,
     }
 
   sd_run_emit (run, SD_DIRECTION_INFO, FALSE, "Starting the TLS handshake");
+  sd_tls_set_handshake_timeout (tls, sd_run_timeout_s (run));
   if (!sd_tls_handshake (tls, run->cancellable, &local))
     {
       sd_run_set_io_error (error, local, "negotiating TLS");
@@ -808,7 +838,8 @@ sd_run_auth (SdRun   *run,
       {
         gsize len;
         const char *data = g_bytes_get_data (challenge, &len);
-        g_autofree char *text = g_strndup (data, len);
+        /* An empty challenge has no data at all (PLAIN without initial response). */
+        g_autofree char *text = len > 0 ? g_strndup (data, len) : g_strdup ("");
         g_autofree char *escaped = g_strescape (text, NULL);
         sd_run_emitf (run, SD_DIRECTION_INFO, "Server challenge, decoded: \"%s\"", escaped);
       }

@@ -57,6 +57,19 @@ sd_cert_info_copy (const SdCertInfo *info)
   return copy;
 }
 
+char *
+sd_tls_info_describe_verdict (const SdTlsInfo *info)
+{
+  if (info->verified)
+    return g_strdup ("verified");
+  /* A matching pin is a stronger check than the chain, not a failure. */
+  if (g_strcmp0 (info->policy, "pin") == 0)
+    return g_strdup ("pinned (the SHA-256 matches)");
+  return g_strdup_printf ("NOT verified%s%s",
+                          info->verify_error ? ": " : "",
+                          info->verify_error ? info->verify_error : "");
+}
+
 void
 sd_tls_info_free (SdTlsInfo *info)
 {
@@ -126,6 +139,28 @@ sd_tls_pull (gnutls_transport_ptr_t ptr,
   return n;
 }
 
+/* GnuTLS asks this before reads once a handshake timeout is set; its default would
+ * select() on the transport pointer as if it were a file descriptor. */
+static int
+sd_tls_pull_timeout (gnutls_transport_ptr_t ptr,
+                     unsigned int           ms)
+{
+  SdTls *self = ptr;
+  gint64 timeout_us = ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (gint64) ms * 1000;
+
+  g_clear_error (&self->io_error);
+  if (g_socket_condition_timed_wait (self->socket, G_IO_IN, timeout_us, self->cancellable,
+                                     &self->io_error))
+    return 1;
+  if (g_error_matches (self->io_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      g_clear_error (&self->io_error);
+      return 0;
+    }
+  gnutls_transport_set_errno (self->session, EIO);
+  return -1;
+}
+
 static SdTls *
 sd_tls_new (GSocket  *socket,
             gboolean  is_server)
@@ -154,6 +189,12 @@ sd_tls_set_error (SdTls      *self,
 
   if (ret == GNUTLS_E_PREMATURE_TERMINATION)
     code = SD_TLS_ERROR_EOF;
+
+  if (ret == GNUTLS_E_TIMEDOUT)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "%s: the peer was too slow", what);
+      return;
+    }
 
   if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED || ret == GNUTLS_E_WARNING_ALERT_RECEIVED)
     {
@@ -196,6 +237,7 @@ sd_tls_setup_session (SdTls   *self,
   gnutls_transport_set_ptr (self->session, self);
   gnutls_transport_set_push_function (self->session, sd_tls_push);
   gnutls_transport_set_pull_function (self->session, sd_tls_pull);
+  gnutls_transport_set_pull_timeout_function (self->session, sd_tls_pull_timeout);
   ret = gnutls_credentials_set (self->session, GNUTLS_CRD_CERTIFICATE, self->creds);
   if (ret < 0)
     goto failed;
@@ -425,6 +467,13 @@ sd_tls_fill_info (SdTls *self)
     g_ptr_array_add (self->info->chain, sd_cert_info_new_from_der (&certs[i]));
 }
 
+void
+sd_tls_set_handshake_timeout (SdTls *self,
+                              guint  timeout_s)
+{
+  gnutls_handshake_set_timeout (self->session, timeout_s * 1000);
+}
+
 gboolean
 sd_tls_handshake (SdTls         *self,
                   GCancellable  *cancellable,
@@ -454,20 +503,19 @@ sd_tls_get_info (SdTls *self)
   return self->info;
 }
 
-static char *
-sd_tls_describe_status (SdTls        *self,
-                        unsigned int  status)
+/* What can be judged without a trust store. GnuTLS may stop at the first chain problem,
+ * so the leaf's dates, name and key are checked here too. */
+static unsigned int
+sd_tls_local_status (SdTls *self)
 {
-  g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func (g_free);
   SdCertInfo *leaf = self->info->chain->len > 0 ? self->info->chain->pdata[0] : NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   const gnutls_datum_t *certs;
   unsigned int n_certs = 0;
+  unsigned int status = 0;
 
   if (leaf == NULL)
-    return g_strdup ("the server sent no certificate");
-
-  /* GnuTLS may stop at the first chain problem, so the leaf's dates are checked here. */
+    return GNUTLS_CERT_INVALID;
   certs = gnutls_certificate_get_peers (self->session, &n_certs);
   if (n_certs > 0)
     {
@@ -481,9 +529,27 @@ sd_tls_describe_status (SdTls        *self,
             status |= GNUTLS_CERT_NOT_ACTIVATED | GNUTLS_CERT_INVALID;
           if (!gnutls_x509_crt_check_hostname2 (crt, self->server_name, 0))
             status |= GNUTLS_CERT_UNEXPECTED_OWNER | GNUTLS_CERT_INVALID;
+          /* GnuTLS's default profile still takes 1024-bit RSA; 112-bit security is
+           * today's floor (NIST SP 800-131A). */
+          if ((g_str_equal (leaf->key_type, "RSA") || g_str_equal (leaf->key_type, "DSA")) &&
+              leaf->key_bits < 2048)
+            status |= GNUTLS_CERT_INSECURE_ALGORITHM | GNUTLS_CERT_INVALID;
         }
       gnutls_x509_crt_deinit (crt);
     }
+
+  return status;
+}
+
+static char *
+sd_tls_describe_status (SdTls        *self,
+                        unsigned int  status)
+{
+  g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func (g_free);
+  SdCertInfo *leaf = self->info->chain->len > 0 ? self->info->chain->pdata[0] : NULL;
+
+  if (leaf == NULL)
+    return g_strdup ("the server sent no certificate");
 
   if (status & GNUTLS_CERT_UNEXPECTED_OWNER)
     {
@@ -515,8 +581,14 @@ sd_tls_describe_status (SdTls        *self,
     }
   if (status & GNUTLS_CERT_SIGNER_NOT_CA)
     g_ptr_array_add (reasons, g_strdup ("the issuer is not allowed to act as a CA"));
-  if (status & GNUTLS_CERT_INSECURE_ALGORITHM)
-    g_ptr_array_add (reasons, g_strdup ("signed with an insecure algorithm"));
+  if ((status & GNUTLS_CERT_INSECURE_ALGORITHM) &&
+      (g_str_equal (leaf->key_type, "RSA") || g_str_equal (leaf->key_type, "DSA")) &&
+      leaf->key_bits < 2048)
+    g_ptr_array_add (reasons, g_strdup_printf ("its %s key has only %u bits (2048 at least "
+                                               "are needed today)",
+                                               leaf->key_type, leaf->key_bits));
+  else if (status & GNUTLS_CERT_INSECURE_ALGORITHM)
+    g_ptr_array_add (reasons, g_strdup ("signed with an insecure algorithm or too weak a key"));
   if (status & GNUTLS_CERT_REVOKED)
     g_ptr_array_add (reasons, g_strdup ("revoked"));
   if (status & GNUTLS_CERT_SIGNATURE_FAILURE)
@@ -574,6 +646,7 @@ sd_tls_check_peer (SdTls            *self,
       ret = gnutls_certificate_verify_peers3 (self->session, self->server_name, &status);
       if (ret < 0)
         status |= GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND;
+      status |= sd_tls_local_status (self);
       if (status != 0)
         self->info->verify_error = sd_tls_describe_status (self, status);
       self->info->verified = self->info->verify_error == NULL;
@@ -581,7 +654,8 @@ sd_tls_check_peer (SdTls            *self,
   else
     {
       /* Dates and names are still worth telling; the chain was not judged. */
-      g_autofree char *problems = sd_tls_describe_status (self, 0);
+      unsigned int status_local = sd_tls_local_status (self);
+      g_autofree char *problems = status_local ? sd_tls_describe_status (self, status_local) : NULL;
       self->info->verified = FALSE;
       self->info->verify_error =
         g_strdup_printf ("not checked against a trust store%s%s",

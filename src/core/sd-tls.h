@@ -47,6 +47,9 @@ typedef struct {
 } SdTlsInfo;
 
 void        sd_cert_info_free   (SdCertInfo *info);
+/* One line for people: "verified", "pinned (the SHA-256 matches)", or "NOT verified: …"
+ * (transfer full). */
+char       *sd_tls_info_describe_verdict (const SdTlsInfo *info);
 void        sd_tls_info_free    (SdTlsInfo  *info);
 SdTlsInfo  *sd_tls_info_copy    (const SdTlsInfo *info);
 
@@ -65,6 +68,9 @@ SdTls      *sd_tls_new_server   (GSocket      *socket,
                                  const char   *priority,
                                  GError      **error);
 void        sd_tls_free         (SdTls        *self);
+/* Bounds the whole handshake, however the peer paces its bytes. */
+void        sd_tls_set_handshake_timeout (SdTls *self,
+                                          guint  timeout_s);
 gboolean    sd_tls_handshake    (SdTls        *self,
                                  GCancellable *cancellable,
                                  GError      **error);

@@ -1,17 +1,8 @@
-/* fuzz-reply.c: libFuzzer harness for the SMTP reply parser
+/* fuzz-reply.c: libFuzzer harness for the SMTP reply parser and EHLO capabilities
  *
- * Not built by meson. To build and run it from the source directory, after
- * `meson setup build` (for config.h):
- *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined \
- *     -Ibuild -Isrc/core $(pkg-config --cflags glib-2.0) \
- *     tests/fuzz-reply.c src/core/sd-reply.c src/core/sd-capabilities.c \
- *     $(pkg-config --libs glib-2.0) -o fuzz-reply
- *   ./fuzz-reply -max_len=20000
- *
- * The first input byte chooses how the rest is split into reads; the result
- * must be the same as feeding it in one go, and capabilities must be
- * readable from every reply.
+ * Built with -Dfuzzing=true under clang; build-aux/fuzz.sh builds and runs every target.
+ * The first input byte chooses how the rest is split into reads; the result must be the
+ * same as feeding it in one go, and capabilities must be readable from every reply.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

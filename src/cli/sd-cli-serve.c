@@ -1,0 +1,417 @@
+/* sd-cli-serve.c: smtp-doctor-cli serve, the built-in server from a terminal
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#ifdef G_OS_UNIX
+#include <glib-unix.h>
+#endif
+
+#include "sd-cli.h"
+#include "sd-report.h"
+#include "sd-secret.h"
+#include "sd-server.h"
+
+typedef struct {
+  GMainLoop *loop;
+  gboolean   json;
+} SdServeRun;
+
+static const char serve_help[] =
+  "Listens on 127.0.0.1 unless --listen names another address. The first line says\n"
+  "where (\"Listening on 127.0.0.1 port N ...\"); the second where the certificate is\n"
+  "and its SHA-256, for `send --tls-ca FILE` or `--tls-verify pin:SHA256`. Then every\n"
+  "session's transcript streams live, seen from the server: <- what the client sent,\n"
+  "-> our replies. Ctrl+C stops.\n"
+  "\n"
+  "Policies: --require-tls-for-auth offers AUTH only after STARTTLS and answers 504 5.7.4\n"
+  "before it (Exchange's \"Offer basic authentication only after starting TLS\");\n"
+  "--require-auth answers MAIL before AUTH with 530 5.7.0; --relay-domain limits\n"
+  "unauthenticated recipients to those domains (550 5.7.54); --max-size refuses bigger\n"
+  "messages (552 5.3.4); --greylist answers the first try of each client/sender/recipient\n"
+  "with 451 4.7.1.\n"
+  "\n"
+  "Passwords come from --password-env or --password-file, never the command line.\n";
+
+static char *
+sd_serve_read_password (const char  *env,
+                        const char  *file,
+                        GError     **error)
+{
+  char *password = NULL;
+
+  if (env != NULL && file != NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "Give the password one way only: --password-env or --password-file");
+      return NULL;
+    }
+  if (env != NULL)
+    {
+      const char *value = g_getenv (env);
+      if (value == NULL)
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "The environment variable %s is not set", env);
+      return g_strdup (value);
+    }
+  if (file != NULL)
+    {
+      if (!g_file_get_contents (file, &password, NULL, error))
+        return NULL;
+      password[strcspn (password, "\r\n")] = '\0';
+      return password;
+    }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "--user needs --password-env VAR or --password-file FILE");
+  return NULL;
+}
+
+static json_t *
+sd_json_text (const char *text)
+{
+  g_autofree char *valid = NULL;
+
+  if (text == NULL)
+    return json_null ();
+  valid = g_utf8_make_valid (text, -1);
+  return json_string (valid);
+}
+
+static json_t *
+sd_serve_session_json (const SdServerSession *session)
+{
+  json_t *events = json_array ();
+  json_t *hints = json_array ();
+  json_t *from = json_array ();
+
+  for (guint i = 0; i < session->events->len; i++)
+    {
+      const SdEvent *event = session->events->pdata[i];
+      json_array_append_new (events,
+                             json_pack ("{s:f, s:s, s:s, s:b, s:b, s:o}",
+                                        "t_ms", event->t_us / 1000.0,
+                                        "stage", sd_stage_to_string (event->stage),
+                                        "direction", sd_direction_to_string (event->direction),
+                                        "encrypted", event->encrypted,
+                                        "redacted", event->redacted,
+                                        "text", sd_json_text (event->text)));
+    }
+  for (guint i = 0; i < session->hints->len; i++)
+    {
+      const SdHint *hint = session->hints->pdata[i];
+      json_t *evidence = json_array ();
+      for (guint j = 0; j < hint->evidence->len; j++)
+        json_array_append_new (evidence, sd_json_text (hint->evidence->pdata[j]));
+      json_array_append_new (hints,
+                             json_pack ("{s:s, s:s, s:o, s:o, s:o}",
+                                        "id", hint->id,
+                                        "severity", sd_hint_severity_to_string (hint->severity),
+                                        "title", sd_json_text (hint->title),
+                                        "detail", sd_json_text (hint->detail),
+                                        "evidence", evidence));
+    }
+  for (guint i = 0; i < session->mail_from->len; i++)
+    json_array_append_new (from, sd_json_text (session->mail_from->pdata[i]));
+
+  return json_pack ("{s:i, s:o, s:o, s:b, s:b, s:o, s:b, s:o, s:o, s:b, s:o, s:i, s:o, s:o}",
+                    "session", (int) session->id,
+                    "peer", sd_json_text (session->peer),
+                    "ehlo", sd_json_text (session->ehlo_name),
+                    "starttls", session->starttls_used,
+                    "tls", session->tls,
+                    "tls_version", sd_json_text (session->tls_version),
+                    "authenticated", session->authenticated,
+                    "auth_mechanism", sd_json_text (session->auth_mechanism),
+                    "auth_user", sd_json_text (session->auth_user),
+                    "quit", session->client_quit,
+                    "end", sd_json_text (session->end_reason),
+                    "messages", (int) session->messages,
+                    "mail_from", from,
+                    "transcript", events);
+}
+
+static void
+sd_serve_on_started (SdServer   *server,
+                     guint       id,
+                     const char *peer,
+                     SdServeRun *run)
+{
+  if (!run->json)
+    printf ("[%u] New session from %s\n", id, peer);
+}
+
+static void
+sd_serve_on_events (SdServer   *server,
+                    guint       id,
+                    GPtrArray  *events,
+                    SdServeRun *run)
+{
+  if (run->json)
+    return;
+  for (guint i = 0; i < events->len; i++)
+    {
+      g_autofree char *line = sd_event_format_line (events->pdata[i]);
+      printf ("[%u] %s\n", id, line);
+    }
+  fflush (stdout);
+}
+
+static void
+sd_serve_on_message (SdServer        *server,
+                     guint            id,
+                     SdServerMessage *message,
+                     SdServeRun      *run)
+{
+  g_autofree char *to = NULL;
+  g_autofree char *from = NULL;
+
+  if (run->json)
+    return;
+  to = g_strjoinv (", ", message->rcpt_to);
+  from = sd_text_escape (message->mail_from);
+  printf ("[%u] ** Message accepted: %" G_GSIZE_FORMAT " bytes from <%s> to %s%s%s\n", id,
+          g_bytes_get_size (message->data), from, to,
+          message->path != NULL ? ", saved as " : "", message->path != NULL ? message->path : "");
+}
+
+static void
+sd_serve_on_finished (SdServer        *server,
+                      guint            id,
+                      SdServerSession *session,
+                      SdServeRun      *run)
+{
+  if (run->json)
+    {
+      json_t *root = sd_serve_session_json (session);
+      json_t *hints = json_array ();
+      char *text;
+
+      for (guint i = 0; i < session->hints->len; i++)
+        {
+          const SdHint *hint = session->hints->pdata[i];
+          json_array_append_new (hints, json_pack ("{s:s, s:s, s:o}", "id", hint->id,
+                                                   "severity", sd_hint_severity_to_string (hint->severity),
+                                                   "title", sd_json_text (hint->title)));
+        }
+      json_object_set_new (root, "hints", hints);
+      text = json_dumps (root, JSON_COMPACT);
+      printf ("%s\n", text);
+      free (text);
+      json_decref (root);
+    }
+  else
+    {
+      for (guint i = 0; i < session->hints->len; i++)
+        {
+          const SdHint *hint = session->hints->pdata[i];
+          printf ("[%u] Hint (%s): %s\n", id, sd_hint_severity_to_string (hint->severity), hint->title);
+        }
+      printf ("[%u] Session finished: %s\n", id, session->end_reason);
+    }
+  fflush (stdout);
+}
+
+#ifdef G_OS_UNIX
+static gboolean
+sd_serve_on_signal (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_CONTINUE;
+}
+#endif
+
+static gboolean
+sd_serve_is_loopback (const char *address)
+{
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
+  return inet != NULL && g_inet_address_get_is_loopback (inet);
+}
+
+static gboolean
+sd_serve_parse (int              argc,
+                char           **argv,
+                SdServerConfig  *config,
+                gboolean        *json,
+                GError         **error)
+{
+  g_autofree char *listen = NULL, *user = NULL, *password_env = NULL, *password_file = NULL;
+  g_autofree char *maildir = NULL, *cert = NULL, *key = NULL, *hostname = NULL;
+  g_auto(GStrv) relay = NULL;
+  gint64 max_size = 0;
+  int port = 2525, tls_port = -1, max_sessions = 0, idle_timeout = 0;
+  gboolean accept_any = FALSE, tls_for_auth = FALSE, require_auth = FALSE, greylist = FALSE;
+  gboolean no_starttls = FALSE;
+  GOptionEntry entries[] = {
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Listen on ADDR (default 127.0.0.1)", "ADDR" },
+    { "port", 0, 0, G_OPTION_ARG_INT, &port, "SMTP port with STARTTLS (default 2525; 0: any free port)", "N" },
+    { "tls-port", 0, 0, G_OPTION_ARG_INT, &tls_port, "Also listen for implicit TLS on port N (0: any free port)", "N" },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, "Accept AUTH for user NAME", "NAME" },
+    { "password-env", 0, 0, G_OPTION_ARG_STRING, &password_env, "Its password, from environment variable VAR", "VAR" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, "Its password, from the first line of FILE", "FILE" },
+    { "accept-any-auth", 0, 0, G_OPTION_ARG_NONE, &accept_any, "Accept any credentials (the user name tried is shown; passwords never are)", NULL },
+    { "require-tls-for-auth", 0, 0, G_OPTION_ARG_NONE, &tls_for_auth, "Offer AUTH only after STARTTLS", NULL },
+    { "require-auth", 0, 0, G_OPTION_ARG_NONE, &require_auth, "Refuse MAIL before AUTH (530 5.7.0)", NULL },
+    { "relay-domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &relay, "Accept unauthenticated mail only for domain D (repeatable)", "D" },
+    { "greylist", 0, 0, G_OPTION_ARG_NONE, &greylist, "Answer each first try with 451 4.7.1", NULL },
+    { "max-size", 0, 0, G_OPTION_ARG_INT64, &max_size, "Largest message (default 10485760)", "BYTES" },
+    { "maildir", 0, 0, G_OPTION_ARG_FILENAME, &maildir, "Also save each message in DIR as a .eml file", "DIR" },
+    { "cert", 0, 0, G_OPTION_ARG_FILENAME, &cert, "Server certificate (PEM); default: one made on first start", "FILE" },
+    { "key", 0, 0, G_OPTION_ARG_FILENAME, &key, "Its private key (PEM)", "FILE" },
+    { "no-starttls", 0, 0, G_OPTION_ARG_NONE, &no_starttls, "Do not offer STARTTLS", NULL },
+    { "hostname", 0, 0, G_OPTION_ARG_STRING, &hostname, "Name in the greeting and EHLO reply", "NAME" },
+    { "max-sessions", 0, 0, G_OPTION_ARG_INT, &max_sessions, "Sessions at once (default 50)", "N" },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, "Close a silent session after SECONDS (default 300)", "SECONDS" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, json, "One JSON object per line: where it listens, then each finished session", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- run the built-in SMTP server");
+
+  g_option_context_set_description (context, serve_help);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, error))
+    return FALSE;
+  if (argc > 1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "Unexpected argument “%s”", argv[1]);
+      return FALSE;
+    }
+  if (port < 0 || port > 65535 || tls_port < -1 || tls_port > 65535 || max_size < 0 ||
+      max_sessions < 0 || idle_timeout < 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "A port, size or limit is out of range");
+      return FALSE;
+    }
+  if ((cert == NULL) != (key == NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--cert and --key go together");
+      return FALSE;
+    }
+
+  config->listen_address = g_steal_pointer (&listen);
+  config->port = port;
+  config->implicit_tls = tls_port >= 0;
+  config->tls_port = tls_port >= 0 ? tls_port : 0;
+  config->starttls = !no_starttls;
+  config->accept_any_auth = accept_any;
+  config->require_tls_for_auth = tls_for_auth;
+  config->require_auth = require_auth;
+  config->greylist = greylist;
+  config->max_size = max_size;
+  config->maildir = g_steal_pointer (&maildir);
+  config->hostname = g_steal_pointer (&hostname);
+  config->max_sessions = max_sessions;
+  config->idle_timeout_s = idle_timeout;
+  for (guint i = 0; relay != NULL && relay[i] != NULL; i++)
+    sd_server_config_add_relay_domain (config, relay[i]);
+  if (cert != NULL &&
+      (!g_file_get_contents (cert, &config->cert_pem, NULL, error) ||
+       !g_file_get_contents (key, &config->key_pem, NULL, error)))
+    return FALSE;
+  if (user != NULL)
+    {
+      char *password = sd_serve_read_password (password_env, password_file, error);
+      if (password == NULL)
+        return FALSE;
+      sd_server_config_add_account (config, user, password);
+      sd_secret_free (password);
+    }
+  else if (password_env != NULL || password_file != NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "A password needs --user");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+sd_serve_print_listening (SdServer             *server,
+                          const SdServerConfig *config,
+                          gboolean              json)
+{
+  const char *address = config->listen_address ? config->listen_address : "127.0.0.1";
+  g_autoptr(GString) modes = g_string_new (NULL);
+
+  if (json)
+    {
+      json_t *root = json_pack ("{s:{s:s, s:i, s:i, s:o, s:o}}", "listening",
+                                "address", address,
+                                "port", (int) sd_server_get_port (server),
+                                "tls_port", (int) sd_server_get_tls_port (server),
+                                "cert_path", sd_json_text (sd_server_get_cert_path (server)),
+                                "cert_sha256", sd_json_text (sd_server_get_cert_sha256 (server)));
+      char *text = json_dumps (root, JSON_COMPACT);
+      printf ("%s\n", text);
+      free (text);
+      json_decref (root);
+      fflush (stdout);
+      return;
+    }
+
+  if (config->starttls)
+    g_string_append (modes, "STARTTLS");
+  if (config->accounts->len > 0 || config->accept_any_auth)
+    g_string_append_printf (modes, "%sAUTH PLAIN LOGIN CRAM-MD5%s", modes->len ? ", " : "",
+                            config->require_tls_for_auth ? " after TLS" : "");
+  printf ("Listening on %s port %u (%s)\n", address, sd_server_get_port (server),
+          modes->len > 0 ? modes->str : "plain");
+  if (sd_server_get_cert_sha256 (server) != NULL)
+    printf ("Certificate: %s SHA-256 %s\n",
+            sd_server_get_cert_path (server) ? sd_server_get_cert_path (server) : "(given)",
+            sd_server_get_cert_sha256 (server));
+  if (sd_server_get_tls_port (server) != 0)
+    printf ("Implicit TLS on %s port %u\n", address, sd_server_get_tls_port (server));
+  printf ("Press Ctrl+C to stop.\n");
+  fflush (stdout);
+}
+
+int
+sd_cli_serve (int    argc,
+              char **argv)
+{
+  g_autoptr(SdServerConfig) config = sd_server_config_new ();
+  g_autoptr(SdServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  SdServeRun run = { 0 };
+
+  if (!sd_serve_parse (argc, argv, config, &run.json, &error))
+    {
+      fprintf (stderr, "smtp-doctor-cli serve: %s\n", error->message);
+      return SD_CLI_EXIT_USAGE;
+    }
+  if (config->listen_address != NULL && !sd_serve_is_loopback (config->listen_address))
+    fprintf (stderr, "Warning: listening on %s, not only on this computer: anyone who can "
+             "reach that address can connect to this test server%s.\n",
+             config->listen_address,
+             config->accept_any_auth ? " and log in with any password" : "");
+
+  server = sd_server_new (config);
+  loop = g_main_loop_new (NULL, FALSE);
+  run.loop = loop;
+  g_signal_connect (server, "session-started", G_CALLBACK (sd_serve_on_started), &run);
+  g_signal_connect (server, "session-events", G_CALLBACK (sd_serve_on_events), &run);
+  g_signal_connect (server, "message-received", G_CALLBACK (sd_serve_on_message), &run);
+  g_signal_connect (server, "session-finished", G_CALLBACK (sd_serve_on_finished), &run);
+  if (!sd_server_start (server, &error))
+    {
+      fprintf (stderr, "smtp-doctor-cli serve: %s\n", error->message);
+      return 2;
+    }
+  sd_serve_print_listening (server, config, run.json);
+
+#ifdef G_OS_UNIX
+  g_unix_signal_add (SIGINT, sd_serve_on_signal, loop);
+  g_unix_signal_add (SIGTERM, sd_serve_on_signal, loop);
+#endif
+  g_main_loop_run (loop);
+
+  sd_server_stop (server);
+  if (!run.json)
+    printf ("Stopped after %u session(s).\n", sd_server_get_n_sessions (server));
+  return 0;
+}

@@ -1,0 +1,152 @@
+/* sd-secret-store.c: the interface, and the memory and "none" stores
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "sd-secret.h"
+#include "sd-secret-store-private.h"
+
+G_DEFINE_QUARK (sd-secret-store-error-quark, sd_secret_store_error)
+
+/* --- memory: for tests; gone with the process -------------------------------------- */
+
+static GMutex      memory_lock;
+static GHashTable *memory_table;
+
+static gboolean
+memory_save (SdSecretStore *self, const char *profile, const char *password, GError **error)
+{
+  g_mutex_lock (&memory_lock);
+  if (memory_table == NULL)
+    memory_table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) sd_secret_free);
+  g_hash_table_replace (memory_table, g_strdup (profile), g_strdup (password));
+  g_mutex_unlock (&memory_lock);
+  return TRUE;
+}
+
+static char *
+memory_lookup (SdSecretStore *self, const char *profile, GError **error)
+{
+  char *password = NULL;
+
+  g_mutex_lock (&memory_lock);
+  if (memory_table != NULL)
+    password = g_strdup (g_hash_table_lookup (memory_table, profile));
+  g_mutex_unlock (&memory_lock);
+  return password;
+}
+
+static gboolean
+memory_remove (SdSecretStore *self, const char *profile, GError **error)
+{
+  g_mutex_lock (&memory_lock);
+  if (memory_table != NULL)
+    g_hash_table_remove (memory_table, profile);
+  g_mutex_unlock (&memory_lock);
+  return TRUE;
+}
+
+static SdSecretStore memory_store = { "memory", memory_save, memory_lookup, memory_remove };
+
+/* --- none ------------------------------------------------------------------------ */
+
+static gboolean
+none_save (SdSecretStore *self, const char *profile, const char *password, GError **error)
+{
+  g_set_error (error, SD_SECRET_STORE_ERROR, SD_SECRET_STORE_ERROR_UNAVAILABLE,
+               "The password was not saved: this system has no secret store SMTP Doctor "
+               "can use (on Linux it needs a running keyring such as GNOME Keyring). It "
+               "will be asked for each time");
+  return FALSE;
+}
+
+static char *
+none_lookup (SdSecretStore *self, const char *profile, GError **error)
+{
+  return NULL;
+}
+
+static gboolean
+none_remove (SdSecretStore *self, const char *profile, GError **error)
+{
+  return TRUE;
+}
+
+static SdSecretStore none_store = { "none", none_save, none_lookup, none_remove };
+
+/* --- the interface --------------------------------------------------------------- */
+
+SdSecretStore *
+sd_secret_store_get_default (void)
+{
+  static SdSecretStore *store;
+
+  if (g_once_init_enter (&store))
+    {
+      const char *wanted = g_getenv ("SD_SECRET_STORE");
+      SdSecretStore *chosen = NULL;
+
+      if (g_strcmp0 (wanted, "memory") == 0)
+        chosen = &memory_store;
+      else if (g_strcmp0 (wanted, "none") == 0)
+        chosen = &none_store;
+      if (chosen == NULL)
+        chosen = _sd_secret_store_wincred_get ();
+      if (chosen == NULL)
+        chosen = _sd_secret_store_libsecret_get ();
+      if (chosen == NULL)
+        chosen = &none_store;
+      g_once_init_leave (&store, chosen);
+    }
+  return store;
+}
+
+const char *
+sd_secret_store_get_name (SdSecretStore *self)
+{
+  return self->name;
+}
+
+gboolean
+sd_secret_store_save (SdSecretStore  *self,
+                      const char     *profile,
+                      const char     *password,
+                      GError        **error)
+{
+  g_return_val_if_fail (profile != NULL && password != NULL, FALSE);
+  return self->save (self, profile, password, error);
+}
+
+char *
+sd_secret_store_lookup (SdSecretStore  *self,
+                        const char     *profile,
+                        GError        **error)
+{
+  return self->lookup (self, profile, error);
+}
+
+gboolean
+sd_secret_store_delete (SdSecretStore  *self,
+                        const char     *profile,
+                        GError        **error)
+{
+  return self->remove (self, profile, error);
+}
+
+#if !defined(HAVE_LIBSECRET)
+SdSecretStore *
+_sd_secret_store_libsecret_get (void)
+{
+  return NULL;
+}
+#endif
+
+#if !defined(G_OS_WIN32)
+SdSecretStore *
+_sd_secret_store_wincred_get (void)
+{
+  return NULL;
+}
+#endif
