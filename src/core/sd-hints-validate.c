@@ -25,7 +25,7 @@ print_strings (json_t *value)
     json_object_foreach (value, key, item)
       {
         if (g_str_equal (key, "match") || g_str_equal (key, "id") ||
-            g_str_equal (key, "severity") || g_str_equal (key, "when"))
+            g_str_equal (key, "severity") || g_str_equal (key, "when") || key[0] == '_')
           continue;
         print_strings (item);
       }
@@ -34,7 +34,13 @@ print_strings (json_t *value)
       print_strings (item);
   else if (json_is_string (value))
     {
-      g_autofree char *escaped = g_strescape (json_string_value (value), NULL);
+      /* Keep UTF-8 as is (xgettext --from-code=UTF-8); escape only what C needs. */
+      static char utf8_bytes[129];
+      g_autofree char *escaped = NULL;
+      if (utf8_bytes[0] == '\0')
+        for (int b = 0; b < 128; b++)
+          utf8_bytes[b] = (char) (0x80 + b);
+      escaped = g_strescape (json_string_value (value), utf8_bytes);
       printf ("N_(\"%s\");\n", escaped);
     }
 }
