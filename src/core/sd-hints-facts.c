@@ -448,6 +448,7 @@ typedef struct {
   GRegex *enhanced;    /* "5.7.1" anywhere */
   GRegex *cued;        /* "The server response was: 530 ..." */
   GRegex *command;     /* "EHLO host", "AUTH LOGIN", ... */
+  GRegex *tls_line;    /* our export marks lines inside TLS */
 } SdExtractor;
 
 static void
@@ -467,6 +468,7 @@ sd_extractor_init (SdExtractor *x)
   x->cued = g_regex_new ("(?:response was|responded with|said|returned|answered|reply|error)"
                          "[\\s:'\"(]+([2-5][0-5]\\d)(?![\\w.])",
                          G_REGEX_OPTIMIZE | G_REGEX_CASELESS, 0, NULL);
+  x->tls_line = g_regex_new ("^[\\d.]+ ms TLS ", G_REGEX_OPTIMIZE, 0, NULL);
   x->command = g_regex_new ("^(EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|QUIT|BDAT)\\b",
                             G_REGEX_OPTIMIZE | G_REGEX_CASELESS, 0, NULL);
 }
@@ -480,6 +482,7 @@ sd_extractor_clear (SdExtractor *x)
   g_clear_pointer (&x->enhanced, g_regex_unref);
   g_clear_pointer (&x->cued, g_regex_unref);
   g_clear_pointer (&x->command, g_regex_unref);
+  g_clear_pointer (&x->tls_line, g_regex_unref);
 }
 
 static SdStage
@@ -568,7 +571,7 @@ _sd_hint_input_new_from_text (const char *text)
       sd_add_line (input, line);
       /* swaks marks TLS traffic with "~", our export with "TLS" */
       tls_marked = g_str_has_prefix (line, "<~") || g_str_has_prefix (line, "~>") ||
-                   g_regex_match_simple ("^[\\d.]+ ms TLS ", line, 0, 0);
+                   g_regex_match (x.tls_line, line, 0, NULL);
       if (tls_marked)
         in_tls = TRUE;
 

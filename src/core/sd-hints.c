@@ -201,6 +201,17 @@ sd_rule_match (const SdHintRule  *rule,
   return TRUE;
 }
 
+static gboolean
+sd_is_placeholder (const char *name)
+{
+  if (*name == '\0')
+    return FALSE;
+  for (const char *p = name; *p; p++)
+    if (!g_ascii_islower (*p) && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
 /* {host}, {auth-before}, ... from the input; unknown ones become a neutral word. */
 static char *
 sd_expand (const char        *text,
@@ -224,7 +235,7 @@ sd_expand (const char        *text,
       g_string_append_len (out, p, open - p);
       name = g_strndup (open + 1, close - open - 1);
       value = g_hash_table_lookup (input->vars, name);
-      if (value == NULL && !g_regex_match_simple ("^[a-z-]+$", name, 0, 0))
+      if (value == NULL && !sd_is_placeholder (name))
         g_string_append_len (out, open, close - open + 1);   /* not ours: {0} in a regex */
       else if (value == NULL)
         g_string_append_printf (out, "<%s>", name);
