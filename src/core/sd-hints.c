@@ -17,6 +17,7 @@
 #include "sd-hints.h"
 #include "sd-hints-private.h"
 #include "sd-hints-resources.h"
+#include "sd-json-private.h"
 #include "sd-session.h"
 
 #define SD_HINTS_RESOURCE "/org/smtpdoctor/hints/rules.json"
@@ -452,48 +453,8 @@ sd_hints_to_text (GPtrArray *hints)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-static json_t *
-sd_json_string_array (GPtrArray *strings)
-{
-  json_t *array = json_array ();
-
-  for (guint i = 0; i < strings->len; i++)
-    json_array_append_new (array, json_string (strings->pdata[i]));
-  return array;
-}
-
 char *
 sd_hints_to_json (GPtrArray *hints)
 {
-  json_t *array = json_array ();
-  json_t *root;
-  char *dump, *copy;
-
-  for (guint i = 0; i < hints->len; i++)
-    {
-      const SdHint *hint = hints->pdata[i];
-      json_t *fixes = json_array ();
-
-      for (guint j = 0; j < hint->fixes->len; j++)
-        {
-          const SdHintFix *fix = hint->fixes->pdata[j];
-          json_array_append_new (fixes, json_pack ("{s:s, s:s, s:o}",
-                                                   "product", fix->product,
-                                                   "label", fix->label,
-                                                   "steps", sd_json_string_array (fix->steps)));
-        }
-      json_array_append_new (array, json_pack ("{s:s, s:s, s:s, s:s, s:o, s:o}",
-                                               "id", hint->id,
-                                               "severity", sd_hint_severity_to_string (hint->severity),
-                                               "title", hint->title,
-                                               "detail", hint->detail,
-                                               "evidence", sd_json_string_array (hint->evidence),
-                                               "fixes", fixes));
-    }
-  root = json_pack ("{s:o}", "hints", array);
-  dump = json_dumps (root, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
-  json_decref (root);
-  copy = g_strdup (dump);   /* so callers can g_free() it */
-  free (dump);
-  return copy;
+  return _sd_json_dump (json_pack ("{s:o}", "hints", _sd_json_hints (hints)));
 }
