@@ -259,7 +259,8 @@ sd_derive_tls_facts (SdHintInput    *input,
       sd_var (input, "cert-issuer", leaf->issuer);
       sd_var (input, "cert-expiry", leaf->not_after);
     }
-  if (tls->verified)
+  /* A matching pin is the user's explicit trust in exactly this certificate. */
+  if (tls->verified || tls->pin_matched)
     return;
 
   sd_var (input, "verify-error", tls->verify_error);

@@ -90,11 +90,12 @@ sd_json_tls (const SdTlsInfo *tls)
                    "key_bits", (int) cert->key_bits,
                    "self_signed", cert->self_signed));
     }
-  return json_pack ("{s:o, s:o, s:o, s:b, s:o, s:o, s:o}",
+  return json_pack ("{s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:o}",
                     "version", sd_json_text (tls->version),
                     "cipher", sd_json_text (tls->cipher),
                     "description", sd_json_text (tls->description),
                     "verified", tls->verified,
+                    "pin_matched", tls->pin_matched,
                     "verify_error", sd_json_text (tls->verify_error),
                     "policy", sd_json_text (tls->policy),
                     "chain", chain);
