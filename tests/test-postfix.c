@@ -158,6 +158,15 @@ test_submission_login_no_pipelining (void)
   g_assert_false (report->chunking_used);
 }
 
+/* The hints engine reads real Postfix replies as it reads the scripted server's. */
+static void
+assert_first_hint (const SdReport *report,
+                   const char     *id)
+{
+  g_assert_cmpuint (report->hints->len, >, 0);
+  g_assert_cmpstr (((SdHint *) report->hints->pdata[0])->id, ==, id);
+}
+
 /* Exchange's "basic auth only after TLS" as Postfix does it: mode none finds no AUTH. */
 static void
 test_submission_without_tls (void)
@@ -167,6 +176,7 @@ test_submission_without_tls (void)
 
   assert_failed (report, 4, SD_STAGE_AUTH);
   g_assert_nonnull (strstr (report->error->message, "only after STARTTLS"));
+  assert_first_hint (report, "auth-none-before-tls-likely");
 }
 
 static void
@@ -181,6 +191,7 @@ test_wrong_password (void)
   assert_failed (report, 4, SD_STAGE_AUTH);
   g_assert_cmpuint (report->reply->code, ==, 535);
   g_assert_cmpstr (report->reply->enhanced, ==, "5.7.8");
+  assert_first_hint (report, "auth-failed-generic");
 }
 
 static void
@@ -193,6 +204,7 @@ test_self_signed_without_ca (void)
   report = run (settings);
   assert_failed (report, 3, SD_STAGE_TLS);
   g_assert_nonnull (strstr (report->tls->verify_error, "self-signed"));
+  assert_first_hint (report, "cert-self-signed");
 }
 
 static void
@@ -222,6 +234,7 @@ test_relay_denied (void)
   g_assert_cmpuint (result->reply->code, ==, 554);
   g_assert_cmpstr (result->reply->enhanced, ==, "5.7.1");
   g_assert_nonnull (strstr (result->reply->lines->pdata[0], "Relay access denied"));
+  assert_first_hint (report, "postfix-relay-access-denied");
 }
 
 static void
@@ -241,6 +254,7 @@ test_size_limit (void)
   assert_failed (report, 5, SD_STAGE_MAIL);
   g_assert_cmpuint (report->reply->code, ==, 552);
   g_assert_cmpstr (report->reply->enhanced, ==, "5.3.4");
+  assert_first_hint (report, "message-too-large");
 }
 
 int

@@ -723,6 +723,13 @@ test_certificate (Scenario      *s,
           g_assert_false (s->report->tls->verified);
           g_assert_nonnull (s->report->tls->verify_error);
         }
+      if (c->mode == SD_TLS_PIN)
+        {
+          /* A matching pin is trust in this very certificate: no certificate warnings. */
+          g_assert_true (s->report->tls->pin_matched);
+          for (guint i = 0; i < s->report->hints->len; i++)
+            g_assert_false (g_str_has_prefix (((SdHint *) s->report->hints->pdata[i])->id, "cert-"));
+        }
       return;
     }
 

@@ -12,6 +12,7 @@
 
 #include "sd-cli.h"
 #include "sd-cli-options.h"
+#include "sd-hints.h"
 #include "sd-profile.h"
 #include "sd-secret-store.h"
 #include "sd-session.h"
@@ -111,6 +112,11 @@ sd_send_print_summary (const SdReport *report)
     if (report->timings_us[i] >= 0)
       printf (" %s %.1f ms", sd_stage_to_string (i), report->timings_us[i] / 1000.0);
   printf ("\n");
+  if (report->hints->len > 0)
+    {
+      g_autofree char *hints = sd_hints_to_text (report->hints);
+      printf ("\n%s\n\n%s", SD_HINTS_TEXT_HEADER, hints);
+    }
 }
 
 /* Settings from the profile, if one was named, with its remembered password. */

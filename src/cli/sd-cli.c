@@ -17,6 +17,7 @@ sd_cli_usage (FILE *out)
            "\n"
            "Commands:\n"
            "  send      Run an SMTP session and send a test message (see send --help)\n"
+           "  diagnose  Explain a pasted transcript, log line or bounce (see diagnose --help)\n"
            "  profiles  Saved server profiles: list, show, save, delete, export, import\n"
            "  serve     Run the built-in SMTP server (see serve --help)\n"
            "  version   Print the version\n");
@@ -41,6 +42,8 @@ main (int    argc,
     }
   if (g_str_equal (argv[1], "send"))
     return sd_cli_send (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "diagnose"))
+    return sd_cli_diagnose (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "profiles"))
     return sd_cli_profiles (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "serve"))

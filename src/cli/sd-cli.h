@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 
 int sd_cli_send     (int    argc,
                      char **argv);
+int sd_cli_diagnose (int    argc,
+                     char **argv);
 int sd_cli_profiles (int    argc,
                      char **argv);
 int sd_cli_serve    (int    argc,

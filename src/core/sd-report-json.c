@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 
+#include "sd-json-private.h"
 #include "sd-report.h"
 #include "sd-session.h"
 
@@ -89,11 +90,12 @@ sd_json_tls (const SdTlsInfo *tls)
                    "key_bits", (int) cert->key_bits,
                    "self_signed", cert->self_signed));
     }
-  return json_pack ("{s:o, s:o, s:o, s:b, s:o, s:o, s:o}",
+  return json_pack ("{s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:o}",
                     "version", sd_json_text (tls->version),
                     "cipher", sd_json_text (tls->cipher),
                     "description", sd_json_text (tls->description),
                     "verified", tls->verified,
+                    "pin_matched", tls->pin_matched,
                     "verify_error", sd_json_text (tls->verify_error),
                     "policy", sd_json_text (tls->policy),
                     "chain", chain);
@@ -110,8 +112,8 @@ sd_json_error (const GError *error)
                     "message", sd_json_text (error->message));
 }
 
-static json_t *
-sd_json_hints (GPtrArray *hints)
+json_t *
+_sd_json_hints (GPtrArray *hints)
 {
   json_t *array = json_array ();
 
@@ -142,10 +144,20 @@ sd_json_hints (GPtrArray *hints)
 }
 
 char *
+_sd_json_dump (json_t *root)
+{
+  char *dump = json_dumps (root, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
+  char *copy = g_strdup (dump);   /* so callers can g_free() it */
+
+  free (dump);
+  json_decref (root);
+  return copy;
+}
+
+char *
 sd_report_to_json (const SdReport *report)
 {
   json_t *root, *timings, *transcript, *recipients;
-  char *dump, *copy;
 
   timings = json_object ();
   for (guint i = 0; i < SD_N_STAGES; i++)
@@ -199,11 +211,7 @@ sd_report_to_json (const SdReport *report)
                     "chunking", report->chunking_used,
                     "timings_ms", timings,
                     "transcript", transcript,
-                    "hints", sd_json_hints (report->hints));
+                    "hints", _sd_json_hints (report->hints));
   g_assert (root != NULL);
-  dump = json_dumps (root, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
-  json_decref (root);
-  copy = g_strdup (dump);   /* so callers can g_free() it */
-  free (dump);
-  return copy;
+  return _sd_json_dump (root);
 }

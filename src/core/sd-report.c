@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "sd-hints.h"
 #include "sd-report.h"
 #include "sd-session.h"
 
@@ -132,6 +133,14 @@ sd_report_to_text (const SdReport *report)
     }
   sd_append_caps (out, "Capabilities before TLS", report->caps_before_tls);
   sd_append_caps (out, "Capabilities after TLS", report->caps_after_tls);
+
+  if (report->hints->len > 0)
+    {
+      g_autofree char *hints = sd_hints_to_text (report->hints);
+      /* The same header `diagnose` stops at, so a pasted export is not diagnosed from
+       * its own hints. */
+      g_string_append_printf (out, "\n%s\n\n%s\n", SD_HINTS_TEXT_HEADER, hints);
+    }
 
   g_string_append (out, "Timings:");
   for (guint i = 0; i < SD_N_STAGES; i++)

@@ -26,6 +26,7 @@ typedef struct {
   guint16         port;
   char           *address;         /* "127.0.0.1:2525" once connected */
   char           *security;        /* "starttls", ... */
+  gboolean        credentials_given; /* a user name was set and auth was not "none" */
   char           *banner;          /* greeting text */
   SdCapabilities *caps_before_tls; /* NULL if EHLO never answered */
   SdCapabilities *caps_after_tls;  /* NULL without TLS */

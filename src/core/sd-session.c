@@ -14,6 +14,7 @@
 #include "sd-reply.h"
 #include "sd-secret.h"
 #include "sd-session.h"
+#include "sd-hints.h"
 
 #define SD_DEFAULT_TIMEOUT_S   30
 #define SD_MAX_AUTH_STEPS      8
@@ -1281,11 +1282,14 @@ sd_session_run (SdSession    *self,
   run.report->host = g_strdup (self->settings->host);
   run.report->port = sd_settings_get_port (self->settings);
   run.report->security = g_strdup (sd_security_to_string (self->settings->security));
+  run.report->credentials_given = self->settings->user != NULL && *self->settings->user != '\0' &&
+                                  g_strcmp0 (self->settings->auth, "none") != 0;
 
   if (!sd_settings_validate (self->settings, &error))
     {
       run.report->error = error;
       sd_run_emit (&run, SD_DIRECTION_ERROR, FALSE, error->message);
+      g_ptr_array_extend_and_steal (run.report->hints, sd_hints_diagnose_report (run.report));
       return run.report;
     }
 
@@ -1305,6 +1309,7 @@ sd_session_run (SdSession    *self,
     sd_connection_close (run.conn);
   g_clear_pointer (&run.conn, sd_connection_free);
   g_clear_pointer (&run.parser, sd_reply_parser_free);
+  g_ptr_array_extend_and_steal (run.report->hints, sd_hints_diagnose_report (run.report));
   return run.report;
 }
 

@@ -63,7 +63,7 @@ sd_tls_info_describe_verdict (const SdTlsInfo *info)
   if (info->verified)
     return g_strdup ("verified");
   /* A matching pin is a stronger check than the chain, not a failure. */
-  if (g_strcmp0 (info->policy, "pin") == 0)
+  if (info->pin_matched)
     return g_strdup ("pinned (the SHA-256 matches)");
   return g_strdup_printf ("NOT verified%s%s",
                           info->verify_error ? ": " : "",
@@ -93,6 +93,7 @@ sd_tls_info_copy (const SdTlsInfo *info)
   copy->cipher = g_strdup (info->cipher);
   copy->description = g_strdup (info->description);
   copy->verified = info->verified;
+  copy->pin_matched = info->pin_matched;
   copy->verify_error = g_strdup (info->verify_error);
   copy->policy = g_strdup (info->policy);
   copy->chain = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_cert_info_free);
@@ -695,6 +696,7 @@ sd_tls_check_peer (SdTls            *self,
                          leaf && leaf->sha256 ? leaf->sha256 : "no certificate");
             return FALSE;
           }
+        self->info->pin_matched = TRUE;
         return TRUE;
       }
 

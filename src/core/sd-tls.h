@@ -41,6 +41,7 @@ typedef struct {
   char      *cipher;         /* "TLS_AES_256_GCM_SHA384" */
   char      *description;    /* gnutls_session_get_desc() */
   gboolean   verified;       /* passed the chain and host name check */
+  gboolean   pin_matched;    /* the leaf's SHA-256 equals the pinned one */
   char      *verify_error;   /* why not, in words; NULL when verified */
   char      *policy;         /* "verify", "accept-any", "pin" */
   GPtrArray *chain;          /* (element-type SdCertInfo) leaf first */

@@ -1,0 +1,689 @@
+/* sd-hints-facts.c: what the rules match against, from a report or from pasted text
+ *
+ * Facts are the things a reply's text does not say by itself but the session shows:
+ * AUTH offered only after STARTTLS, no AUTH at all while credentials were given, the
+ * certificate's problems. Pasted text gets the same facts where the text shows them
+ * (EHLO lines before and after STARTTLS, a 221 nobody asked for).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sd-hints.h"
+#include "sd-hints-private.h"
+#include "sd-session.h"
+
+/* Mechanisms that carry a password the user typed: what "basic auth" means to an app. */
+static const char * const basic_mechanisms[] = {
+  "PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2", "OAUTHBEARER", "SCRAM-SHA-1", "SCRAM-SHA-256", NULL
+};
+
+void
+_sd_hint_input_free (SdHintInput *input)
+{
+  if (input == NULL)
+    return;
+  g_clear_pointer (&input->codes, g_array_unref);
+  g_clear_pointer (&input->enhanced, g_ptr_array_unref);
+  g_clear_pointer (&input->lines, g_ptr_array_unref);
+  g_clear_pointer (&input->folded, g_ptr_array_unref);
+  g_clear_pointer (&input->facts, g_hash_table_unref);
+  g_clear_pointer (&input->vars, g_hash_table_unref);
+  g_free (input);
+}
+
+static SdHintInput *
+sd_hint_input_new (void)
+{
+  SdHintInput *input = g_new0 (SdHintInput, 1);
+
+  input->codes = g_array_new (FALSE, FALSE, sizeof (guint));
+  input->enhanced = g_ptr_array_new_with_free_func (g_free);
+  input->lines = g_ptr_array_new_with_free_func (g_free);
+  input->folded = g_ptr_array_new_with_free_func (g_free);
+  input->facts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  input->vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return input;
+}
+
+static void
+sd_fact (SdHintInput *input,
+         const char  *fact,
+         const char  *evidence)
+{
+  g_hash_table_replace (input->facts, g_strdup (fact), g_strdup (evidence ? evidence : ""));
+}
+
+static void G_GNUC_PRINTF (3, 4)
+sd_factf (SdHintInput *input,
+          const char  *fact,
+          const char  *format,
+          ...)
+{
+  va_list args;
+  char *text;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_hash_table_replace (input->facts, g_strdup (fact), text);
+}
+
+static gboolean
+sd_has_fact (SdHintInput *input,
+             const char  *fact)
+{
+  return g_hash_table_contains (input->facts, fact);
+}
+
+static void
+sd_var (SdHintInput *input,
+        const char  *name,
+        const char  *value)
+{
+  if (value != NULL && *value != '\0')
+    g_hash_table_replace (input->vars, g_strdup (name), g_strdup (value));
+}
+
+/* Server text may be any bytes: casefolding and GRegex need valid UTF-8. */
+static void
+sd_add_line (SdHintInput *input,
+             const char  *line)
+{
+  char *valid = g_utf8_make_valid (line, -1);
+
+  g_ptr_array_add (input->lines, valid);
+  g_ptr_array_add (input->folded, g_utf8_casefold (valid, -1));
+}
+
+static void
+sd_add_code (SdHintInput *input,
+             guint        code)
+{
+  for (guint i = 0; i < input->codes->len; i++)
+    if (g_array_index (input->codes, guint, i) == code)
+      return;
+  g_array_append_val (input->codes, code);
+}
+
+static void
+sd_add_enhanced (SdHintInput *input,
+                 const char  *code)
+{
+  for (guint i = 0; i < input->enhanced->len; i++)
+    if (g_str_equal (input->enhanced->pdata[i], code))
+      return;
+  g_ptr_array_add (input->enhanced, g_strdup (code));
+}
+
+/* --- capabilities ---------------------------------------------------------------- */
+
+static gboolean
+sd_caps_has_basic (const SdCapabilities *caps)
+{
+  for (guint i = 0; basic_mechanisms[i] != NULL; i++)
+    if (sd_capabilities_has_auth (caps, basic_mechanisms[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+sd_caps_integrated_only (const SdCapabilities *caps)
+{
+  return caps->auth->len > 0 && !sd_caps_has_basic (caps) &&
+         (sd_capabilities_has_auth (caps, "NTLM") || sd_capabilities_has_auth (caps, "GSSAPI"));
+}
+
+static const char *
+sd_or_none (const char *text)
+{
+  return text != NULL && *text != '\0' ? text : "(none)";
+}
+
+/* The same for a session and for a transcript: @before and @after are the EHLO
+ * capabilities outside and inside TLS, either may be NULL. */
+static void
+sd_derive_capability_facts (SdHintInput          *input,
+                            const SdCapabilities *before,
+                            const SdCapabilities *after,
+                            gboolean              implicit_tls)
+{
+  const SdCapabilities *in_force = after != NULL ? after : before;
+  g_autofree char *auth_before = before ? sd_capabilities_dup_auth_string (before) : NULL;
+  g_autofree char *auth_after = after ? sd_capabilities_dup_auth_string (after) : NULL;
+
+  if (in_force == NULL)
+    return;
+  sd_var (input, "auth-before", sd_or_none (auth_before));
+  sd_var (input, "auth-after", sd_or_none (auth_after));
+
+  if (before != NULL && !implicit_tls)
+    {
+      if (before->starttls)
+        sd_fact (input, "starttls-offered", "EHLO before TLS lists STARTTLS");
+      else
+        sd_fact (input, "starttls-missing", "EHLO does not list STARTTLS");
+    }
+
+  if (in_force->auth->len > 0)
+    sd_factf (input, "auth-offered", "AUTH offered: %s", after ? auth_after : auth_before);
+  else
+    sd_factf (input, "no-auth-offered", "No AUTH line in the EHLO reply%s",
+              after != NULL ? " after STARTTLS" : "");
+
+  /* After a failed STARTTLS the list inside TLS is unknown, not empty. */
+  if ((before == NULL || before->auth->len == 0) && (after == NULL || after->auth->len == 0) &&
+      (after != NULL || implicit_tls || before == NULL || !before->starttls ||
+       sd_has_fact (input, "mode-none")))
+    sd_fact (input, "no-auth-anywhere",
+             after != NULL && before != NULL ? "No AUTH line before or after STARTTLS"
+                                             : "No AUTH line in the EHLO reply");
+
+  if (before != NULL && after != NULL && before->auth->len == 0 && after->auth->len > 0)
+    sd_factf (input, "auth-after-tls-only",
+              "AUTH before STARTTLS: (none); after STARTTLS: %s", auth_after);
+
+  if (before != NULL && after != NULL && before->auth->len > 0 &&
+      !sd_caps_has_basic (before) && sd_caps_has_basic (after))
+    sd_factf (input, "basic-auth-after-tls",
+              "AUTH before STARTTLS: %s; after STARTTLS: %s", auth_before, auth_after);
+  else if (before != NULL && after == NULL && !implicit_tls && before->starttls &&
+           sd_caps_integrated_only (before))
+    sd_factf (input, "basic-auth-after-tls",
+              "AUTH before STARTTLS: %s only, and STARTTLS is offered (LOGIN usually "
+              "appears after it)", auth_before);
+
+  if (sd_caps_integrated_only (in_force))
+    sd_factf (input, "integrated-auth-only", "AUTH offered: %s (Windows integrated only)",
+              after ? auth_after : auth_before);
+}
+
+/* --- from a report --------------------------------------------------------------- */
+
+static void
+sd_add_reply (SdHintInput   *input,
+              const SdReply *reply)
+{
+  if (reply == NULL)
+    return;
+  for (guint i = 0; i < reply->lines->len; i++)
+    sd_add_line (input, reply->lines->pdata[i]);
+  if (reply->code >= 400 || reply->code == 221)
+    sd_add_code (input, reply->code);
+  if (reply->enhanced != NULL)
+    sd_add_enhanced (input, reply->enhanced);
+}
+
+static gboolean
+sd_cert_matches (const char *pattern,
+                 const char *host)
+{
+  if (g_ascii_strcasecmp (pattern, host) == 0)
+    return TRUE;
+  if (g_str_has_prefix (pattern, "*."))
+    {
+      const char *dot = strchr (host, '.');
+      return dot != NULL && g_ascii_strcasecmp (pattern + 1, dot) == 0;
+    }
+  return FALSE;
+}
+
+static void
+sd_derive_tls_facts (SdHintInput    *input,
+                     const SdReport *report)
+{
+  const SdTlsInfo *tls = report->tls;
+  const SdCertInfo *leaf;
+
+  if (tls == NULL)
+    return;
+  sd_var (input, "tls-version", tls->version);
+  if (tls->version != NULL &&
+      (g_str_equal (tls->version, "TLS1.0") || g_str_equal (tls->version, "TLS1.1") ||
+       g_str_has_prefix (tls->version, "SSL")))
+    sd_factf (input, "tls-old-version", "Negotiated %s", tls->version);
+  if (g_strcmp0 (tls->policy, "accept-any") == 0)
+    sd_fact (input, "cert-accept-any", "Certificate policy: accept-any");
+
+  leaf = tls->chain != NULL && tls->chain->len > 0 ? tls->chain->pdata[0] : NULL;
+  if (leaf != NULL)
+    {
+      g_autoptr(GString) names = g_string_new (NULL);
+      for (guint i = 0; leaf->sans != NULL && i < leaf->sans->len; i++)
+        g_string_append_printf (names, "%s%s", i ? ", " : "", (char *) leaf->sans->pdata[i]);
+      sd_var (input, "cert-names", names->len ? names->str : leaf->subject);
+      sd_var (input, "cert-subject", leaf->subject);
+      sd_var (input, "cert-issuer", leaf->issuer);
+      sd_var (input, "cert-expiry", leaf->not_after);
+    }
+  /* A matching pin is the user's explicit trust in exactly this certificate. */
+  if (tls->verified || tls->pin_matched)
+    return;
+
+  sd_var (input, "verify-error", tls->verify_error);
+  sd_factf (input, "cert-unverified", "Certificate not verified: %s",
+            sd_or_none (tls->verify_error));
+  if (leaf != NULL && leaf->self_signed)
+    sd_factf (input, "cert-self-signed", "Certificate is self-signed: %s", leaf->subject);
+  if (tls->verify_error != NULL)
+    {
+      g_autofree char *folded = g_ascii_strdown (tls->verify_error, -1);
+      if (strstr (folded, "expired") != NULL)
+        sd_factf (input, "cert-expired", "Certificate expired (valid until %s)",
+                  leaf ? leaf->not_after : "?");
+      if (strstr (folded, "name mismatch") != NULL)
+        sd_factf (input, "cert-name-mismatch", "%s", tls->verify_error);
+      if (strstr (folded, "unknown issuer") != NULL || strstr (folded, "not trusted") != NULL)
+        sd_factf (input, "cert-unknown-ca", "Issuer not trusted: %s",
+                  leaf && leaf->issuer ? leaf->issuer : "?");
+    }
+  else if (leaf != NULL && report->host != NULL && leaf->sans != NULL)
+    {
+      /* Our own check when GnuTLS gave no words: is the host among the names? */
+      gboolean found = FALSE;
+      for (guint i = 0; i < leaf->sans->len && !found; i++)
+        {
+          const char *san = leaf->sans->pdata[i];
+          const char *colon = strchr (san, ':');
+          found = sd_cert_matches (colon ? colon + 1 : san, report->host);
+        }
+      if (!found)
+        sd_factf (input, "cert-name-mismatch", "“%s” is not among the certificate's names",
+                  report->host);
+    }
+}
+
+static void
+sd_derive_error_facts (SdHintInput    *input,
+                       const SdReport *report)
+{
+  const GError *error = report->error;
+  g_autofree char *message = NULL;
+  g_autofree char *fact = NULL;
+  SdStage stage = report->stage;
+
+  if (error == NULL)
+    return;
+  message = g_ascii_strdown (error->message, -1);
+  if (error->domain == SD_SESSION_ERROR)
+    {
+      fact = g_strdup_printf ("error-%s", sd_session_error_name (error));
+      for (guint i = 0; _sd_hint_known_facts[i] != NULL; i++)
+        if (g_str_equal (_sd_hint_known_facts[i], fact))
+          sd_fact (input, fact, error->message);
+    }
+
+  if (stage == SD_STAGE_CONNECT && strstr (message, "refused") != NULL)
+    sd_fact (input, "connect-refused", error->message);
+  if (stage == SD_STAGE_CONNECT &&
+      (strstr (message, "unreachable") != NULL || strstr (message, "no route") != NULL))
+    sd_fact (input, "connect-unreachable", error->message);
+  if (g_error_matches (error, SD_SESSION_ERROR, SD_SESSION_ERROR_TIMEOUT))
+    {
+      if (stage == SD_STAGE_CONNECT)
+        sd_fact (input, "connect-timeout", error->message);
+      else if (stage == SD_STAGE_GREETING)
+        sd_fact (input, "greeting-timeout", error->message);
+    }
+  if (strstr (message, "closed the connection") != NULL)
+    {
+      sd_fact (input, "server-closed", error->message);
+      if (stage == SD_STAGE_AUTH)
+        sd_fact (input, "closed-after-auth", error->message);
+      else if (stage == SD_STAGE_EHLO)
+        sd_fact (input, "closed-after-ehlo", error->message);
+    }
+  if (g_error_matches (error, SD_SESSION_ERROR, SD_SESSION_ERROR_TLS) &&
+      stage == SD_STAGE_TLS && (report->tls == NULL || report->tls->verified ||
+                                report->tls->verify_error == NULL))
+    sd_fact (input, "tls-handshake-failed", error->message);
+  if (stage == SD_STAGE_EHLO && report->reply != NULL && report->reply->code >= 400)
+    sd_factf (input, "ehlo-refused", "EHLO answered %u", report->reply->code);
+  if (stage == SD_STAGE_AUTH && report->reply != NULL && report->reply->code >= 400 &&
+      g_error_matches (error, SD_SESSION_ERROR, SD_SESSION_ERROR_AUTH))
+    sd_factf (input, "auth-failed", "AUTH answered %u", report->reply->code);
+
+  if (report->port == 465 && g_strcmp0 (report->security, "tls") != 0 &&
+      stage <= SD_STAGE_EHLO)
+    sd_factf (input, "plain-on-implicit-tls-port",
+              "Port 465 with security “%s”: that port expects TLS from the first byte",
+              report->security);
+  if ((report->port == 25 || report->port == 587 || report->port == 2525) &&
+      g_strcmp0 (report->security, "tls") == 0 && stage <= SD_STAGE_TLS)
+    sd_factf (input, "tls-on-plain-port",
+              "Implicit TLS on port %u, which normally starts in plain text", report->port);
+}
+
+/* A 221 the client did not ask for: the server hung up on it. */
+static void
+sd_derive_event_facts (SdHintInput    *input,
+                       const SdReport *report)
+{
+  gboolean quit_sent = FALSE;
+
+  for (guint i = 0; i < report->events->len; i++)
+    {
+      const SdEvent *event = report->events->pdata[i];
+      if (event->direction == SD_DIRECTION_SENT && g_ascii_strncasecmp (event->text, "QUIT", 4) == 0)
+        quit_sent = TRUE;
+      else if (event->direction == SD_DIRECTION_RECEIVED && !quit_sent &&
+               g_str_has_prefix (event->text, "221"))
+        {
+          sd_factf (input, "unsolicited-221", "The server said “%s” without being asked to quit",
+                    event->text);
+          if (event->stage == SD_STAGE_AUTH)
+            sd_fact (input, "closed-after-auth", event->text);
+          else if (event->stage == SD_STAGE_EHLO)
+            sd_fact (input, "closed-after-ehlo", event->text);
+        }
+    }
+}
+
+SdHintInput *
+_sd_hint_input_new_from_report (const SdReport *report)
+{
+  SdHintInput *input = sd_hint_input_new ();
+  g_autofree char *port = g_strdup_printf ("%u", report->port);
+  g_autofree char *port_fact = g_strdup_printf ("port-%u", report->port);
+  g_autofree char *mode_fact = g_strdup_printf ("mode-%s", report->security ? report->security : "?");
+
+  input->failed = !report->ok;
+  input->succeeded = report->ok;
+  input->stage_known = TRUE;
+  input->stage = report->stage;
+
+  sd_var (input, "host", report->host);
+  sd_var (input, "port", port);
+  sd_var (input, "security", report->security);
+
+  if (report->error != NULL)
+    sd_add_line (input, report->error->message);
+  if (!report->ok)
+    sd_add_reply (input, report->reply);
+  for (guint i = 0; i < report->recipients->len; i++)
+    {
+      const SdRecipientResult *result = report->recipients->pdata[i];
+      if (result->reply != NULL && result->reply->code >= 400)
+        {
+          sd_factf (input, "rcpt-rejected", "RCPT TO:<%s> answered %u", result->address,
+                    result->reply->code);
+          sd_add_reply (input, result->reply);
+        }
+    }
+  if (report->banner != NULL)
+    sd_add_line (input, report->banner);
+  if (input->lines->len > 0 && report->reply != NULL && report->reply->lines->len > 0 && !report->ok)
+    sd_var (input, "reply", report->reply->lines->pdata[0]);
+
+  if (report->credentials_given)
+    sd_fact (input, "credentials-given", "A user name is configured");
+  else
+    sd_fact (input, "no-credentials", "No user name is configured");
+  for (guint i = 0; _sd_hint_known_facts[i] != NULL; i++)
+    {
+      if (g_str_equal (_sd_hint_known_facts[i], port_fact))
+        sd_factf (input, port_fact, "Port %u", report->port);
+      if (g_str_equal (_sd_hint_known_facts[i], mode_fact))
+        sd_factf (input, mode_fact, "Security: %s", report->security);
+    }
+  if (report->tls != NULL && report->caps_after_tls != NULL)
+    sd_factf (input, "tls-used", "TLS %s", report->tls->version);
+
+  sd_derive_capability_facts (input, report->caps_before_tls, report->caps_after_tls,
+                              g_strcmp0 (report->security, "tls") == 0);
+  sd_derive_tls_facts (input, report);
+  sd_derive_error_facts (input, report);
+  sd_derive_event_facts (input, report);
+  return input;
+}
+
+/* --- from free text -------------------------------------------------------------- */
+
+typedef struct {
+  GRegex *prefix;      /* transcript decorations before a reply or command */
+  GRegex *reply;       /* "250-AUTH LOGIN" at the start of what is left */
+  GRegex *coded;       /* "550 5.7.1" anywhere */
+  GRegex *enhanced;    /* "5.7.1" anywhere */
+  GRegex *cued;        /* "The server response was: 530 ..." */
+  GRegex *command;     /* "EHLO host", "AUTH LOGIN", ... */
+  GRegex *tls_line;    /* our export marks lines inside TLS */
+} SdExtractor;
+
+static void
+sd_extractor_init (SdExtractor *x)
+{
+  /* Our export ("  12.3 ms TLS <- "), swaks ("<~ ", "-> "), S:/C:, Exchange protocol
+   * logs (CSV with "<" / ">" fields and quoted data), timestamps and brackets. */
+  x->prefix = g_regex_new ("^(?:[\\s\\d.:,TZ/+-]*ms\\s+(?:TLS)?\\s*(?:<-|->|\\*\\*|!!)\\s*"
+                           "|\\s*(?:<~\\*?|~>|<-|->|<<<|>>>|<\\*\\*|\\*\\*\\*|[SC]:|<|>)\\s*"
+                           "|.*,[<>],\"?)",
+                           G_REGEX_OPTIMIZE, 0, NULL);
+  x->reply = g_regex_new ("^([2-5][0-5]\\d)(?:([ -])(.*))?$", G_REGEX_OPTIMIZE, 0, NULL);
+  x->coded = g_regex_new ("(?<![\\w.])([2-5][0-5]\\d)[ -]#?([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\w]|\\.\\d)",
+                          G_REGEX_OPTIMIZE, 0, NULL);
+  x->enhanced = g_regex_new ("(?<![\\w.])#?([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\w]|\\.\\d)",
+                             G_REGEX_OPTIMIZE, 0, NULL);
+  x->cued = g_regex_new ("(?:response was|responded with|said|returned|answered|reply|error)"
+                         "[\\s:'\"(]+([2-5][0-5]\\d)(?![\\w.])",
+                         G_REGEX_OPTIMIZE | G_REGEX_CASELESS, 0, NULL);
+  x->tls_line = g_regex_new ("^[\\d.]+ ms TLS ", G_REGEX_OPTIMIZE, 0, NULL);
+  x->command = g_regex_new ("^(EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|QUIT|BDAT)\\b",
+                            G_REGEX_OPTIMIZE | G_REGEX_CASELESS, 0, NULL);
+}
+
+static void
+sd_extractor_clear (SdExtractor *x)
+{
+  g_clear_pointer (&x->prefix, g_regex_unref);
+  g_clear_pointer (&x->reply, g_regex_unref);
+  g_clear_pointer (&x->coded, g_regex_unref);
+  g_clear_pointer (&x->enhanced, g_regex_unref);
+  g_clear_pointer (&x->cued, g_regex_unref);
+  g_clear_pointer (&x->command, g_regex_unref);
+  g_clear_pointer (&x->tls_line, g_regex_unref);
+}
+
+static SdStage
+sd_stage_for_command (const char *verb)
+{
+  if (g_ascii_strncasecmp (verb, "EHLO", 4) == 0 || g_ascii_strncasecmp (verb, "HELO", 4) == 0)
+    return SD_STAGE_EHLO;
+  if (g_ascii_strncasecmp (verb, "STARTTLS", 8) == 0)
+    return SD_STAGE_STARTTLS;
+  if (g_ascii_strncasecmp (verb, "AUTH", 4) == 0)
+    return SD_STAGE_AUTH;
+  if (g_ascii_strncasecmp (verb, "MAIL", 4) == 0)
+    return SD_STAGE_MAIL;
+  if (g_ascii_strncasecmp (verb, "RCPT", 4) == 0)
+    return SD_STAGE_RCPT;
+  if (g_ascii_strncasecmp (verb, "QUIT", 4) == 0)
+    return SD_STAGE_QUIT;
+  return SD_STAGE_DATA;
+}
+
+/* EHLO keyword lines collected into a reply the capability parser understands. */
+static SdCapabilities *
+sd_caps_from_keywords (GPtrArray *keywords)
+{
+  g_autoptr(SdReply) reply = NULL;
+
+  if (keywords->len == 0)
+    return NULL;
+  reply = sd_reply_new (250, NULL);
+  g_ptr_array_add (reply->lines, g_strdup ("250-pasted.invalid"));
+  for (guint i = 0; i < keywords->len; i++)
+    g_ptr_array_add (reply->lines, g_strdup_printf ("250%c%s",
+                                                    i + 1 < keywords->len ? '-' : ' ',
+                                                    (char *) keywords->pdata[i]));
+  return sd_capabilities_new_from_reply (reply);
+}
+
+static gboolean
+sd_is_ehlo_keyword (const char *text)
+{
+  static const char * const keywords[] = {
+    "AUTH", "STARTTLS", "SIZE", "PIPELINING", "8BITMIME", "ENHANCEDSTATUSCODES", "CHUNKING",
+    "DSN", "SMTPUTF8", "BINARYMIME", "X-EXPS", "X-ANONYMOUSTLS", "XEXCH50", "X-LINK2STATE",
+    "XRDST", "ETRN", "TURN", "ATRN", "VRFY", "HELP", "DELIVERBY", NULL
+  };
+  for (guint i = 0; keywords[i] != NULL; i++)
+    {
+      gsize len = strlen (keywords[i]);
+      if (g_ascii_strncasecmp (text, keywords[i], len) == 0 &&
+          (text[len] == '\0' || text[len] == ' ' || text[len] == '='))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+SdHintInput *
+_sd_hint_input_new_from_text (const char *text)
+{
+  SdHintInput *input = sd_hint_input_new ();
+  SdExtractor x;
+  g_autofree char *valid = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) after = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(SdCapabilities) caps_before = NULL;
+  g_autoptr(SdCapabilities) caps_after = NULL;
+  gboolean in_tls = FALSE, starttls_sent = FALSE, quit_sent = FALSE, saw_command = FALSE;
+  gboolean auth_sent = FALSE, auth_failed = FALSE, mail_sent = FALSE;
+  SdStage last_stage = SD_STAGE_GREETING;
+
+  sd_extractor_init (&x);
+  valid = g_utf8_make_valid (text, -1);
+  lines = g_strsplit (valid, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(GMatchInfo) match = NULL;
+      g_autofree char *line = g_strstrip (g_strdup (lines[i]));
+      g_autofree char *rest_copy = NULL;
+      const char *rest = line;
+      gboolean tls_marked;
+
+      if (*line == '\0')
+        continue;
+      if (g_str_has_prefix (line, SD_HINTS_TEXT_HEADER))
+        break;
+      sd_add_line (input, line);
+      /* swaks marks TLS traffic with "~", our export with "TLS" */
+      tls_marked = g_str_has_prefix (line, "<~") || g_str_has_prefix (line, "~>") ||
+                   g_regex_match (x.tls_line, line, 0, NULL);
+      if (tls_marked)
+        in_tls = TRUE;
+
+      if (g_regex_match (x.prefix, line, 0, &match))
+        {
+          gint end;
+          g_match_info_fetch_pos (match, 0, NULL, &end);
+          /* Exchange protocol logs are CSV: drop the field's closing quote and comma. */
+          rest_copy = g_strdup (line + end);
+          for (gsize n = strlen (rest_copy); n > 0 && strchr (",\"", rest_copy[n - 1]); n--)
+            rest_copy[n - 1] = '\0';
+          rest = rest_copy;
+        }
+      g_clear_pointer (&match, g_match_info_free);
+
+      if (g_regex_match (x.command, rest, 0, &match))
+        {
+          g_autofree char *verb = g_match_info_fetch (match, 1);
+          saw_command = TRUE;
+          last_stage = sd_stage_for_command (verb);
+          if (last_stage == SD_STAGE_STARTTLS)
+            starttls_sent = TRUE;
+          else if (last_stage == SD_STAGE_AUTH)
+            auth_sent = TRUE;
+          else if (last_stage == SD_STAGE_QUIT)
+            quit_sent = TRUE;
+          else if (last_stage == SD_STAGE_MAIL)
+            mail_sent = TRUE;
+          else if (last_stage == SD_STAGE_EHLO && in_tls)
+            g_ptr_array_set_size (after, 0);
+          else if (last_stage == SD_STAGE_EHLO)
+            g_ptr_array_set_size (before, 0);
+          continue;
+        }
+      g_clear_pointer (&match, g_match_info_free);
+
+      if (g_regex_match (x.reply, rest, 0, &match))
+        {
+          g_autofree char *code_text = g_match_info_fetch (match, 1);
+          g_autofree char *body = g_match_info_fetch (match, 3);
+          guint code = atoi (code_text);
+
+          if (code == 250 && body != NULL && sd_is_ehlo_keyword (body))
+            g_ptr_array_add (in_tls ? after : before, g_strdup (body));
+          if (code == 220 && starttls_sent && !in_tls)
+            in_tls = TRUE;
+          if (code >= 400 || code == 221)
+            sd_add_code (input, code);
+          if (code >= 400 && !input->stage_known && saw_command)
+            {
+              input->stage_known = TRUE;
+              input->stage = last_stage;
+            }
+          if (code >= 400 && last_stage == SD_STAGE_AUTH)
+            auth_failed = TRUE;
+          if (code == 221 && !quit_sent)
+            {
+              sd_factf (input, "unsolicited-221", "“%s” without a QUIT before it", rest);
+              if (auth_failed || (auth_sent && !mail_sent))
+                sd_factf (input, "closed-after-auth", "“%s” right after AUTH", rest);
+              else if (!mail_sent)
+                sd_factf (input, "closed-after-ehlo", "“%s” right after EHLO", rest);
+            }
+        }
+      g_clear_pointer (&match, g_match_info_free);
+
+      /* Codes anywhere in the line: NDRs and application logs quote them mid-sentence. */
+      g_regex_match (x.coded, line, 0, &match);
+      while (g_match_info_matches (match))
+        {
+          g_autofree char *code_text = g_match_info_fetch (match, 1);
+          guint code = atoi (code_text);
+          if (code >= 400)
+            sd_add_code (input, code);
+          g_match_info_next (match, NULL);
+        }
+      g_clear_pointer (&match, g_match_info_free);
+      g_regex_match (x.cued, line, 0, &match);
+      while (g_match_info_matches (match))
+        {
+          g_autofree char *code_text = g_match_info_fetch (match, 1);
+          guint code = atoi (code_text);
+          if (code >= 400)
+            sd_add_code (input, code);
+          g_match_info_next (match, NULL);
+        }
+      g_clear_pointer (&match, g_match_info_free);
+      g_regex_match (x.enhanced, line, 0, &match);
+      while (g_match_info_matches (match))
+        {
+          g_autofree char *code = g_match_info_fetch (match, 1);
+          if (code[0] != '2')
+            sd_add_enhanced (input, code);
+          g_match_info_next (match, NULL);
+        }
+    }
+  sd_extractor_clear (&x);
+
+  /* A failure shows as a code; known error sentences without one still match rules by
+   * their text (see sd_rule_match()). */
+  input->failed = input->codes->len > 0 || input->enhanced->len > 0;
+  input->from_text = TRUE;
+
+  if (auth_sent)
+    sd_fact (input, "credentials-given", "The client sent AUTH");
+  if (auth_failed)
+    sd_fact (input, "auth-failed", "AUTH was refused");
+  caps_before = sd_caps_from_keywords (before);
+  caps_after = sd_caps_from_keywords (after);
+  if (caps_after != NULL)
+    sd_fact (input, "tls-used", "STARTTLS was accepted");
+  sd_derive_capability_facts (input, caps_before, caps_after, FALSE);
+  return input;
+}
