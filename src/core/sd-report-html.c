@@ -71,16 +71,8 @@ sd_report_export_text (const SdReport     *report,
 
   sd_export_facts_init (&facts, info);
   g_string_append_printf (out, "SMTP Doctor %s on %s, %s\n", facts.version, facts.os, facts.date);
+  /* sd_report_to_text() ends with the hints. */
   g_string_append (out, body);
-  if (report->hints->len > 0)
-    {
-      g_string_append (out, "\nHints:\n");
-      for (guint i = 0; i < report->hints->len; i++)
-        {
-          g_autofree char *hint = sd_hint_to_text (report->hints->pdata[i]);
-          g_string_append_printf (out, "\n%s", hint);
-        }
-    }
   sd_export_facts_clear (&facts);
   return g_string_free (out, FALSE);
 }

@@ -15,7 +15,7 @@ typedef struct {
   GDateTime  *date;          /* NULL: now */
 } SdExportInfo;
 
-/* A header (app, OS, date), sd_report_to_text() and the hints (transfer full). */
+/* A header (app, OS, date), then sd_report_to_text() with the hints (transfer full). */
 char *sd_report_export_text (const SdReport     *report,
                              const SdExportInfo *info);
 /* One HTML page with its own CSS and no scripts or external resources; every piece of

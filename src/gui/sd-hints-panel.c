@@ -199,16 +199,15 @@ sd_hints_panel_set_report (SdHintsPanel   *self,
 {
   sd_hints_panel_remove_all (self);
 
-  if (report->hints->len > 0)
-    {
-      for (guint i = 0; i < report->hints->len; i++)
-        sd_hints_panel_add_card (self, report->hints->pdata[i]);
-    }
-  else
+  /* Success is said first, with any warnings after it; a failure is explained by the
+   * engine's hints, or in plain words when it has none. */
+  if (report->ok || report->hints->len == 0)
     {
       g_autoptr(SdHint) hint = sd_hint_from_report (report);
       sd_hints_panel_add_card (self, hint);
     }
+  for (guint i = 0; i < report->hints->len; i++)
+    sd_hints_panel_add_card (self, report->hints->pdata[i]);
 }
 
 char *
