@@ -611,6 +611,15 @@ sd_window_fill_profiles (SdWindow *self)
           gtk_combo_box_text_append (self->profile_combo, id, profile->name);
         }
     }
+  /* Long preset names must not widen the toolbar. */
+  {
+    g_autoptr(GList) cells = gtk_cell_layout_get_cells (GTK_CELL_LAYOUT (self->profile_combo));
+    if (cells != NULL)
+      {
+        g_object_set (cells->data, "ellipsize", PANGO_ELLIPSIZE_END, NULL);
+        gtk_cell_renderer_set_fixed_size (cells->data, 190, -1);
+      }
+  }
   presets = sd_presets_get (&n_presets);
   for (guint i = 0; i < n_presets; i++)
     {
