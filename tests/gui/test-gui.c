@@ -644,6 +644,26 @@ test_keyboard (Fixture       *f,
   send_key (GTK_WIDGET (f->window), GDK_KEY_Escape, 0);
   wait_for_session (f);
   g_assert_error (sd_window_get_report (f->window)->error, SD_SESSION_ERROR, SD_SESSION_ERROR_CANCELLED);
+
+  /* Ctrl+S opens the save dialog (GTK's own here: no portal under Xvfb). */
+  send_key (GTK_WIDGET (f->window), GDK_KEY_s, GDK_CONTROL_MASK);
+  iterate (300);
+  {
+    g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+    GtkWidget *chooser = NULL;
+
+    for (GList *l = toplevels; l; l = l->next)
+      if (GTK_IS_FILE_CHOOSER (l->data) && gtk_widget_get_visible (l->data))
+        chooser = l->data;
+    g_assert_nonnull (chooser);
+    g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==, GTK_FILE_CHOOSER_ACTION_SAVE);
+    g_object_add_weak_pointer (G_OBJECT (chooser), (gpointer *) &chooser);
+    send_key (chooser, GDK_KEY_Escape, 0);
+    iterate (200);
+    g_assert_true (chooser == NULL || !gtk_widget_get_visible (chooser));
+    if (chooser != NULL)
+      g_object_remove_weak_pointer (G_OBJECT (chooser), (gpointer *) &chooser);
+  }
 }
 
 int
