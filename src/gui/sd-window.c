@@ -61,6 +61,7 @@ struct _SdWindow
   SdReport             *report;         /* the last finished one */
   GtkFileChooserNative *chooser;
   SdProfileStore       *profiles;
+  GApplication         *held_app;       /* held while a worker runs, even past dispose */
   gboolean              port_edited;    /* the user typed a port: stop following the mode */
   gboolean              setting_port;
   gboolean              form_valid;
@@ -774,7 +775,7 @@ sd_window_on_done (GObject      *source,
 {
   g_autoptr(SdWindow) self = user_data;
   g_autoptr(SdReport) report = sd_session_run_finish (SD_SESSION (source), result);
-  GApplication *app = g_application_get_default ();
+  g_autoptr(GApplication) app = g_steal_pointer (&self->held_app);
 
   if (app != NULL)
     g_application_release (app);
@@ -818,7 +819,12 @@ sd_window_start (SdWindow *self,
   self->cancellable = g_cancellable_new ();
   g_signal_connect (self->session, "events", G_CALLBACK (sd_window_on_events), self);
   /* Keeps the process alive until the worker has let go, even if the window closes. */
-  g_application_hold (g_application_get_default ());
+  self->held_app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  if (self->held_app != NULL)
+    {
+      g_object_ref (self->held_app);
+      g_application_hold (self->held_app);
+    }
   sd_session_run_async (self->session, self->cancellable, sd_window_on_done, g_object_ref (self));
 
   gtk_spinner_start (self->spinner);
