@@ -14,7 +14,7 @@ ninja -C "$build" >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
-for target in reply auth session; do
+for target in reply auth session diagnose; do
   mkdir -p "$work/$target"
   echo "== fuzz-$target: ${seconds}s"
   if ! "$build/tests/fuzz/fuzz-$target" -max_total_time="$seconds" -max_len=20000 \
