@@ -347,6 +347,8 @@ test_success (Fixture       *f,
   g_test_message ("hints: %s", hints);
   g_assert_nonnull (strstr (hints, "The server accepted the message"));
 
+  screenshot (f, "screenshot-success.png");
+
   /* Find (Ctrl+F) selects the first match in the transcript. */
   {
     GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (need (f, "Transcript")));
@@ -364,7 +366,6 @@ test_success (Fixture       *f,
   g_assert_true (gtk_widget_is_sensitive (need (f, "Export")));
   g_assert_true (gtk_widget_is_sensitive (need (f, "Send test mail")));
   g_assert_false (gtk_widget_is_sensitive (need (f, "Stop")));
-  screenshot (f, "screenshot-success.png");
 }
 
 /* A fresh install: the built-in server is up, the form is filled for it, Send works. */
