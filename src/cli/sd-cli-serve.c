@@ -5,9 +5,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
-#include <jansson.h>
 #include <stdio.h>
-#include <stdlib.h>
 #ifdef G_OS_UNIX
 #include <glib-unix.h>
 #endif
@@ -71,70 +69,6 @@ sd_serve_read_password (const char  *env,
   return NULL;
 }
 
-static json_t *
-sd_json_text (const char *text)
-{
-  g_autofree char *valid = NULL;
-
-  if (text == NULL)
-    return json_null ();
-  valid = g_utf8_make_valid (text, -1);
-  return json_string (valid);
-}
-
-static json_t *
-sd_serve_session_json (const SdServerSession *session)
-{
-  json_t *events = json_array ();
-  json_t *hints = json_array ();
-  json_t *from = json_array ();
-
-  for (guint i = 0; i < session->events->len; i++)
-    {
-      const SdEvent *event = session->events->pdata[i];
-      json_array_append_new (events,
-                             json_pack ("{s:f, s:s, s:s, s:b, s:b, s:o}",
-                                        "t_ms", event->t_us / 1000.0,
-                                        "stage", sd_stage_to_string (event->stage),
-                                        "direction", sd_direction_to_string (event->direction),
-                                        "encrypted", event->encrypted,
-                                        "redacted", event->redacted,
-                                        "text", sd_json_text (event->text)));
-    }
-  for (guint i = 0; i < session->hints->len; i++)
-    {
-      const SdHint *hint = session->hints->pdata[i];
-      json_t *evidence = json_array ();
-      for (guint j = 0; j < hint->evidence->len; j++)
-        json_array_append_new (evidence, sd_json_text (hint->evidence->pdata[j]));
-      json_array_append_new (hints,
-                             json_pack ("{s:s, s:s, s:o, s:o, s:o}",
-                                        "id", hint->id,
-                                        "severity", sd_hint_severity_to_string (hint->severity),
-                                        "title", sd_json_text (hint->title),
-                                        "detail", sd_json_text (hint->detail),
-                                        "evidence", evidence));
-    }
-  for (guint i = 0; i < session->mail_from->len; i++)
-    json_array_append_new (from, sd_json_text (session->mail_from->pdata[i]));
-
-  return json_pack ("{s:i, s:o, s:o, s:b, s:b, s:o, s:b, s:o, s:o, s:b, s:o, s:i, s:o, s:o}",
-                    "session", (int) session->id,
-                    "peer", sd_json_text (session->peer),
-                    "ehlo", sd_json_text (session->ehlo_name),
-                    "starttls", session->starttls_used,
-                    "tls", session->tls,
-                    "tls_version", sd_json_text (session->tls_version),
-                    "authenticated", session->authenticated,
-                    "auth_mechanism", sd_json_text (session->auth_mechanism),
-                    "auth_user", sd_json_text (session->auth_user),
-                    "quit", session->client_quit,
-                    "end", sd_json_text (session->end_reason),
-                    "messages", (int) session->messages,
-                    "mail_from", from,
-                    "transcript", events);
-}
-
 static void
 sd_serve_on_started (SdServer   *server,
                      guint       id,
@@ -187,22 +121,8 @@ sd_serve_on_finished (SdServer        *server,
 {
   if (run->json)
     {
-      json_t *root = sd_serve_session_json (session);
-      json_t *hints = json_array ();
-      char *text;
-
-      for (guint i = 0; i < session->hints->len; i++)
-        {
-          const SdHint *hint = session->hints->pdata[i];
-          json_array_append_new (hints, json_pack ("{s:s, s:s, s:o}", "id", hint->id,
-                                                   "severity", sd_hint_severity_to_string (hint->severity),
-                                                   "title", sd_json_text (hint->title)));
-        }
-      json_object_set_new (root, "hints", hints);
-      text = json_dumps (root, JSON_COMPACT);
-      printf ("%s\n", text);
-      free (text);
-      json_decref (root);
+      g_autofree char *line = sd_server_session_to_json (session);
+      printf ("%s\n", line);
     }
   else
     {
@@ -338,16 +258,8 @@ sd_serve_print_listening (SdServer             *server,
 
   if (json)
     {
-      json_t *root = json_pack ("{s:{s:s, s:i, s:i, s:o, s:o}}", "listening",
-                                "address", address,
-                                "port", (int) sd_server_get_port (server),
-                                "tls_port", (int) sd_server_get_tls_port (server),
-                                "cert_path", sd_json_text (sd_server_get_cert_path (server)),
-                                "cert_sha256", sd_json_text (sd_server_get_cert_sha256 (server)));
-      char *text = json_dumps (root, JSON_COMPACT);
-      printf ("%s\n", text);
-      free (text);
-      json_decref (root);
+      g_autofree char *line = sd_server_listening_to_json (server, address);
+      printf ("%s\n", line);
       fflush (stdout);
       return;
     }

@@ -456,5 +456,5 @@ sd_hints_to_text (GPtrArray *hints)
 char *
 sd_hints_to_json (GPtrArray *hints)
 {
-  return _sd_json_dump (json_pack ("{s:o}", "hints", _sd_json_hints (hints)));
+  return _sd_json_dump (json_pack ("{s:o}", "hints", _sd_json_hints (hints)), FALSE);
 }

@@ -9,9 +9,16 @@
 
 G_BEGIN_DECLS
 
+/* A JSON string of @text made valid UTF-8 (servers send anything), or null. */
+json_t *_sd_json_text    (const char *text);
+/* An array of strings (NULL: an empty array). */
+json_t *_sd_json_strings (GPtrArray  *strings);
+/* The transcript: [{t_ms, dir, stage, encrypted, redacted, text}], one shape everywhere. */
+json_t *_sd_json_events  (GPtrArray  *events);
 /* The "hints" array, in the one shape `send --json` and `diagnose --json` share. */
-json_t *_sd_json_hints (GPtrArray *hints);
-/* Pretty-printed, order kept; the result is g_free()able. Takes @root. */
-char   *_sd_json_dump  (json_t    *root);
+json_t *_sd_json_hints   (GPtrArray  *hints);
+/* Order kept, pretty-printed or on one line; g_free()able. Takes @root. */
+char   *_sd_json_dump    (json_t     *root,
+                          gboolean    one_line);
 
 G_END_DECLS

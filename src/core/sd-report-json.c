@@ -12,8 +12,8 @@
 #include "sd-session.h"
 
 /* Jansson wants valid UTF-8; server text may not be. */
-static json_t *
-sd_json_text (const char *text)
+json_t *
+_sd_json_text (const char *text)
 {
   g_autofree char *valid = NULL;
 
@@ -34,20 +34,20 @@ sd_json_reply (const SdReply *reply)
   text = sd_reply_dup_text (reply);
   lines = json_array ();
   for (guint i = 0; i < reply->lines->len; i++)
-    json_array_append_new (lines, sd_json_text (reply->lines->pdata[i]));
+    json_array_append_new (lines, _sd_json_text (reply->lines->pdata[i]));
   return json_pack ("{s:i, s:o, s:o, s:o}",
                     "code", (int) reply->code,
-                    "enhanced", sd_json_text (reply->enhanced),
-                    "text", sd_json_text (text),
+                    "enhanced", _sd_json_text (reply->enhanced),
+                    "text", _sd_json_text (text),
                     "lines", lines);
 }
 
-static json_t *
-sd_json_strings (GPtrArray *strings)
+json_t *
+_sd_json_strings (GPtrArray *strings)
 {
   json_t *array = json_array ();
   for (guint i = 0; strings != NULL && i < strings->len; i++)
-    json_array_append_new (array, sd_json_text (strings->pdata[i]));
+    json_array_append_new (array, _sd_json_text (strings->pdata[i]));
   return array;
 }
 
@@ -57,9 +57,9 @@ sd_json_caps (const SdCapabilities *caps)
   if (caps == NULL)
     return json_null ();
   return json_pack ("{s:o, s:o, s:o, s:b, s:b, s:b, s:b, s:o}",
-                    "domain", sd_json_text (caps->domain),
-                    "keywords", sd_json_strings (caps->keywords),
-                    "auth", sd_json_strings (caps->auth),
+                    "domain", _sd_json_text (caps->domain),
+                    "keywords", _sd_json_strings (caps->keywords),
+                    "auth", _sd_json_strings (caps->auth),
                     "starttls", caps->starttls,
                     "pipelining", caps->pipelining,
                     "chunking", caps->chunking,
@@ -80,24 +80,24 @@ sd_json_tls (const SdTlsInfo *tls)
       SdCertInfo *cert = tls->chain->pdata[i];
       json_array_append_new (chain,
         json_pack ("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:b}",
-                   "subject", sd_json_text (cert->subject),
-                   "issuer", sd_json_text (cert->issuer),
-                   "sans", sd_json_strings (cert->sans),
-                   "not_before", sd_json_text (cert->not_before),
-                   "not_after", sd_json_text (cert->not_after),
-                   "sha256", sd_json_text (cert->sha256),
-                   "key_type", sd_json_text (cert->key_type),
+                   "subject", _sd_json_text (cert->subject),
+                   "issuer", _sd_json_text (cert->issuer),
+                   "sans", _sd_json_strings (cert->sans),
+                   "not_before", _sd_json_text (cert->not_before),
+                   "not_after", _sd_json_text (cert->not_after),
+                   "sha256", _sd_json_text (cert->sha256),
+                   "key_type", _sd_json_text (cert->key_type),
                    "key_bits", (int) cert->key_bits,
                    "self_signed", cert->self_signed));
     }
   return json_pack ("{s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:o}",
-                    "version", sd_json_text (tls->version),
-                    "cipher", sd_json_text (tls->cipher),
-                    "description", sd_json_text (tls->description),
+                    "version", _sd_json_text (tls->version),
+                    "cipher", _sd_json_text (tls->cipher),
+                    "description", _sd_json_text (tls->description),
                     "verified", tls->verified,
                     "pin_matched", tls->pin_matched,
-                    "verify_error", sd_json_text (tls->verify_error),
-                    "policy", sd_json_text (tls->policy),
+                    "verify_error", _sd_json_text (tls->verify_error),
+                    "policy", _sd_json_text (tls->policy),
                     "chain", chain);
 }
 
@@ -109,7 +109,7 @@ sd_json_error (const GError *error)
   return json_pack ("{s:s, s:i, s:o}",
                     "code", sd_session_error_name (error),
                     "exit_code", sd_session_error_exit_code (error),
-                    "message", sd_json_text (error->message));
+                    "message", _sd_json_text (error->message));
 }
 
 json_t *
@@ -127,26 +127,47 @@ _sd_json_hints (GPtrArray *hints)
           const SdHintFix *fix = hint->fixes->pdata[j];
           json_array_append_new (fixes,
             json_pack ("{s:o, s:o, s:o}",
-                       "product", sd_json_text (fix->product),
-                       "label", sd_json_text (fix->label),
-                       "steps", sd_json_strings (fix->steps)));
+                       "product", _sd_json_text (fix->product),
+                       "label", _sd_json_text (fix->label),
+                       "steps", _sd_json_strings (fix->steps)));
         }
       json_array_append_new (array,
         json_pack ("{s:o, s:s, s:o, s:o, s:o, s:o}",
-                   "id", sd_json_text (hint->id),
+                   "id", _sd_json_text (hint->id),
                    "severity", sd_hint_severity_to_string (hint->severity),
-                   "title", sd_json_text (hint->title),
-                   "detail", sd_json_text (hint->detail),
-                   "evidence", sd_json_strings (hint->evidence),
+                   "title", _sd_json_text (hint->title),
+                   "detail", _sd_json_text (hint->detail),
+                   "evidence", _sd_json_strings (hint->evidence),
                    "fixes", fixes));
     }
   return array;
 }
 
-char *
-_sd_json_dump (json_t *root)
+json_t *
+_sd_json_events (GPtrArray *events)
 {
-  char *dump = json_dumps (root, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
+  json_t *array = json_array ();
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      SdEvent *event = events->pdata[i];
+      json_array_append_new (array,
+        json_pack ("{s:f, s:s, s:s, s:b, s:b, s:o}",
+                   "t_ms", event->t_us / 1000.0,
+                   "dir", sd_direction_to_string (event->direction),
+                   "stage", sd_stage_to_string (event->stage),
+                   "encrypted", event->encrypted,
+                   "redacted", event->redacted,
+                   "text", _sd_json_text (event->text)));
+    }
+  return array;
+}
+
+char *
+_sd_json_dump (json_t   *root,
+               gboolean  one_line)
+{
+  char *dump = json_dumps (root, (one_line ? JSON_COMPACT : JSON_INDENT (2)) | JSON_PRESERVE_ORDER);
   char *copy = g_strdup (dump);   /* so callers can g_free() it */
 
   free (dump);
@@ -165,19 +186,7 @@ sd_report_to_json (const SdReport *report)
       json_object_set_new (timings, sd_stage_to_string (i),
                            json_real (report->timings_us[i] / 1000.0));
 
-  transcript = json_array ();
-  for (guint i = 0; i < report->events->len; i++)
-    {
-      SdEvent *event = report->events->pdata[i];
-      json_array_append_new (transcript,
-        json_pack ("{s:f, s:s, s:s, s:b, s:b, s:o}",
-                   "t_ms", event->t_us / 1000.0,
-                   "dir", sd_direction_to_string (event->direction),
-                   "stage", sd_stage_to_string (event->stage),
-                   "encrypted", event->encrypted,
-                   "redacted", event->redacted,
-                   "text", sd_json_text (event->text)));
-    }
+  transcript = _sd_json_events (report->events);
 
   recipients = json_array ();
   for (guint i = 0; i < report->recipients->len; i++)
@@ -185,7 +194,7 @@ sd_report_to_json (const SdReport *report)
       SdRecipientResult *result = report->recipients->pdata[i];
       json_array_append_new (recipients,
         json_pack ("{s:o, s:o}",
-                   "address", sd_json_text (result->address),
+                   "address", _sd_json_text (result->address),
                    "reply", sd_json_reply (result->reply)));
     }
 
@@ -196,16 +205,16 @@ sd_report_to_json (const SdReport *report)
                     "error", sd_json_error (report->error),
                     "reply", sd_json_reply (report->reply),
                     "server",
-                      "host", sd_json_text (report->host),
+                      "host", _sd_json_text (report->host),
                       "port", (int) report->port,
-                      "address", sd_json_text (report->address),
-                      "banner", sd_json_text (report->banner),
-                    "security", sd_json_text (report->security),
+                      "address", _sd_json_text (report->address),
+                      "banner", _sd_json_text (report->banner),
+                    "security", _sd_json_text (report->security),
                     "capabilities",
                       "before_tls", sd_json_caps (report->caps_before_tls),
                       "after_tls", sd_json_caps (report->caps_after_tls),
                     "tls", sd_json_tls (report->tls),
-                    "auth_mechanism", sd_json_text (report->auth_mechanism),
+                    "auth_mechanism", _sd_json_text (report->auth_mechanism),
                     "recipients", recipients,
                     "pipelining", report->pipelining_used,
                     "chunking", report->chunking_used,
@@ -213,5 +222,5 @@ sd_report_to_json (const SdReport *report)
                     "transcript", transcript,
                     "hints", _sd_json_hints (report->hints));
   g_assert (root != NULL);
-  return _sd_json_dump (root);
+  return _sd_json_dump (root, FALSE);
 }

@@ -113,6 +113,9 @@ typedef struct {
   GPtrArray *hints;                 /* (element-type SdHint) about the client */
 } SdServerSession;
 
+/* The session on one line of JSON: facts, hints and transcript (transfer full). */
+char *sd_server_session_to_json (const SdServerSession *session);
+
 void             sd_server_session_free (SdServerSession *session);
 
 /* The hints about a client, from what the session recorded (sd-server-hints.c). */
@@ -143,6 +146,9 @@ const char *sd_server_get_cert_pem    (SdServer     *self);
 const char *sd_server_get_cert_path   (SdServer     *self);
 /* Lower-case hex SHA-256 of the certificate, for `send --tls-verify pin:...`. */
 const char *sd_server_get_cert_sha256 (SdServer     *self);
+/* {"listening": {address, port, tls_port, cert_path, cert_sha256}} on one line. */
+char       *sd_server_listening_to_json (SdServer   *self,
+                                         const char *address);
 /* (transfer full) (element-type SdServerMessage) the kept messages, oldest first. */
 GPtrArray  *sd_server_get_messages    (SdServer     *self);
 /* Sessions now running, and accepted in all. */
