@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sd-connection.h"
+#include "sd-ntlm.h"
 #include "sd-report.h"
 #include "sd-test-certs.h"
 #include "sd-test-server.h"
@@ -139,6 +140,13 @@ copy_config (SdTestServer             *self,
   c->priority = keep (self, config->priority);
   c->auth_user = keep (self, config->auth_user ? config->auth_user : "");
   c->auth_password = keep (self, config->auth_password ? config->auth_password : "");
+  c->auth_token = keep (self, config->auth_token ? config->auth_token : "test-token-123");
+  c->oauth_error_json = keep (self, config->oauth_error_json
+                                    ? config->oauth_error_json
+                                    : "{\"status\":\"401\",\"schemes\":\"bearer\","
+                                      "\"scope\":\"https://mail.google.com/\"}");
+  c->ntlm_domain = keep (self, config->ntlm_domain);
+  c->ntlm_challenge_b64 = keep (self, config->ntlm_challenge_b64);
   c->mail_reply = keep (self, config->mail_reply);
   c->rcpt_reply = keep (self, config->rcpt_reply);
   c->rcpt_reject = keep_strv (self, config->rcpt_reject);
@@ -194,6 +202,9 @@ record_clear (SdTestRecord *record)
   g_clear_pointer (&record->messages, g_ptr_array_unref);
   g_clear_pointer (&record->tls_error, g_free);
   g_clear_pointer (&record->auth_mechanism, g_free);
+  g_clear_pointer (&record->ntlm_user, g_free);
+  g_clear_pointer (&record->ntlm_domain, g_free);
+  g_clear_pointer (&record->oauth_error_answer, g_free);
   g_clear_pointer (&record->error, g_free);
 }
 
@@ -649,12 +660,11 @@ decode_b64 (const char *text,
 /* Sends "334 <challenge>" and reads the answer. *@answer stays NULL (and *@outcome is
  * AUTH_ANSWERED) when the client cancelled or sent no base64. */
 static Step
-auth_exchange (Conn         *c,
-               const char   *challenge,
-               GBytes      **answer,
-               AuthOutcome  *outcome)
+auth_exchange_b64 (Conn         *c,
+                   const char   *b64,
+                   GBytes      **answer,
+                   AuthOutcome  *outcome)
 {
-  g_autofree char *b64 = g_base64_encode ((const guchar *) challenge, strlen (challenge));
   g_autofree char *line = NULL;
   gboolean crlf = TRUE;
   Step step;
@@ -676,6 +686,17 @@ auth_exchange (Conn         *c,
   if (*answer == NULL)
     return reply (c, "501 5.5.2 Cannot decode response");
   return STEP_CONTINUE;
+}
+
+static Step
+auth_exchange (Conn         *c,
+               const char   *challenge,
+               GBytes      **answer,
+               AuthOutcome  *outcome)
+{
+  g_autofree char *b64 = g_base64_encode ((const guchar *) challenge, strlen (challenge));
+
+  return auth_exchange_b64 (c, b64, answer, outcome);
 }
 
 static gboolean
@@ -807,6 +828,304 @@ auth_cram_md5 (Conn        *c,
   return STEP_CONTINUE;
 }
 
+/* --- NTLM, XOAUTH2, OAUTHBEARER ------------------------------------------------------ */
+
+static void
+put_le16 (GByteArray *a,
+          guint16     v)
+{
+  guint8 b[2] = { v & 0xff, v >> 8 };
+  g_byte_array_append (a, b, 2);
+}
+
+static void
+put_le32 (GByteArray *a,
+          guint32     v)
+{
+  guint8 b[4] = { v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >> 24 };
+  g_byte_array_append (a, b, 4);
+}
+
+static void
+put_av (GByteArray *a,
+        guint16     id,
+        const char *ascii)
+{
+  put_le16 (a, id);
+  put_le16 (a, 2 * strlen (ascii));
+  for (const char *p = ascii; *p; p++)
+    put_le16 (a, (guchar) *p);
+}
+
+/* A type 2 like Exchange's: target "TESTDOM", names, a timestamp. */
+static GBytes *
+ntlm_type2 (const guint8 server_challenge[8])
+{
+  g_autoptr(GByteArray) info = g_byte_array_new ();
+  GByteArray *msg = g_byte_array_new ();
+  static const char target[] = "TESTDOM";
+  guint64 now = sd_ntlm_filetime_from_unix_us (g_get_real_time ());
+  guint32 flags = SD_NTLM_NEGOTIATE_UNICODE | SD_NTLM_REQUEST_TARGET | SD_NTLM_NEGOTIATE_NTLM |
+                  SD_NTLM_NEGOTIATE_ALWAYS_SIGN | SD_NTLM_TARGET_TYPE_DOMAIN |
+                  SD_NTLM_NEGOTIATE_EXTENDED_SECURITY | SD_NTLM_NEGOTIATE_TARGET_INFO |
+                  SD_NTLM_NEGOTIATE_128 | SD_NTLM_NEGOTIATE_56;
+
+  put_av (info, 2, "TESTDOM");
+  put_av (info, 1, "TESTSRV");
+  put_av (info, 4, "test.invalid");
+  put_av (info, 3, "srv.test.invalid");
+  put_le16 (info, 7);
+  put_le16 (info, 8);
+  put_le32 (info, now & 0xffffffffu);
+  put_le32 (info, now >> 32);
+  put_le32 (info, 0);
+
+  g_byte_array_append (msg, (const guint8 *) "NTLMSSP", 8);
+  put_le32 (msg, 2);
+  put_le16 (msg, 2 * strlen (target));
+  put_le16 (msg, 2 * strlen (target));
+  put_le32 (msg, 48);
+  put_le32 (msg, flags);
+  g_byte_array_append (msg, server_challenge, 8);
+  put_le32 (msg, 0);
+  put_le32 (msg, 0);
+  put_le16 (msg, info->len);
+  put_le16 (msg, info->len);
+  put_le32 (msg, 48 + 2 * strlen (target));
+  for (const char *p = target; *p; p++)
+    put_le16 (msg, (guchar) *p);
+  g_byte_array_append (msg, info->data, info->len);
+
+  return g_byte_array_free_to_bytes (msg);
+}
+
+/* A type 3 field as UTF-8 (NULL if outside the message). */
+static gboolean
+ntlm_field (const guint8  *data,
+            gsize          len,
+            gsize          at,
+            const guint8 **field,
+            gsize         *field_len)
+{
+  guint16 flen;
+  guint32 offset;
+
+  if (at + 8 > len)
+    return FALSE;
+  flen = data[at] | (data[at + 1] << 8);
+  offset = data[at + 4] | (data[at + 5] << 8) | (data[at + 6] << 16) | ((guint32) data[at + 7] << 24);
+  if ((guint64) offset + flen > len)
+    return FALSE;
+  *field = data + offset;
+  *field_len = flen;
+  return TRUE;
+}
+
+static char *
+ntlm_utf16 (const guint8 *data,
+            gsize         len)
+{
+  g_autofree gunichar2 *units = g_new0 (gunichar2, len / 2 + 1);
+
+  for (gsize i = 0; i < len / 2; i++)
+    units[i] = data[2 * i] | (data[2 * i + 1] << 8);
+  return g_utf16_to_utf8 (units, len / 2, NULL, NULL, NULL);
+}
+
+/* Checks the NTProofStr the way a server does: from the NT hash of the password. */
+static gboolean
+check_ntlm_type3 (Conn         *c,
+                  const guint8  server_challenge[8],
+                  GBytes       *type3)
+{
+  const SdTestServerConfig *cfg = &c->server->config;
+  SdTestRecord *record = &c->server->record;
+  gsize len, lm_len, nt_len, dom_len, user_len;
+  const guint8 *data = g_bytes_get_data (type3, &len);
+  const guint8 *lm, *nt, *dom, *user;
+  g_autofree char *user8 = NULL;
+  g_autofree char *dom8 = NULL;
+  guint8 nt_hash[16], ntowf[16], proof[16];
+  gsize proof_len = sizeof proof;
+  g_autoptr(GHmac) hmac = NULL;
+
+  if (len < 64 || memcmp (data, "NTLMSSP", 8) != 0 || data[8] != 3 ||
+      !ntlm_field (data, len, 12, &lm, &lm_len) || !ntlm_field (data, len, 20, &nt, &nt_len) ||
+      !ntlm_field (data, len, 28, &dom, &dom_len) || !ntlm_field (data, len, 36, &user, &user_len) ||
+      nt_len <= 24)
+    return FALSE;
+
+  user8 = ntlm_utf16 (user, user_len);
+  dom8 = ntlm_utf16 (dom, dom_len);
+  g_free (record->ntlm_user);
+  record->ntlm_user = g_strdup (user8);
+  g_free (record->ntlm_domain);
+  record->ntlm_domain = g_strdup (dom8);
+  record->ntlm_lm_zero = lm_len == 24;
+  for (gsize i = 0; i < lm_len; i++)
+    if (lm[i] != 0)
+      record->ntlm_lm_zero = FALSE;
+
+  if (user8 == NULL || dom8 == NULL || g_ascii_strcasecmp (user8, cfg->auth_user) != 0)
+    return FALSE;
+  if (cfg->ntlm_domain != NULL && g_ascii_strcasecmp (dom8, cfg->ntlm_domain) != 0)
+    return FALSE;
+
+  sd_ntlm_nt_hash (cfg->auth_password, nt_hash);
+  sd_ntlm_ntowfv2 (nt_hash, user8, dom8, ntowf);
+  hmac = g_hmac_new (G_CHECKSUM_MD5, ntowf, sizeof ntowf);
+  g_hmac_update (hmac, server_challenge, 8);
+  g_hmac_update (hmac, nt + 16, nt_len - 16);
+  g_hmac_get_digest (hmac, proof, &proof_len);
+  return memcmp (proof, nt, 16) == 0;
+}
+
+static Step
+auth_ntlm (Conn        *c,
+           const char  *initial,
+           AuthOutcome *outcome)
+{
+  const SdTestServerConfig *cfg = &c->server->config;
+  g_autoptr(GBytes) type1 = NULL;
+  g_autoptr(GBytes) type2 = NULL;
+  g_autoptr(GBytes) type3 = NULL;
+  g_autofree char *b64 = NULL;
+  guint8 server_challenge[8];
+  Step step;
+
+  if (initial != NULL)
+    type1 = decode_b64 (initial, TRUE);
+  else
+    {
+      step = auth_exchange (c, "", &type1, outcome);
+      if (step != STEP_CONTINUE || type1 == NULL)
+        return step;
+    }
+  if (type1 == NULL || g_bytes_get_size (type1) < 12 ||
+      memcmp (g_bytes_get_data (type1, NULL), "NTLMSSP\0\1", 9) != 0)
+    {
+      *outcome = AUTH_ANSWERED;
+      return reply (c, "501 5.5.2 Not an NTLM type 1 message");
+    }
+
+  for (guint i = 0; i < 8; i++)
+    server_challenge[i] = g_random_int_range (0, 256);
+  type2 = ntlm_type2 (server_challenge);
+  b64 = cfg->ntlm_challenge_b64 != NULL
+        ? g_strdup (cfg->ntlm_challenge_b64)
+        : g_base64_encode (g_bytes_get_data (type2, NULL), g_bytes_get_size (type2));
+  step = auth_exchange_b64 (c, b64, &type3, outcome);
+  if (step != STEP_CONTINUE || type3 == NULL)
+    return step;
+
+  *outcome = check_ntlm_type3 (c, server_challenge, type3) ? AUTH_OK : AUTH_BAD;
+  return STEP_CONTINUE;
+}
+
+/* The bearer token in "...\1auth=Bearer <token>\1..."; NULL if there is none. */
+static char *
+oauth_token_of (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "\001", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (g_str_has_prefix (parts[i], "auth=Bearer "))
+      return g_strdup (parts[i] + strlen ("auth=Bearer "));
+  return NULL;
+}
+
+static gboolean
+check_oauth (Conn       *c,
+             gboolean    bearer,
+             GBytes     *answer)
+{
+  const SdTestServerConfig *cfg = &c->server->config;
+  gsize len;
+  const char *data = g_bytes_get_data (answer, &len);
+  g_autofree char *text = len > 0 ? g_strndup (data, len) : g_strdup ("");
+  g_autofree char *token = NULL;
+  g_autofree char *user = NULL;
+
+  if (!g_str_has_suffix (text, "\001\001"))
+    return FALSE;
+  if (bearer)
+    {
+      /* "n,a=<authzid>,\1...": =2C and =3D decoded. */
+      const char *end = strchr (text, '\001');
+      g_autofree char *gs2 = g_strndup (text, end - text);
+      g_autofree char *a = NULL;
+      GString *decoded = g_string_new (NULL);
+
+      if (!g_str_has_prefix (gs2, "n,a=") || !g_str_has_suffix (gs2, ","))
+        return g_string_free (decoded, TRUE), FALSE;
+      a = g_strndup (gs2 + 4, strlen (gs2) - 5);
+      for (const char *p = a; *p; p++)
+        {
+          if (g_str_has_prefix (p, "=2C"))
+            g_string_append_c (decoded, ','), p += 2;
+          else if (g_str_has_prefix (p, "=3D"))
+            g_string_append_c (decoded, '='), p += 2;
+          else
+            g_string_append_c (decoded, *p);
+        }
+      user = g_string_free (decoded, FALSE);
+    }
+  else
+    {
+      if (!g_str_has_prefix (text, "user="))
+        return FALSE;
+      user = g_strndup (text + 5, strcspn (text + 5, "\001"));
+    }
+  token = oauth_token_of (text);
+  return token != NULL && g_str_equal (user, cfg->auth_user) &&
+         g_str_equal (token, cfg->auth_token);
+}
+
+static Step
+auth_oauth (Conn        *c,
+            gboolean     bearer,
+            const char  *initial,
+            AuthOutcome *outcome)
+{
+  const SdTestServerConfig *cfg = &c->server->config;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GBytes) ack = NULL;
+  Step step;
+
+  if (initial != NULL)
+    answer = decode_b64 (initial, TRUE);
+  else
+    {
+      step = auth_exchange (c, "", &answer, outcome);
+      if (step != STEP_CONTINUE || answer == NULL)
+        return step;
+    }
+  if (answer == NULL)
+    {
+      *outcome = AUTH_ANSWERED;
+      return reply (c, "501 5.5.2 Cannot decode response");
+    }
+  if (check_oauth (c, bearer, answer))
+    {
+      *outcome = AUTH_OK;
+      return STEP_CONTINUE;
+    }
+
+  /* Google's way: the error as base64 JSON, then 535 once the client answered. */
+  step = auth_exchange (c, cfg->oauth_error_json, &ack, outcome);
+  if (step != STEP_CONTINUE || ack == NULL)
+    return step;
+  {
+    gsize len;
+    const char *data = g_bytes_get_data (ack, &len);
+    g_autofree char *text = len > 0 ? g_strndup (data, len) : g_strdup ("");
+    g_free (c->server->record.oauth_error_answer);
+    c->server->record.oauth_error_answer = g_strescape (text, NULL);
+  }
+  *outcome = AUTH_BAD;
+  return STEP_CONTINUE;
+}
+
 static Step
 do_auth (Conn       *c,
          const char *args)
@@ -844,6 +1163,10 @@ do_auth (Conn       *c,
     step = auth_cram_md5 (c, &outcome);
   else if (strcmp (mechanism, "CRAM-MD5") == 0)
     return reply (c, "501 5.5.4 CRAM-MD5 takes no initial response");
+  else if (strcmp (mechanism, "NTLM") == 0)
+    step = auth_ntlm (c, initial, &outcome);
+  else if (strcmp (mechanism, "XOAUTH2") == 0 || strcmp (mechanism, "OAUTHBEARER") == 0)
+    step = auth_oauth (c, strcmp (mechanism, "OAUTHBEARER") == 0, initial, &outcome);
   else
     return reply (c, "504 5.5.4 Mechanism offered but not implemented by the test server");
 

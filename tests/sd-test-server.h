@@ -46,6 +46,12 @@ typedef struct {
   const char          *priority;              /* GnuTLS priority string, NULL: default */
   const char          *auth_user;             /* default "alice" */
   const char          *auth_password;         /* default "secret" */
+  const char          *auth_token;            /* XOAUTH2/OAUTHBEARER; default "test-token-123" */
+  const char          *oauth_error_json;      /* sent base64 in the 334 when the token is
+                                               * wrong; default a Google-like 401 */
+  const char          *ntlm_domain;           /* NTLM: the domain the type 3 must carry; NULL
+                                               * accepts any (the proof covers it anyway) */
+  const char          *ntlm_challenge_b64;    /* NTLM: sent instead of the good type 2 */
   gboolean             auth_close_after_fail; /* 535, then 221 and close */
   gboolean             require_auth;          /* MAIL before AUTH gets 530 */
   const char          *mail_reply;            /* line(s) instead of "250 2.1.0 Ok" */
@@ -87,6 +93,11 @@ typedef struct {
   gboolean    authenticated;
   char       *auth_mechanism;      /* of the last AUTH command, upper case */
   guint       auth_failures;
+  char       *ntlm_user;           /* user and domain of the last NTLM type 3 */
+  char       *ntlm_domain;
+  gboolean    ntlm_lm_zero;        /* its LMv2 response was all zero (we sent a timestamp) */
+  char       *oauth_error_answer;  /* what the client answered the OAuth error with,
+                                    * escaped; NULL if it was never sent */
   gsize       bytes_before_handshake; /* client bytes after STARTTLS, before the handshake */
   gboolean    bare_lf;             /* a command line ended in LF without CR */
   gboolean    client_closed;       /* the client closed first (EOF) */

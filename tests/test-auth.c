@@ -66,11 +66,11 @@ static void
 test_new_unsupported (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SdAuth) auth = sd_auth_new ("XOAUTH2", "bob", "secret", &error);
+  g_autoptr(SdAuth) auth = sd_auth_new ("GSSAPI", "bob", "secret", &error);
 
   g_assert_null (auth);
   g_assert_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_UNSUPPORTED);
-  g_assert_nonnull (strstr (error->message, "XOAUTH2"));
+  g_assert_nonnull (strstr (error->message, "GSSAPI"));
 }
 
 static void
@@ -241,7 +241,10 @@ test_mechanism_flags (void)
   g_assert_true (sd_auth_mechanism_is_supported ("plain"));
   g_assert_true (sd_auth_mechanism_is_supported ("LOGIN"));
   g_assert_true (sd_auth_mechanism_is_supported ("Cram-Md5"));
-  g_assert_false (sd_auth_mechanism_is_supported ("NTLM"));
+  g_assert_true (sd_auth_mechanism_is_supported ("NTLM"));
+  g_assert_true (sd_auth_mechanism_is_supported ("xoauth2"));
+  g_assert_true (sd_auth_mechanism_is_supported ("OAUTHBEARER"));
+  g_assert_false (sd_auth_mechanism_is_supported ("GSSAPI"));
   g_assert_false (sd_auth_mechanism_is_supported ("CRAM-MD"));
 }
 
@@ -296,14 +299,15 @@ test_pick_cleartext (void)
 static void
 test_pick_none (void)
 {
-  static const char * const foreign[] = { "GSSAPI", "NTLM", NULL };
+  static const char * const foreign[] = { "GSSAPI", "KERBEROS_V4", NULL };
   static const char * const nothing[] = { NULL };
   SdCapabilities *caps = caps_with_auth (foreign);
   g_autofree char *reason = NULL;
 
   g_assert_null (sd_auth_pick (caps, TRUE, &reason));
-  g_assert_cmpstr (reason, ==, "The server offers GSSAPI NTLM; none of them is supported "
-                               "(PLAIN, LOGIN, CRAM-MD5).");
+  g_assert_cmpstr (reason, ==, "The server offers GSSAPI KERBEROS_V4; none of them is "
+                               "supported with the credentials given (a password: PLAIN, "
+                               "LOGIN, CRAM-MD5, NTLM; a token: XOAUTH2, OAUTHBEARER).");
   g_clear_pointer (&reason, g_free);
   g_assert_null (sd_auth_pick (caps, FALSE, NULL));
   caps_free (caps);

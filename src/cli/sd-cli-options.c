@@ -25,6 +25,7 @@ sd_cli_options_clear (SdCliOptions *options)
   char **strings[] = {
     &options->server, &options->security, &options->tls_verify, &options->tls_ca,
     &options->auth, &options->user, &options->password_env, &options->password_file,
+    &options->oauth_token_env, &options->oauth_token_file,
     &options->ehlo, &options->from, &options->subject, &options->body, &options->body_file,
     &options->eml, &options->quit_after, &options->pipelining,
   };
@@ -44,11 +45,13 @@ sd_cli_options_add_entries (SdCliOptions   *o,
     { "security", 0, 0, G_OPTION_ARG_STRING, &o->security, "none, starttls (default), starttls-optional or tls", "MODE" },
     { "tls-verify", 0, 0, G_OPTION_ARG_STRING, &o->tls_verify, "verify (default), accept-any or pin:SHA256", "POLICY" },
     { "tls-ca", 0, 0, G_OPTION_ARG_FILENAME, &o->tls_ca, "Trust the CA certificates in FILE instead of the system's", "FILE" },
-    { "auth", 'a', 0, G_OPTION_ARG_STRING, &o->auth, "auto (default), none, plain, login or cram-md5", "MECH" },
+    { "auth", 'a', 0, G_OPTION_ARG_STRING, &o->auth, "auto (default), none, plain, login, cram-md5, ntlm, xoauth2 or oauthbearer", "MECH" },
     { "user", 'u', 0, G_OPTION_ARG_STRING, &o->user, "User name for AUTH", "NAME" },
     { "password-env", 0, 0, G_OPTION_ARG_STRING, &o->password_env, "Read the password from environment variable VAR", "VAR" },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &o->password_file, "Read the password from the first line of FILE", "FILE" },
     { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &o->password_stdin, "Read the password from the first line of standard input", NULL },
+    { "oauth-token-env", 0, 0, G_OPTION_ARG_STRING, &o->oauth_token_env, "Read the OAuth 2 access token (XOAUTH2, OAUTHBEARER) from environment variable VAR", "VAR" },
+    { "oauth-token-file", 0, 0, G_OPTION_ARG_FILENAME, &o->oauth_token_file, "Read the OAuth 2 access token from the first line of FILE", "FILE" },
     { "allow-plaintext-auth", 0, 0, G_OPTION_ARG_NONE, &o->allow_plaintext, "Allow credentials on an unencrypted or unverified connection", NULL },
     { "ehlo", 0, 0, G_OPTION_ARG_STRING, &o->ehlo, "Name to give in EHLO (default: localhost)", "NAME" },
     { "from", 'f', 0, G_OPTION_ARG_STRING, &o->from, "Envelope sender and From header", "ADDR" },
@@ -150,6 +153,46 @@ sd_take (char **slot,
   *slot = g_steal_pointer (value);
 }
 
+/* The token from --oauth-token-env or --oauth-token-file, without surrounding blanks;
+ * NULL with @error unset when neither was given. */
+static char *
+sd_read_token (const SdCliOptions  *o,
+               GError             **error)
+{
+  char *token = NULL;
+  gsize len = 0;
+
+  if (o->oauth_token_env != NULL && o->oauth_token_file != NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "Give the access token one way only: --oauth-token-env or "
+                   "--oauth-token-file");
+      return NULL;
+    }
+  if (o->oauth_token_env != NULL)
+    {
+      const char *value = g_getenv (o->oauth_token_env);
+      if (value == NULL)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "The environment variable %s is not set", o->oauth_token_env);
+          return NULL;
+        }
+      token = g_strdup (value);
+    }
+  else if (o->oauth_token_file != NULL)
+    {
+      if (!g_file_get_contents (o->oauth_token_file, &token, &len, error))
+        return NULL;
+      sd_first_line (token);
+    }
+  else
+    return NULL;
+
+  /* Token files often end in a blank or come from "echo"; the token itself has none. */
+  return g_strstrip (token);
+}
+
 static gboolean
 sd_apply_tls_verify (const char  *value,
                      SdSettings  *settings,
@@ -234,6 +277,14 @@ sd_cli_options_apply (SdCliOptions  *o,
         return FALSE;
       sd_secret_free (settings->password);
       settings->password = password;
+    }
+  if (o->oauth_token_env != NULL || o->oauth_token_file != NULL)
+    {
+      char *token = sd_read_token (o, error);
+      if (token == NULL)
+        return FALSE;
+      sd_secret_free (settings->oauth_token);
+      settings->oauth_token = token;
     }
   if (o->allow_plaintext)
     settings->allow_plaintext_auth = TRUE;

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 typedef struct {
   char     *server, *security, *tls_verify, *tls_ca, *auth, *user;
   char     *password_env, *password_file;
+  char     *oauth_token_env, *oauth_token_file;
   gboolean  password_stdin, allow_plaintext;
   char     *ehlo, *from, *subject, *body, *body_file, *eml, *quit_after, *pipelining;
   char    **to;

@@ -9,21 +9,33 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  const char *name;
-  gboolean    plaintext;
-  GBytes   *(*initial_response) (SdAuth *auth, char **shown);
-  GBytes   *(*step)             (SdAuth *auth, GBytes *challenge, char **shown, GError **error);
+  const char        *name;
+  gboolean           plaintext;
+  SdAuthCredential   credential;  /* what sd_auth_new()'s secret is */
+  GBytes          *(*initial_response) (SdAuth *auth, char **shown);
+  GBytes          *(*step)             (SdAuth *auth, GBytes *challenge, char **shown,
+                                        GError **error);
+  /* Optional: what a decoded 334 challenge says, for the transcript (NULL: shown as
+   * text). Binary challenges (NTLM, later GSSAPI tokens) need this. */
+  char            *(*describe_challenge) (SdAuth *auth, GBytes *challenge);
 } SdAuthMechanism;
 
 struct _SdAuth {
   const SdAuthMechanism *mech;
   char                  *user;
-  char                  *password;
-  guint                  n_steps;   /* challenges answered so far */
+  char                  *password;    /* or the token, after mech->credential */
+  guint                  n_steps;     /* challenges answered so far */
+  gboolean               ir_sent;     /* the initial response went with AUTH */
+  /* Per-mechanism state (an NTLM or, later, a GSSAPI/SSPI context). */
+  gpointer               state;
+  GDestroyNotify         free_state;
 };
 
 extern const SdAuthMechanism _sd_auth_plain;
 extern const SdAuthMechanism _sd_auth_login;
 extern const SdAuthMechanism _sd_auth_cram_md5;
+extern const SdAuthMechanism _sd_auth_ntlm;
+extern const SdAuthMechanism _sd_auth_xoauth2;
+extern const SdAuthMechanism _sd_auth_oauthbearer;
 
 G_END_DECLS

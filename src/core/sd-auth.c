@@ -15,6 +15,9 @@ static const SdAuthMechanism * const mechanisms[] = {
   &_sd_auth_plain,
   &_sd_auth_login,
   &_sd_auth_cram_md5,
+  &_sd_auth_ntlm,
+  &_sd_auth_xoauth2,
+  &_sd_auth_oauthbearer,
 };
 
 static const SdAuthMechanism *
@@ -35,7 +38,7 @@ lookup_mechanism (const char *name)
 SdAuth *
 sd_auth_new (const char  *mechanism,
              const char  *user,
-             const char  *password,
+             const char  *secret,
              GError     **error)
 {
   const SdAuthMechanism *mech;
@@ -43,14 +46,15 @@ sd_auth_new (const char  *mechanism,
 
   g_return_val_if_fail (mechanism != NULL, NULL);
   g_return_val_if_fail (user != NULL, NULL);
-  g_return_val_if_fail (password != NULL, NULL);
+  g_return_val_if_fail (secret != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   mech = lookup_mechanism (mechanism);
   if (mech == NULL)
     {
       g_set_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_UNSUPPORTED,
-                   _("The AUTH mechanism “%s” is not supported; use PLAIN, LOGIN or CRAM-MD5."),
+                   _("The AUTH mechanism “%s” is not supported; use PLAIN, LOGIN, CRAM-MD5, "
+                     "NTLM, XOAUTH2 or OAUTHBEARER."),
                    mechanism);
       return NULL;
     }
@@ -58,7 +62,7 @@ sd_auth_new (const char  *mechanism,
   self = g_new0 (SdAuth, 1);
   self->mech = mech;
   self->user = g_strdup (user);
-  self->password = g_strdup (password);
+  self->password = g_strdup (secret);
 
   return self;
 }
@@ -71,6 +75,8 @@ sd_auth_free (SdAuth *self)
 
   sd_secret_free (self->user);
   sd_secret_free (self->password);
+  if (self->state != NULL && self->free_state != NULL)
+    self->free_state (self->state);
   g_free (self);
 }
 
@@ -93,11 +99,31 @@ sd_auth_initial_response (SdAuth  *self,
 
   if (self->mech->initial_response != NULL)
     response = self->mech->initial_response (self, &text);
+  self->ir_sent = response != NULL;
 
   if (shown != NULL)
     *shown = g_steal_pointer (&text);
 
   return response;
+}
+
+void
+sd_auth_initial_response_dropped (SdAuth *self)
+{
+  g_return_if_fail (self != NULL);
+
+  self->ir_sent = FALSE;
+}
+
+char *
+sd_auth_describe_challenge (SdAuth *self,
+                            GBytes *challenge)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (challenge == NULL || self->mech->describe_challenge == NULL)
+    return NULL;
+  return self->mech->describe_challenge (self, challenge);
 }
 
 GBytes *
@@ -141,6 +167,14 @@ sd_auth_mechanism_is_supported (const char *mechanism)
   return lookup_mechanism (mechanism) != NULL;
 }
 
+SdAuthCredential
+sd_auth_mechanism_get_credential (const char *mechanism)
+{
+  const SdAuthMechanism *mech = lookup_mechanism (mechanism);
+
+  return mech != NULL ? mech->credential : SD_AUTH_CREDENTIAL_PASSWORD;
+}
+
 static gboolean
 caps_offer (const SdCapabilities *caps,
             const char           *mechanism)
@@ -177,6 +211,18 @@ static const char *
 pick_why (const char *picked,
           gboolean    tls_active)
 {
+  if (picked == _sd_auth_xoauth2.name)
+    return _("an access token was given and XOAUTH2 takes it in one round trip");
+  if (picked == _sd_auth_oauthbearer.name)
+    return _("an access token was given and the server offers OAUTHBEARER, not XOAUTH2");
+  if (picked == _sd_auth_ntlm.name && tls_active)
+    return _("the server offers no password mechanism other than NTLM (Windows "
+             "integrated authentication, as Exchange does); NTLMv2 sends a proof, "
+             "never the password");
+  if (picked == _sd_auth_ntlm.name)
+    return _("the session is not encrypted, CRAM-MD5 is not offered, and NTLMv2 never "
+             "sends the password");
+
   if (tls_active)
     {
       if (picked == _sd_auth_plain.name)
@@ -200,21 +246,39 @@ sd_auth_pick (const SdCapabilities  *caps,
               gboolean               tls_active,
               char                 **reason)
 {
-  /* Over TLS the wire is private, so the fewest round trips win; in clear text the
-   * password must not travel at all if we can help it. */
+  return sd_auth_pick_full (caps, tls_active, SD_AUTH_HAVE_PASSWORD, reason);
+}
+
+const char *
+sd_auth_pick_full (const SdCapabilities  *caps,
+                   gboolean               tls_active,
+                   SdAuthHave             have,
+                   char                 **reason)
+{
+  /* A token is what the user went to the trouble of getting, so it goes first. Over
+   * TLS the wire is private, so the fewest round trips win; in clear text the password
+   * must not travel at all if we can help it. NTLM last: it works, but only where the
+   * server offers nothing simpler. */
   static const SdAuthMechanism * const with_tls[] = {
-    &_sd_auth_plain, &_sd_auth_login, &_sd_auth_cram_md5,
+    &_sd_auth_xoauth2, &_sd_auth_oauthbearer,
+    &_sd_auth_plain, &_sd_auth_login, &_sd_auth_cram_md5, &_sd_auth_ntlm,
   };
   static const SdAuthMechanism * const without_tls[] = {
-    &_sd_auth_cram_md5, &_sd_auth_plain, &_sd_auth_login,
+    &_sd_auth_xoauth2, &_sd_auth_oauthbearer,
+    &_sd_auth_cram_md5, &_sd_auth_ntlm, &_sd_auth_plain, &_sd_auth_login,
   };
   const SdAuthMechanism * const *order = tls_active ? with_tls : without_tls;
   g_autofree char *offered = join_offered (caps);
   const char *picked = NULL;
 
+  G_STATIC_ASSERT (G_N_ELEMENTS (with_tls) == G_N_ELEMENTS (without_tls));
   for (guint i = 0; i < G_N_ELEMENTS (with_tls); i++)
     {
-      if (caps_offer (caps, order[i]->name))
+      gboolean usable = order[i]->credential == SD_AUTH_CREDENTIAL_TOKEN
+                        ? (have & SD_AUTH_HAVE_TOKEN) != 0
+                        : (have & SD_AUTH_HAVE_PASSWORD) != 0;
+
+      if (usable && caps_offer (caps, order[i]->name))
         {
           picked = order[i]->name;
           break;
@@ -229,9 +293,14 @@ sd_auth_pick (const SdCapabilities  *caps,
                                picked, pick_why (picked, tls_active), offered);
   else if (offered[0] == '\0')
     *reason = g_strdup (_("The server offers no AUTH mechanism."));
+  else if ((have & SD_AUTH_HAVE_TOKEN) && !(have & SD_AUTH_HAVE_PASSWORD))
+    *reason = g_strdup_printf (_("The server offers %s; an access token was given, but "
+                                 "the server offers neither XOAUTH2 nor OAUTHBEARER."),
+                               offered);
   else
-    *reason = g_strdup_printf (_("The server offers %s; none of them is supported "
-                                 "(PLAIN, LOGIN, CRAM-MD5)."),
+    *reason = g_strdup_printf (_("The server offers %s; none of them is supported with "
+                                 "the credentials given (a password: PLAIN, LOGIN, "
+                                 "CRAM-MD5, NTLM; a token: XOAUTH2, OAUTHBEARER)."),
                                offered);
 
   return picked;

@@ -18,11 +18,27 @@ typedef enum {
 
 typedef struct _SdAuth SdAuth;
 
-/* @mechanism: "PLAIN", "LOGIN" or "CRAM-MD5" (case-insensitive). Copies the credentials
- * and wipes its copies in sd_auth_free(). */
+/* What a mechanism authenticates with. GSSAPI (Kerberos) and Windows SSPI would add
+ * SD_AUTH_CREDENTIAL_SYSTEM: the sign-in the operating system already holds, no secret
+ * passed to sd_auth_new(). */
+typedef enum {
+  SD_AUTH_CREDENTIAL_PASSWORD,
+  SD_AUTH_CREDENTIAL_TOKEN,      /* an OAuth 2 access token */
+} SdAuthCredential;
+
+/* Which secrets the user gave, for sd_auth_pick_full(). */
+typedef enum {
+  SD_AUTH_HAVE_PASSWORD = 1 << 0,
+  SD_AUTH_HAVE_TOKEN    = 1 << 1,
+} SdAuthHave;
+
+/* @mechanism: "PLAIN", "LOGIN", "CRAM-MD5", "NTLM", "XOAUTH2" or "OAUTHBEARER"
+ * (case-insensitive). @secret is the password, or the access token for the OAuth
+ * mechanisms (sd_auth_mechanism_get_credential()). For NTLM @user may be "DOMAIN\user"
+ * or "user@domain". Copies the credentials and wipes its copies in sd_auth_free(). */
 SdAuth     *sd_auth_new                 (const char  *mechanism,
                                          const char  *user,
-                                         const char  *password,
+                                         const char  *secret,
                                          GError     **error);
 void        sd_auth_free                (SdAuth      *self);
 /* Upper case: "CRAM-MD5". */
@@ -32,6 +48,13 @@ const char *sd_auth_get_mechanism       (SdAuth      *self);
  * "user \"bob\", password hidden" (transfer full). The GBytes wipes itself when freed. */
 GBytes     *sd_auth_initial_response    (SdAuth      *self,
                                          char       **shown);
+/* Call when the initial response did not go with AUTH after all (the line would have
+ * been too long): the mechanism then sends it on the first empty 334. */
+void        sd_auth_initial_response_dropped (SdAuth *self);
+/* What a decoded 334 challenge means, for the transcript: the NTLM type 2 facts, or the
+ * OAuth error; NULL when it is plain text to show as is (transfer full). */
+char       *sd_auth_describe_challenge  (SdAuth      *self,
+                                         GBytes      *challenge);
 /* Answers a 334 challenge, already base64-decoded (may be empty). Returns the raw response
  * (not base64); @shown as above. */
 GBytes     *sd_auth_step                (SdAuth      *self,
@@ -43,6 +66,19 @@ GBytes     *sd_auth_step                (SdAuth      *self,
 gboolean    sd_auth_mechanism_is_plaintext (const char *mechanism);
 /* Whether we implement @mechanism. */
 gboolean    sd_auth_mechanism_is_supported (const char *mechanism);
+/* The secret @mechanism needs (PASSWORD for unknown names). */
+SdAuthCredential sd_auth_mechanism_get_credential (const char *mechanism);
+
+/* The fields of an OAuth error challenge ({"status":..,"scope":..,"schemes":..}, RFC
+ * 7628 3.2.2); FALSE when @challenge is not such a JSON object. */
+gboolean    sd_auth_oauth_error_parse   (GBytes      *challenge,
+                                         char       **status,
+                                         char       **scope,
+                                         char       **schemes);
+/* "OAuth error from the server: status "401" (what it means), ..." (transfer full). */
+char       *sd_auth_oauth_error_describe (const char *status,
+                                          const char *scope,
+                                          const char *schemes);
 
 /* For --auth auto: the best mechanism in @caps that we implement, or NULL. @reason gets
  * one sentence for the transcript saying why (transfer full). With @tls_active, PLAIN is
@@ -50,6 +86,13 @@ gboolean    sd_auth_mechanism_is_supported (const char *mechanism);
  * never crosses the wire). */
 const char *sd_auth_pick                (const SdCapabilities *caps,
                                          gboolean              tls_active,
+                                         char                **reason);
+/* The same, knowing which secrets were given: with a token, XOAUTH2 then OAUTHBEARER
+ * come first; with a password, NTLM is the last resort (Exchange offering only
+ * NTLM/GSSAPI); mechanisms whose secret is missing are skipped. */
+const char *sd_auth_pick_full           (const SdCapabilities *caps,
+                                         gboolean              tls_active,
+                                         SdAuthHave            have,
                                          char                **reason);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdAuth, sd_auth_free)

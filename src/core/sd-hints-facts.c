@@ -196,6 +196,10 @@ sd_derive_capability_facts (SdHintInput          *input,
               "AUTH before STARTTLS: %s only, and STARTTLS is offered (LOGIN usually "
               "appears after it)", auth_before);
 
+  if (sd_capabilities_has_auth (in_force, "XOAUTH2") ||
+      sd_capabilities_has_auth (in_force, "OAUTHBEARER"))
+    sd_factf (input, "oauth-offered", "AUTH offered: %s", after ? auth_after : auth_before);
+
   if (sd_caps_integrated_only (in_force))
     sd_factf (input, "integrated-auth-only", "AUTH offered: %s (Windows integrated only)",
               after ? auth_after : auth_before);
@@ -296,6 +300,40 @@ sd_derive_tls_facts (SdHintInput    *input,
     }
 }
 
+/* Which mechanism was tried, and what an OAuth error challenge said. */
+static void
+sd_derive_mechanism_facts (SdHintInput    *input,
+                           const SdReport *report)
+{
+  const char *mech = report->auth_mechanism;
+  const char *status = report->auth_oauth_status;
+
+  if (mech == NULL)
+    return;
+  sd_var (input, "auth-mechanism", mech);
+  if (g_ascii_strcasecmp (mech, "NTLM") == 0)
+    sd_fact (input, "auth-used-ntlm", "AUTH NTLM was tried");
+  if (g_ascii_strcasecmp (mech, "XOAUTH2") == 0 || g_ascii_strcasecmp (mech, "OAUTHBEARER") == 0)
+    sd_factf (input, "auth-used-oauth", "AUTH %s was tried", mech);
+
+  if (status == NULL && report->auth_oauth_scope == NULL)
+    return;
+  sd_var (input, "oauth-status", status ? status : "(none)");
+  sd_var (input, "oauth-scope", report->auth_oauth_scope ? report->auth_oauth_scope : "(none)");
+  sd_factf (input, "oauth-error", "OAuth error: status %s, scope %s, schemes %s",
+            status ? status : "(none)",
+            report->auth_oauth_scope ? report->auth_oauth_scope : "(none)",
+            report->auth_oauth_schemes ? report->auth_oauth_schemes : "(none)");
+  if (status == NULL)
+    return;
+  if (g_str_equal (status, "401") || g_str_equal (status, "invalid_token"))
+    sd_factf (input, "oauth-invalid-token", "OAuth status %s", status);
+  else if (g_str_equal (status, "403") || g_str_equal (status, "insufficient_scope"))
+    sd_factf (input, "oauth-insufficient-scope", "OAuth status %s", status);
+  else if (g_str_equal (status, "400") || g_str_equal (status, "invalid_request"))
+    sd_factf (input, "oauth-bad-request", "OAuth status %s", status);
+}
+
 static void
 sd_derive_error_facts (SdHintInput    *input,
                        const SdReport *report)
@@ -342,6 +380,7 @@ sd_derive_error_facts (SdHintInput    *input,
     sd_fact (input, "tls-handshake-failed", error->message);
   if (stage == SD_STAGE_EHLO && report->reply != NULL && report->reply->code >= 400)
     sd_factf (input, "ehlo-refused", "EHLO answered %u", report->reply->code);
+  sd_derive_mechanism_facts (input, report);
   if (stage == SD_STAGE_AUTH && report->reply != NULL && report->reply->code >= 400 &&
       g_error_matches (error, SD_SESSION_ERROR, SD_SESSION_ERROR_AUTH))
     sd_factf (input, "auth-failed", "AUTH answered %u", report->reply->code);

@@ -32,6 +32,13 @@ const char * const _sd_hint_known_facts[] = {
   "basic-auth-after-tls",  /* before TLS only GSSAPI/NTLM, LOGIN/PLAIN after (or likely) */
   "integrated-auth-only",  /* AUTH in force has only GSSAPI/NTLM */
   "auth-failed",           /* the server refused our credentials (5xx/4xx to AUTH) */
+  "auth-used-ntlm",        /* AUTH NTLM was sent (and the variable auth-mechanism set) */
+  "auth-used-oauth",       /* AUTH XOAUTH2 or OAUTHBEARER was sent */
+  "oauth-offered",         /* XOAUTH2 or OAUTHBEARER in the capabilities in force */
+  "oauth-error",           /* the server sent a "334 <base64 JSON>" OAuth error */
+  "oauth-invalid-token",   /* ... with status 401 / invalid_token */
+  "oauth-insufficient-scope", /* ... with status 403 / insufficient_scope */
+  "oauth-bad-request",     /* ... with status 400 / invalid_request */
   "server-closed",         /* the server dropped the connection */
   "unsolicited-221",       /* 221 without our QUIT */
   "closed-after-auth",

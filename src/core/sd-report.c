@@ -44,6 +44,9 @@ sd_report_free (SdReport *report)
   g_clear_pointer (&report->caps_after_tls, sd_capabilities_free);
   g_clear_pointer (&report->tls, sd_tls_info_free);
   g_free (report->auth_mechanism);
+  g_free (report->auth_oauth_status);
+  g_free (report->auth_oauth_scope);
+  g_free (report->auth_oauth_schemes);
   g_clear_pointer (&report->recipients, g_ptr_array_unref);
   g_clear_pointer (&report->events, g_ptr_array_unref);
   g_clear_pointer (&report->hints, g_ptr_array_unref);

@@ -31,7 +31,10 @@ typedef struct {
   SdCapabilities *caps_before_tls; /* NULL if EHLO never answered */
   SdCapabilities *caps_after_tls;  /* NULL without TLS */
   SdTlsInfo      *tls;             /* NULL without TLS */
-  char           *auth_mechanism;  /* used, NULL if none */
+  char           *auth_mechanism;  /* used (or tried, when AUTH failed), NULL if none */
+  char           *auth_oauth_status;  /* from a "334 <base64 JSON>" OAuth error, else NULL */
+  char           *auth_oauth_scope;
+  char           *auth_oauth_schemes;
   GPtrArray      *recipients;      /* (element-type SdRecipientResult) */
   gint64          timings_us[SD_N_STAGES]; /* -1: stage not run */
   GPtrArray      *events;          /* (element-type SdEvent) the whole transcript */

@@ -689,12 +689,54 @@ sd_base64_decode_strict (const char *text)
   return g_bytes_new_take (data, len);
 }
 
+/* The decoded 334 text, or what the mechanism makes of it: NTLM's type 2 facts, an
+ * OAuth error (which the report keeps for the hints). */
+static void
+sd_run_show_challenge (SdRun  *run,
+                       SdAuth *auth,
+                       GBytes *challenge)
+{
+  g_autofree char *described = sd_auth_describe_challenge (auth, challenge);
+  g_autofree char *status = NULL;
+  g_autofree char *scope = NULL;
+  g_autofree char *schemes = NULL;
+  gsize len;
+  const char *data;
+
+  if (sd_auth_mechanism_get_credential (sd_auth_get_mechanism (auth)) == SD_AUTH_CREDENTIAL_TOKEN &&
+      sd_auth_oauth_error_parse (challenge, &status, &scope, &schemes))
+    {
+      SdReport *report = run->report;
+      g_free (report->auth_oauth_status);
+      report->auth_oauth_status = g_steal_pointer (&status);
+      g_free (report->auth_oauth_scope);
+      report->auth_oauth_scope = g_steal_pointer (&scope);
+      g_free (report->auth_oauth_schemes);
+      report->auth_oauth_schemes = g_steal_pointer (&schemes);
+    }
+
+  if (described != NULL)
+    {
+      sd_run_emit (run, SD_DIRECTION_INFO, FALSE, described);
+      return;
+    }
+
+  data = g_bytes_get_data (challenge, &len);
+  {
+    /* An empty challenge has no data at all (PLAIN without initial response). */
+    g_autofree char *text = len > 0 ? g_strndup (data, len) : g_strdup ("");
+    g_autofree char *escaped = g_strescape (text, NULL);
+    sd_run_emitf (run, SD_DIRECTION_INFO, "Server challenge, decoded: \"%s\"", escaped);
+  }
+}
+
 static gboolean
 sd_run_auth (SdRun   *run,
              GError **error)
 {
   const SdSettings *settings = run->settings;
   const char *mechanism;
+  const char *secret;
   g_autoptr(SdAuth) auth = NULL;
   g_autoptr(SdReply) reply = NULL;
   g_autoptr(GBytes) ir = NULL;
@@ -751,7 +793,9 @@ sd_run_auth (SdRun   *run,
   if (g_strcmp0 (settings->auth, "auto") == 0)
     {
       g_autofree char *reason = NULL;
-      mechanism = sd_auth_pick (run->caps, run->encrypted, &reason);
+      SdAuthHave have = (settings->password != NULL ? SD_AUTH_HAVE_PASSWORD : 0) |
+                        (settings->oauth_token != NULL ? SD_AUTH_HAVE_TOKEN : 0);
+      mechanism = sd_auth_pick_full (run->caps, run->encrypted, have, &reason);
       if (mechanism == NULL)
         {
           g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_AUTH, "%s", reason);
@@ -768,7 +812,18 @@ sd_run_auth (SdRun   *run,
                       "The server does not offer %s; trying it anyway as asked", mechanism);
     }
 
-  auth = sd_auth_new (mechanism, settings->user, settings->password, &local);
+  secret = sd_auth_mechanism_get_credential (mechanism) == SD_AUTH_CREDENTIAL_TOKEN
+           ? settings->oauth_token : settings->password;
+  if (secret == NULL)
+    {
+      g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
+                   sd_auth_mechanism_get_credential (mechanism) == SD_AUTH_CREDENTIAL_TOKEN
+                   ? "%s needs an access token (--oauth-token-env or --oauth-token-file)"
+                   : "%s needs a password", mechanism);
+      sd_run_quit_quietly (run);
+      return FALSE;
+    }
+  auth = sd_auth_new (mechanism, settings->user, secret, &local);
   if (auth == NULL)
     {
       g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT, "%s", local->message);
@@ -792,6 +847,7 @@ sd_run_auth (SdRun   *run,
         {
           sd_secret_free (g_steal_pointer (&command));
           g_clear_pointer (&ir, g_bytes_unref);
+          sd_auth_initial_response_dropped (auth);
         }
     }
   if (command == NULL)
@@ -835,14 +891,7 @@ sd_run_auth (SdRun   *run,
             cancel_reply = sd_run_read_reply (run, "AUTH cancel", NULL);
           return FALSE;
         }
-      {
-        gsize len;
-        const char *data = g_bytes_get_data (challenge, &len);
-        /* An empty challenge has no data at all (PLAIN without initial response). */
-        g_autofree char *text = len > 0 ? g_strndup (data, len) : g_strdup ("");
-        g_autofree char *escaped = g_strescape (text, NULL);
-        sd_run_emitf (run, SD_DIRECTION_INFO, "Server challenge, decoded: \"%s\"", escaped);
-      }
+      sd_run_show_challenge (run, auth, challenge);
 
       response = sd_auth_step (auth, challenge, &response_shown, &local);
       if (response == NULL)

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "sd-auth.h"
 #include "sd-secret.h"
 #include "sd-session.h"
@@ -34,6 +36,7 @@ sd_settings_free (SdSettings *settings)
   g_free (settings->auth);
   g_free (settings->user);
   sd_secret_free (settings->password);
+  sd_secret_free (settings->oauth_token);
   g_free (settings->ehlo_name);
   g_free (settings->from);
   g_strfreev (settings->to);
@@ -54,6 +57,7 @@ sd_settings_copy (const SdSettings *settings)
   copy->auth = g_strdup (settings->auth);
   copy->user = g_strdup (settings->user);
   copy->password = g_strdup (settings->password);
+  copy->oauth_token = g_strdup (settings->oauth_token);
   copy->ehlo_name = g_strdup (settings->ehlo_name);
   copy->from = g_strdup (settings->from);
   copy->to = g_strdupv (settings->to);
@@ -195,6 +199,31 @@ sd_check_pin (const char  *pin,
   return TRUE;
 }
 
+/* RFC 6750 b64token characters: anything else (a CR, a ^A, a space) would break the
+ * XOAUTH2 or OAUTHBEARER message it goes into. */
+static gboolean
+sd_check_token (const char  *token,
+                GError     **error)
+{
+  if (token == NULL)
+    return TRUE;
+  if (*token == '\0')
+    {
+      g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
+                   "The access token is empty");
+      return FALSE;
+    }
+  for (const char *p = token; *p; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("-._~+/=", *p) == NULL)
+      {
+        g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
+                     "The access token contains a character a bearer token cannot have "
+                     "(byte %u)", (guint) (guchar) *p);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 gboolean
 sd_settings_validate (const SdSettings  *settings,
                       GError           **error)
@@ -220,7 +249,8 @@ sd_settings_validate (const SdSettings  *settings,
         sd_auth_mechanism_is_supported (settings->auth)))
     {
       g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
-                   "Unknown authentication “%s” (use auto, none, plain, login or cram-md5)",
+                   "Unknown authentication “%s” (use auto, none, plain, login, cram-md5, "
+                   "ntlm, xoauth2 or oauthbearer)",
                    settings->auth ? settings->auth : "");
       return FALSE;
     }
@@ -233,7 +263,20 @@ sd_settings_validate (const SdSettings  *settings,
                    "Authentication %s needs a user name", settings->auth);
       return FALSE;
     }
-  if (settings->user != NULL && *settings->user != '\0' && settings->password == NULL)
+  if (!sd_check_token (settings->oauth_token, error))
+    return FALSE;
+  if (wants_auth && g_strcmp0 (settings->auth, "auto") != 0 &&
+      sd_auth_mechanism_get_credential (settings->auth) == SD_AUTH_CREDENTIAL_TOKEN)
+    {
+      if (settings->oauth_token == NULL)
+        {
+          g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
+                       "Authentication %s needs an access token", settings->auth);
+          return FALSE;
+        }
+    }
+  else if (settings->user != NULL && *settings->user != '\0' && settings->password == NULL &&
+           settings->oauth_token == NULL)
     {
       g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
                    "A user name was given but no password");

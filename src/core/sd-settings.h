@@ -34,9 +34,12 @@ typedef struct {
   SdTlsVerifyMode  tls_verify;
   char            *tls_pin;           /* lower-case hex SHA-256, no colons */
   char            *tls_ca_file;       /* NULL: system trust store */
-  char            *auth;              /* "auto", "none", "plain", "login", "cram-md5" */
-  char            *user;
+  char            *auth;              /* "auto", "none", "plain", "login", "cram-md5",
+                                       * "ntlm", "xoauth2", "oauthbearer" */
+  char            *user;              /* for NTLM also "DOMAIN\\user" or "user@domain" */
   char            *password;          /* wiped by sd_settings_free() */
+  char            *oauth_token;       /* an OAuth 2 access token (XOAUTH2, OAUTHBEARER);
+                                       * wiped by sd_settings_free(), never saved */
   gboolean         allow_plaintext_auth;
   char            *ehlo_name;         /* NULL: "smtp-doctor.localdomain"-like default */
   char            *from;
