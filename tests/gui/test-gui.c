@@ -1071,7 +1071,9 @@ main (int   argc,
   int status;
 
   /* Profiles from an earlier run must not pick the first window's profile. */
-  g_autofree char *config = g_build_filename (g_get_tmp_dir (), "sd-gui-config-XXXXXX", NULL);
+  const char *base = g_getenv ("XDG_CONFIG_HOME") ? g_getenv ("XDG_CONFIG_HOME") : g_get_tmp_dir ();
+  g_autofree char *config = g_build_filename (base, "run-XXXXXX", NULL);
+  g_assert_true (g_mkdir_with_parents (base, 0700) == 0);
   g_assert_nonnull (g_mkdtemp (config));
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
   g_test_init (&argc, &argv, NULL);
@@ -1110,8 +1112,10 @@ main (int   argc,
   {
     g_autofree char *path = profiles_path ();
     g_autofree char *dir = g_path_get_dirname (path);
+    g_autofree char *gtk_dir = g_build_filename (config, "gtk-3.0", NULL);
     g_unlink (path);
     g_rmdir (dir);
+    g_rmdir (gtk_dir);   /* GTK's own, made empty on the way */
     g_rmdir (config);
   }
   return status;
