@@ -697,12 +697,14 @@ static void
 sd_window_set_picker (SdWindow   *self,
                       const char *id)
 {
+  g_autofree char *copy = g_strdup (id);   /* @id may be self->previous_id itself */
+
   self->switching = TRUE;
-  if (id == NULL || !gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->profile_combo), id))
+  if (copy == NULL || !gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->profile_combo), copy))
     gtk_combo_box_set_active (GTK_COMBO_BOX (self->profile_combo), -1);
   self->switching = FALSE;
   g_free (self->previous_id);
-  self->previous_id = g_strdup (id);
+  self->previous_id = g_steal_pointer (&copy);
 }
 
 /* Loads what the picker's @id names into the form. */
