@@ -32,6 +32,8 @@ static const struct {
   { "win.export",      { "<Primary>s", NULL } },
   { "win.copy-report", { "<Primary><Shift>c", NULL } },
   { "win.find",        { "<Primary>f", NULL } },
+  { "win.profile-save", { "<Primary><Shift>s", NULL } },
+  { "win.profile-rename", { "F2", NULL } },
   { "app.quit",        { "<Primary>q", NULL } },
 };
 

@@ -21,6 +21,9 @@ struct _SdWindow
 
   /* Template children */
   GtkComboBoxText      *profile_combo;
+  GtkLabel             *modified_label;
+  GtkMenuButton        *profile_menu_button;
+  GtkCheckButton       *remember_check;
   GtkButton            *send_button;
   GtkButton            *test_button;
   GtkButton            *stop_button;
@@ -61,6 +64,17 @@ struct _SdWindow
   SdReport             *report;         /* the last finished one */
   GtkFileChooserNative *chooser;
   SdProfileStore       *profiles;
+  char                 *current_profile; /* the saved profile the form came from, or NULL */
+  SdSettings           *clean;           /* the form as that profile holds it */
+  gboolean              clean_remember;
+  gboolean              modified;
+  gboolean              title_set;
+  gboolean              switching;       /* the picker is being set from code */
+  char                 *previous_id;     /* to go back to when a switch is cancelled */
+  char                 *pending_id;      /* the switch waiting for "discard changes?" */
+  GtkWidget            *name_dialog;
+  GtkWidget            *confirm_dialog;
+  GtkFileChooserNative *profile_chooser;
   GApplication         *held_app;       /* held while a worker runs, even past dispose */
   gboolean              port_edited;    /* the user typed a port: stop following the mode */
   gboolean              setting_port;
@@ -70,6 +84,11 @@ struct _SdWindow
 };
 
 G_DEFINE_FINAL_TYPE (SdWindow, sd_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static void sd_window_update_modified (SdWindow       *self);
+static void sd_window_add_filter      (GtkFileChooser *chooser,
+                                       const char     *name,
+                                       const char     *pattern);
 
 static void
 sd_window_set_status (SdWindow   *self,
@@ -287,6 +306,10 @@ sd_window_update_actions (SdWindow *self)
     { "stop", running },
     { "export", !running && self->report != NULL },
     { "copy-report", !running && self->report != NULL },
+    { "profile-rename", self->current_profile != NULL },
+    { "profile-duplicate", self->current_profile != NULL },
+    { "profile-delete", self->current_profile != NULL },
+    { "profile-export", self->profiles != NULL && sd_profile_store_list (self->profiles)->len > 0 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (states); i++)
@@ -348,6 +371,7 @@ sd_window_on_form_changed (SdWindow *self)
   if (gtk_widget_in_destruction (GTK_WIDGET (self)))
     return;
   sd_window_validate (self);
+  sd_window_update_modified (self);
 }
 
 static void
@@ -424,10 +448,12 @@ sd_window_on_reveal_toggled (SdWindow *self)
                                reveal ? _("Hide the password") : _("Show the password"));
 }
 
+/* The form as it stands. @for_profile keeps what the user chose rather than what a
+ * session would do with it: "auto" stays "auto" without a user, and a port that only
+ * follows the security mode is stored as 0 so it keeps following it. */
 static SdSettings *
-sd_window_build_settings (SdWindow  *self,
-                          gboolean   connection_only,
-                          GError   **error)
+sd_window_read_form (SdWindow *self,
+                     gboolean  for_profile)
 {
   g_autoptr(SdSettings) settings = sd_settings_new ();
   const char *port = gtk_entry_get_text (self->port_entry);
@@ -437,7 +463,8 @@ sd_window_build_settings (SdWindow  *self,
   const char *password = gtk_entry_get_text (self->password_entry);
 
   settings->host = g_strdup (gtk_entry_get_text (self->server_entry));
-  settings->port = *port ? (guint16) g_ascii_strtoull (port, NULL, 10) : 0;
+  settings->port = *port && (!for_profile || self->port_edited)
+                   ? (guint16) g_ascii_strtoull (port, NULL, 10) : 0;
   settings->security = sd_window_get_security (self);
   if (g_str_equal (verify, "pin"))
     {
@@ -448,7 +475,7 @@ sd_window_build_settings (SdWindow  *self,
     settings->tls_verify = g_str_equal (verify, "accept-any") ? SD_TLS_ACCEPT_ANY : SD_TLS_VERIFY;
   sd_take_str (&settings->auth, g_strdup (sd_window_combo_id (self->auth_combo, "auto")));
   /* "auto" without a user means: don't log in. */
-  if (g_str_equal (settings->auth, "auto") && *user == '\0')
+  if (!for_profile && g_str_equal (settings->auth, "auto") && *user == '\0')
     sd_take_str (&settings->auth, g_strdup ("none"));
   settings->user = *user ? g_strdup (user) : NULL;
   settings->password = *password ? g_strdup (password) : NULL;
@@ -459,6 +486,16 @@ sd_window_build_settings (SdWindow  *self,
   sd_take_str (&settings->body, sd_window_dup_body (self));
   if (!g_str_equal (quit, "full"))
     settings->has_quit_after = sd_stage_from_string (quit, &settings->quit_after);
+  return g_steal_pointer (&settings);
+}
+
+static SdSettings *
+sd_window_build_settings (SdWindow  *self,
+                          gboolean   connection_only,
+                          GError   **error)
+{
+  g_autoptr(SdSettings) settings = sd_window_read_form (self, FALSE);
+
   if (connection_only)
     {
       /* As far as the credentials, never to MAIL. */
@@ -551,16 +588,141 @@ sd_window_apply_profile (SdWindow         *self,
   sd_window_fill_form (self, settings);
 }
 
-static void
-sd_window_on_profile_changed (SdWindow *self)
-{
-  const char *id = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->profile_combo));
+/* ---- saved profiles -------------------------------------------------------------- */
 
-  if (id == NULL)
+static gboolean
+sd_str_same (const char *a,
+             const char *b)
+{
+  /* An empty field and an unset one look the same in the form. */
+  return g_strcmp0 (a ? a : "", b ? b : "") == 0;
+}
+
+static gboolean
+sd_settings_same (const SdSettings *a,
+                  const SdSettings *b,
+                  gboolean          with_password)
+{
+  const char * const empty[] = { NULL };
+
+  return sd_str_same (a->host, b->host)
+         && a->port == b->port
+         && a->security == b->security
+         && a->tls_verify == b->tls_verify
+         && sd_str_same (a->tls_pin, b->tls_pin)
+         && sd_str_same (a->tls_ca_file, b->tls_ca_file)
+         && sd_str_same (a->auth, b->auth)
+         && sd_str_same (a->user, b->user)
+         && (!with_password || sd_str_same (a->password, b->password))
+         && a->allow_plaintext_auth == b->allow_plaintext_auth
+         && sd_str_same (a->ehlo_name, b->ehlo_name)
+         && sd_str_same (a->from, b->from)
+         && g_strv_equal (a->to ? (const char * const *) a->to : empty,
+                          b->to ? (const char * const *) b->to : empty)
+         && sd_str_same (a->subject, b->subject)
+         && sd_str_same (a->body, b->body)
+         && a->has_quit_after == b->has_quit_after
+         && (!a->has_quit_after || a->quit_after == b->quit_after)
+         && a->timeout_s == b->timeout_s
+         && a->pipelining == b->pipelining;
+}
+
+static void
+sd_window_update_title (SdWindow *self)
+{
+  g_autofree char *title = NULL;
+
+  if (self->current_profile == NULL)
+    title = g_strdup (_("SMTP Doctor"));
+  else if (self->modified)
+    /* Translators: the window title while a saved profile has unsaved changes */
+    title = g_strdup_printf (_("• %s (modified) — SMTP Doctor"), self->current_profile);
+  else
+    title = g_strdup_printf (_("%s — SMTP Doctor"), self->current_profile);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
+/* The form differs from the saved profile it was loaded from (or last saved as). */
+static void
+sd_window_update_modified (SdWindow *self)
+{
+  gboolean remember = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->remember_check));
+  gboolean modified = FALSE;
+
+  if (self->current_profile != NULL && self->clean != NULL)
+    {
+      g_autoptr(SdSettings) now = sd_window_read_form (self, TRUE);
+
+      /* The password only counts when it is one the profile keeps. */
+      modified = remember != self->clean_remember || !sd_settings_same (now, self->clean, remember);
+    }
+  if (modified == self->modified && self->title_set)
     return;
+  self->modified = modified;
+  self->title_set = TRUE;
+  gtk_widget_set_visible (GTK_WIDGET (self->modified_label), modified);
+  atk_object_set_description (gtk_widget_get_accessible (GTK_WIDGET (self->profile_combo)),
+                              modified ? _("Modified: the form has unsaved changes") : "");
+  sd_window_update_title (self);
+}
+
+/* What the form shows now is what the profile holds. */
+static void
+sd_window_mark_clean (SdWindow *self)
+{
+  g_clear_pointer (&self->clean, sd_settings_free);
+  self->clean = sd_window_read_form (self, TRUE);
+  self->clean_remember = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->remember_check));
+  self->title_set = FALSE;
+  sd_window_update_modified (self);
+  sd_window_update_actions (self);
+}
+
+/* Remembers the last used profile in the file, quietly: a read-only file just forgets. */
+static void
+sd_window_set_last_used (SdWindow   *self,
+                         const char *name)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (sd_profile_store_get_last_used (self->profiles), name) == 0)
+    return;
+  sd_profile_store_set_last_used (self->profiles, name);
+  if (!sd_profile_store_is_read_only (self->profiles) && !sd_profile_store_save (self->profiles, &error))
+    g_debug ("profiles: %s", error->message);
+}
+
+/* Sets the picker from code, without loading what it selects. */
+static void
+sd_window_set_picker (SdWindow   *self,
+                      const char *id)
+{
+  g_autofree char *copy = g_strdup (id);   /* @id may be self->previous_id itself */
+
+  self->switching = TRUE;
+  if (copy == NULL || !gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->profile_combo), copy))
+    gtk_combo_box_set_active (GTK_COMBO_BOX (self->profile_combo), -1);
+  self->switching = FALSE;
+  g_free (self->previous_id);
+  self->previous_id = g_steal_pointer (&copy);
+}
+
+/* Loads what the picker's @id names into the form. */
+static void
+sd_window_select (SdWindow   *self,
+                  const char *id)
+{
+  g_clear_pointer (&self->current_profile, g_free);
+  g_free (self->previous_id);
+  self->previous_id = g_strdup (id);
+
   if (g_str_equal (id, "builtin"))
-    sd_window_apply_builtin (self);
-  else if (g_str_has_prefix (id, "profile:") && self->profiles != NULL)
+    {
+      sd_window_apply_builtin (self);
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->remember_check), FALSE);
+      sd_window_set_last_used (self, NULL);
+    }
+  else if (g_str_has_prefix (id, "profile:"))
     {
       SdProfile *profile = sd_profile_store_lookup (self->profiles, id + strlen ("profile:"));
       g_autoptr(GError) error = NULL;
@@ -568,10 +730,14 @@ sd_window_on_profile_changed (SdWindow *self)
 
       if (profile == NULL)
         return;
+      /* A short blocking call: the store answers from memory or a local service. */
       if (profile->remember_password)
         password = sd_secret_store_lookup (sd_secret_store_get_default (), profile->name, &error);
       sd_window_apply_profile (self, profile->settings, password);
       sd_secret_free (password);
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->remember_check), profile->remember_password);
+      self->current_profile = g_strdup (profile->name);
+      sd_window_set_last_used (self, profile->name);
       if (error != NULL)
         sd_window_set_status (self, error->message);
       else if (profile->note != NULL)
@@ -585,33 +751,120 @@ sd_window_on_profile_changed (SdWindow *self)
       if (profile == NULL)
         return;
       sd_window_apply_profile (self, profile->settings, NULL);
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->remember_check), FALSE);
       if (profile->note != NULL)
         sd_window_set_status (self, profile->note);
     }
+  sd_window_mark_clean (self);
 }
 
-/* The saved profiles, then the presets for common services. */
+static void
+sd_window_on_discard_response (GtkDialog *dialog,
+                               int        response,
+                               SdWindow  *self)
+{
+  g_autofree char *id = g_steal_pointer (&self->pending_id);
+
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  self->confirm_dialog = NULL;
+  if (response == GTK_RESPONSE_ACCEPT && id != NULL)
+    {
+      sd_window_set_picker (self, id);
+      sd_window_select (self, id);
+    }
+  else
+    sd_window_set_picker (self, self->previous_id);
+}
+
+static GtkWidget *
+sd_window_confirm (SdWindow   *self,
+                   const char *primary,
+                   const char *secondary,
+                   const char *accept_label,
+                   GCallback   on_response)
+{
+  GtkWidget *dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                              GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", primary);
+  GtkWidget *accept;
+
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
+  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  accept = gtk_dialog_add_button (GTK_DIALOG (dialog), accept_label, GTK_RESPONSE_ACCEPT);
+  gtk_style_context_add_class (gtk_widget_get_style_context (accept), "destructive-action");
+  /* A stray Enter must not destroy anything. */
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_signal_connect (dialog, "response", on_response, self);
+  gtk_widget_show (dialog);
+  self->confirm_dialog = dialog;
+  return dialog;
+}
+
+static void
+sd_window_on_profile_changed (SdWindow *self)
+{
+  const char *id = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->profile_combo));
+  g_autofree char *primary = NULL;
+
+  if (id == NULL || self->switching || self->profiles == NULL)
+    return;
+  if (!self->modified || self->confirm_dialog != NULL)
+    {
+      sd_window_select (self, id);
+      return;
+    }
+  /* Switching would silently throw the edits away: ask first. */
+  g_free (self->pending_id);
+  self->pending_id = g_strdup (id);
+  primary = g_strdup_printf (_("Discard the changes to “%s”?"), self->current_profile);
+  sd_window_confirm (self, primary,
+                     _("The form has changes that are not saved in the profile. "
+                       "Cancel and use Save (Ctrl+Shift+S) to keep them."),
+                     _("_Discard Changes"), G_CALLBACK (sd_window_on_discard_response));
+}
+
+/* The built-in server, the saved profiles, then the presets for common services. */
+static void
+sd_window_rebuild_picker (SdWindow   *self,
+                          const char *active_id)
+{
+  GPtrArray *list = sd_profile_store_list (self->profiles);
+  const SdPreset *presets;
+  guint n_presets = 0;
+
+  self->switching = TRUE;
+  gtk_combo_box_text_remove_all (self->profile_combo);
+  gtk_combo_box_text_append (self->profile_combo, "builtin", _("Built-in test server"));
+  for (guint i = 0; i < list->len; i++)
+    {
+      const SdProfile *profile = list->pdata[i];
+      g_autofree char *id = g_strconcat ("profile:", profile->name, NULL);
+      gtk_combo_box_text_append (self->profile_combo, id, profile->name);
+    }
+  presets = sd_presets_get (&n_presets);
+  for (guint i = 0; i < n_presets; i++)
+    {
+      g_autofree char *id = g_strconcat ("preset:", presets[i].id, NULL);
+      /* Translators: a preset for a mail service in the profile picker */
+      g_autofree char *label = g_strdup_printf (_("Preset: %s"), presets[i].name);
+      gtk_combo_box_text_append (self->profile_combo, id, label);
+    }
+  self->switching = FALSE;
+  sd_window_set_picker (self, active_id);
+  sd_window_update_actions (self);
+}
+
 static void
 sd_window_fill_profiles (SdWindow *self)
 {
   g_autoptr(GError) error = NULL;
-  const SdPreset *presets;
-  guint n_presets = 0;
 
   self->profiles = sd_profile_store_new (NULL);
+  /* A corrupt file was renamed aside: say so once, where it went. */
   if (!sd_profile_store_load (self->profiles, &error))
-    g_debug ("profiles: %s", error->message);
-  else
-    {
-      GPtrArray *list = sd_profile_store_list (self->profiles);
-
-      for (guint i = 0; i < list->len; i++)
-        {
-          const SdProfile *profile = list->pdata[i];
-          g_autofree char *id = g_strconcat ("profile:", profile->name, NULL);
-          gtk_combo_box_text_append (self->profile_combo, id, profile->name);
-        }
-    }
+    sd_window_set_status (self, error->message);
+  else if (sd_profile_store_is_read_only (self->profiles))
+    sd_window_set_status (self, _("The saved profiles come from a newer SMTP Doctor: "
+                                  "they can be used, but changes to them are not saved."));
   /* Long preset names must not widen the toolbar. */
   {
     g_autoptr(GList) cells = gtk_cell_layout_get_cells (GTK_CELL_LAYOUT (self->profile_combo));
@@ -621,14 +874,455 @@ sd_window_fill_profiles (SdWindow *self)
         gtk_cell_renderer_set_fixed_size (cells->data, 190, -1);
       }
   }
-  presets = sd_presets_get (&n_presets);
-  for (guint i = 0; i < n_presets; i++)
+  sd_window_rebuild_picker (self, NULL);
+}
+
+/* The newer-format file is never written: refuse before changing anything. */
+static gboolean
+sd_window_check_writable (SdWindow  *self,
+                          GError   **error)
+{
+  if (!sd_profile_store_is_read_only (self->profiles))
+    return TRUE;
+  return sd_profile_store_save (self->profiles, error);
+}
+
+/* Stores the form as the profile @name (replacing one of that name) and selects it. The
+ * password goes to the secret store when asked, never to the file; when there is no
+ * store the profile is saved without it and @note says why. */
+static gboolean
+sd_window_store_form (SdWindow    *self,
+                      const char  *name,
+                      char       **note,
+                      GError     **error)
+{
+  g_autoptr(SdSettings) settings = sd_window_read_form (self, TRUE);
+  g_autoptr(SdProfile) profile = NULL;
+  g_autoptr(GError) secret_error = NULL;
+  SdSecretStore *secrets = sd_secret_store_get_default ();
+  gboolean remember = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->remember_check));
+  g_autofree char *id = g_strconcat ("profile:", name, NULL);
+
+  if (!sd_window_check_writable (self, error))
+    return FALSE;
+  profile = sd_profile_new (name, settings);
+  profile->remember_password = remember;
+  if (!sd_profile_store_put (self->profiles, profile, error))
+    return FALSE;
+
+  /* Short blocking calls: the secret store is local. */
+  if (remember && settings->password != NULL)
     {
-      g_autofree char *id = g_strconcat ("preset:", presets[i].id, NULL);
-      /* Translators: a preset for a mail service in the profile picker */
-      g_autofree char *label = g_strdup_printf (_("Preset: %s"), presets[i].name);
-      gtk_combo_box_text_append (self->profile_combo, id, label);
+      if (!sd_secret_store_save (secrets, name, settings->password, &secret_error))
+        {
+          SdProfile *stored = sd_profile_store_lookup (self->profiles, name);
+          stored->remember_password = FALSE;
+          *note = g_strdup_printf (_("The password was not saved: %s"), secret_error->message);
+          gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->remember_check), FALSE);
+        }
     }
+  else if (!sd_secret_store_delete (secrets, name, &secret_error))
+    *note = g_strdup_printf (_("The remembered password could not be removed: %s"), secret_error->message);
+
+  sd_profile_store_set_last_used (self->profiles, name);
+  if (!sd_profile_store_save (self->profiles, error))
+    return FALSE;
+  g_free (self->current_profile);
+  self->current_profile = g_strdup (name);
+  sd_window_rebuild_picker (self, id);
+  sd_window_mark_clean (self);
+  return TRUE;
+}
+
+static void
+sd_window_report_saved (SdWindow   *self,
+                        const char *name,
+                        const char *note)
+{
+  g_autofree char *status = note
+    ? g_strdup_printf (_("Saved the profile “%s”. %s"), name, note)
+    : g_strdup_printf (_("Saved the profile “%s”."), name);
+
+  sd_window_set_status (self, status);
+}
+
+/* The name dialog, for Save As and Rename. */
+
+typedef enum {
+  SD_NAME_SAVE_AS,
+  SD_NAME_RENAME,
+} SdNameMode;
+
+static gboolean
+sd_window_rename_profile (SdWindow    *self,
+                          const char  *old_name,
+                          const char  *new_name,
+                          GError     **error)
+{
+  SdSecretStore *secrets = sd_secret_store_get_default ();
+  g_autofree char *id = g_strconcat ("profile:", new_name, NULL);
+  g_autoptr(GError) secret_error = NULL;
+  SdProfile *profile;
+  char *password = NULL;
+
+  if (!sd_window_check_writable (self, error)
+      || !sd_profile_store_rename (self->profiles, old_name, new_name, error))
+    return FALSE;
+  if (!sd_profile_store_save (self->profiles, error))
+    {
+      sd_profile_store_rename (self->profiles, new_name, old_name, NULL);
+      return FALSE;
+    }
+  /* The secret is filed under the name: move it along. */
+  profile = sd_profile_store_lookup (self->profiles, new_name);
+  if (profile->remember_password)
+    {
+      password = sd_secret_store_lookup (secrets, old_name, &secret_error);
+      if (password != NULL && sd_secret_store_save (secrets, new_name, password, &secret_error))
+        sd_secret_store_delete (secrets, old_name, NULL);
+      sd_secret_free (password);
+      if (secret_error != NULL)
+        sd_window_set_status (self, secret_error->message);
+    }
+  g_free (self->current_profile);
+  self->current_profile = g_strdup (new_name);
+  sd_window_rebuild_picker (self, id);
+  self->title_set = FALSE;
+  sd_window_update_modified (self);
+  return TRUE;
+}
+
+static void
+sd_window_on_name_response (GtkDialog *dialog,
+                            int        response,
+                            SdWindow  *self)
+{
+  SdNameMode mode = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "sd-mode"));
+  GtkEntry *entry = g_object_get_data (G_OBJECT (dialog), "sd-entry");
+  GtkLabel *error_label = g_object_get_data (G_OBJECT (dialog), "sd-error");
+  g_autofree char *name = NULL;
+  g_autofree char *old_name = g_strdup (self->current_profile);
+  g_autofree char *note = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+
+  if (response != GTK_RESPONSE_OK)
+    {
+      gtk_widget_destroy (GTK_WIDGET (dialog));
+      self->name_dialog = NULL;
+      return;
+    }
+  name = g_strstrip (g_strdup (gtk_entry_get_text (entry)));
+  if (mode == SD_NAME_RENAME && g_strcmp0 (name, old_name) == 0)
+    done = TRUE;
+  else if (*name != '\0' && sd_profile_store_lookup (self->profiles, name) != NULL)
+    g_set_error (&error, SD_PROFILE_ERROR, SD_PROFILE_ERROR_EXISTS,
+                 _("A profile named “%s” exists already: choose another name."), name);
+  else if (mode == SD_NAME_RENAME)
+    done = sd_window_rename_profile (self, old_name, name, &error);
+  else
+    done = sd_window_store_form (self, name, &note, &error);
+
+  if (!done)
+    {
+      /* Stay open with the reason, so the user can fix the name. */
+      gtk_label_set_text (error_label, error->message);
+      gtk_widget_show (GTK_WIDGET (error_label));
+      atk_object_set_description (gtk_widget_get_accessible (GTK_WIDGET (entry)), error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (entry));
+      return;
+    }
+  if (mode == SD_NAME_RENAME)
+    {
+      g_autofree char *status = g_strdup_printf (_("Renamed “%s” to “%s”."), old_name, name);
+      sd_window_set_status (self, status);
+    }
+  else
+    sd_window_report_saved (self, name, note);
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  self->name_dialog = NULL;
+}
+
+static void
+sd_window_on_name_changed (GtkEntry  *entry,
+                           GtkDialog *dialog)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_entry_get_text (entry)));
+
+  gtk_dialog_set_response_sensitive (dialog, GTK_RESPONSE_OK, *name != '\0');
+}
+
+static void
+sd_window_ask_name (SdWindow   *self,
+                    SdNameMode  mode,
+                    const char *suggested)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWidget *dialog;
+  GtkEntry *entry;
+
+  if (self->name_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->name_dialog));
+      return;
+    }
+  builder = gtk_builder_new_from_resource ("/io/github/smtpdoctor/SmtpDoctor/ui/sd-profile-name-dialog.ui");
+  dialog = GTK_WIDGET (gtk_builder_get_object (builder, "dialog"));
+  entry = GTK_ENTRY (gtk_builder_get_object (builder, "name_entry"));
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_set_title (GTK_WINDOW (dialog), mode == SD_NAME_RENAME ? _("Rename Profile") : _("Save Profile As"));
+  if (mode == SD_NAME_RENAME)
+    gtk_button_set_label (GTK_BUTTON (gtk_builder_get_object (builder, "ok_button")), _("_Rename"));
+  atk_object_set_name (gtk_widget_get_accessible (GTK_WIDGET (entry)), _("Profile name"));
+  g_object_set_data (G_OBJECT (dialog), "sd-mode", GINT_TO_POINTER (mode));
+  g_object_set_data (G_OBJECT (dialog), "sd-entry", entry);
+  g_object_set_data (G_OBJECT (dialog), "sd-error", gtk_builder_get_object (builder, "error_label"));
+  g_signal_connect (entry, "changed", G_CALLBACK (sd_window_on_name_changed), dialog);
+  g_signal_connect (dialog, "response", G_CALLBACK (sd_window_on_name_response), self);
+  gtk_entry_set_text (entry, suggested ? suggested : "");
+  sd_window_on_name_changed (entry, GTK_DIALOG (dialog));
+  self->name_dialog = dialog;
+  gtk_widget_show (dialog);
+  gtk_widget_grab_focus (GTK_WIDGET (entry));
+}
+
+static void
+sd_window_action_profile_save_as (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data)
+{
+  SdWindow *self = SD_WINDOW (user_data);
+  const char *id = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->profile_combo));
+  const SdPreset *preset = id && g_str_has_prefix (id, "preset:") ? sd_presets_lookup (id + strlen ("preset:")) : NULL;
+  const char *suggested = self->current_profile ? self->current_profile
+                          : preset ? preset->name
+                          : gtk_entry_get_text (self->server_entry);
+
+  sd_window_ask_name (self, SD_NAME_SAVE_AS, suggested);
+}
+
+static void
+sd_window_action_profile_save (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  SdWindow *self = SD_WINDOW (user_data);
+  g_autofree char *name = g_strdup (self->current_profile);
+  g_autofree char *note = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The built-in server and the presets become profiles only under a name of their own. */
+  if (name == NULL)
+    {
+      sd_window_action_profile_save_as (action, parameter, user_data);
+      return;
+    }
+  if (!sd_window_store_form (self, name, &note, &error))
+    sd_window_set_status (self, error->message);
+  else
+    sd_window_report_saved (self, name, note);
+}
+
+static void
+sd_window_action_profile_rename (GSimpleAction *action,
+                                 GVariant      *parameter,
+                                 gpointer       user_data)
+{
+  SdWindow *self = SD_WINDOW (user_data);
+
+  if (self->current_profile != NULL)
+    sd_window_ask_name (self, SD_NAME_RENAME, self->current_profile);
+}
+
+/* A copy of what the form shows, under a free name, so edits go with it. */
+static void
+sd_window_action_profile_duplicate (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  SdWindow *self = SD_WINDOW (user_data);
+  g_autofree char *name = NULL;
+  g_autofree char *note = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->current_profile == NULL)
+    return;
+  /* Translators: the name of a duplicated profile */
+  name = g_strdup_printf (_("%s (copy)"), self->current_profile);
+  for (guint n = 2; sd_profile_store_lookup (self->profiles, name) != NULL; n++)
+    {
+      g_free (name);
+      /* Translators: the name of a profile's second, third... duplicate */
+      name = g_strdup_printf (_("%s (copy %u)"), self->current_profile, n);
+    }
+  if (!sd_window_store_form (self, name, &note, &error))
+    sd_window_set_status (self, error->message);
+  else
+    sd_window_report_saved (self, name, note);
+}
+
+static void
+sd_window_on_delete_response (GtkDialog *dialog,
+                              int        response,
+                              SdWindow  *self)
+{
+  g_autofree char *name = g_strdup (self->current_profile);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  self->confirm_dialog = NULL;
+  if (response != GTK_RESPONSE_ACCEPT || name == NULL)
+    return;
+  if (!sd_window_check_writable (self, &error)
+      || !sd_profile_store_remove (self->profiles, name, &error)
+      || !sd_profile_store_save (self->profiles, &error))
+    {
+      sd_window_set_status (self, error->message);
+      sd_profile_store_load (self->profiles, NULL);   /* back to what the file says */
+      return;
+    }
+  /* Short blocking call; a password left behind would outlive its profile. */
+  if (!sd_secret_store_delete (sd_secret_store_get_default (), name, &error))
+    status = g_strdup_printf (_("Deleted the profile “%s”; its password could not be removed: %s"),
+                              name, error->message);
+  else
+    status = g_strdup_printf (_("Deleted the profile “%s”."), name);
+  /* The form keeps what it shows, now unattached to any profile. */
+  g_clear_pointer (&self->current_profile, g_free);
+  sd_window_rebuild_picker (self, NULL);
+  sd_window_mark_clean (self);
+  sd_window_set_status (self, status);
+}
+
+static void
+sd_window_action_profile_delete (GSimpleAction *action,
+                                 GVariant      *parameter,
+                                 gpointer       user_data)
+{
+  SdWindow *self = SD_WINDOW (user_data);
+  g_autofree char *primary = NULL;
+
+  if (self->current_profile == NULL || self->confirm_dialog != NULL)
+    return;
+  primary = g_strdup_printf (_("Delete the profile “%s”?"), self->current_profile);
+  sd_window_confirm (self, primary,
+                     _("Its settings and its remembered password are removed. "
+                       "The form keeps what it shows."),
+                     _("_Delete"), G_CALLBACK (sd_window_on_delete_response));
+}
+
+gboolean
+sd_window_import_profiles (SdWindow  *self,
+                           GFile     *file,
+                           guint     *n_imported,
+                           GError   **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *active = g_strdup (gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->profile_combo)));
+  gint n;
+
+  if (path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("Only local files can be imported"));
+      return FALSE;
+    }
+  if (!sd_window_check_writable (self, error))
+    return FALSE;
+  n = sd_profile_store_import (self->profiles, path, error);
+  if (n < 0 || !sd_profile_store_save (self->profiles, error))
+    {
+      sd_profile_store_load (self->profiles, NULL);
+      return FALSE;
+    }
+  sd_window_rebuild_picker (self, active);
+  if (n_imported != NULL)
+    *n_imported = n;
+  return TRUE;
+}
+
+gboolean
+sd_window_export_profiles (SdWindow  *self,
+                           GFile     *file,
+                           GError   **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+
+  if (path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("Profiles can only be exported to a local file"));
+      return FALSE;
+    }
+  return sd_profile_store_export (self->profiles, path, error);
+}
+
+static void
+sd_window_on_profiles_file_response (GtkNativeDialog *dialog,
+                                     int              response,
+                                     SdWindow        *self)
+{
+  gboolean import = gtk_file_chooser_get_action (GTK_FILE_CHOOSER (dialog)) == GTK_FILE_CHOOSER_ACTION_OPEN;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *name = g_file_get_parse_name (file);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *status = NULL;
+      guint n = 0;
+
+      if (import && sd_window_import_profiles (self, file, &n, &error))
+        status = g_strdup_printf (g_dngettext (NULL, "Imported %u profile from %s.",
+                                               "Imported %u profiles from %s.", n), n, name);
+      else if (!import && sd_window_export_profiles (self, file, &error))
+        status = g_strdup_printf (_("Exported the profiles to %s (no passwords)."), name);
+      else
+        status = g_strdup_printf (import ? _("Could not import %s: %s") : _("Could not export to %s: %s"),
+                                  name, error->message);
+      sd_window_set_status (self, status);
+    }
+  g_clear_object (&self->profile_chooser);
+}
+
+static void
+sd_window_open_profiles_chooser (SdWindow *self,
+                                 gboolean  import)
+{
+  GtkFileChooser *chooser;
+
+  if (self->profile_chooser != NULL)
+    return;
+  self->profile_chooser = gtk_file_chooser_native_new (import ? _("Import Profiles") : _("Export Profiles"),
+                                                       GTK_WINDOW (self),
+                                                       import ? GTK_FILE_CHOOSER_ACTION_OPEN
+                                                              : GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                       import ? _("_Import") : _("_Export"), _("_Cancel"));
+  chooser = GTK_FILE_CHOOSER (self->profile_chooser);
+  if (!import)
+    {
+      gtk_file_chooser_set_do_overwrite_confirmation (chooser, TRUE);
+      gtk_file_chooser_set_current_name (chooser, "smtp-doctor-profiles.ini");
+    }
+  sd_window_add_filter (chooser, _("SMTP Doctor profiles (*.ini)"), "*.ini");
+  sd_window_add_filter (chooser, _("All files"), "*");
+  g_signal_connect (self->profile_chooser, "response", G_CALLBACK (sd_window_on_profiles_file_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->profile_chooser));
+}
+
+static void
+sd_window_action_profile_import (GSimpleAction *action,
+                                 GVariant      *parameter,
+                                 gpointer       user_data)
+{
+  sd_window_open_profiles_chooser (SD_WINDOW (user_data), TRUE);
+}
+
+static void
+sd_window_action_profile_export (GSimpleAction *action,
+                                 GVariant      *parameter,
+                                 gpointer       user_data)
+{
+  sd_window_open_profiles_chooser (SD_WINDOW (user_data), FALSE);
 }
 
 /* ---- settings persistence -------------------------------------------------------- */
@@ -970,6 +1664,13 @@ static const GActionEntry sd_window_actions[] = {
   { "export", sd_window_action_export },
   { "copy-report", sd_window_action_copy_report },
   { "find", sd_window_action_find },
+  { "profile-save", sd_window_action_profile_save },
+  { "profile-save-as", sd_window_action_profile_save_as },
+  { "profile-rename", sd_window_action_profile_rename },
+  { "profile-duplicate", sd_window_action_profile_duplicate },
+  { "profile-delete", sd_window_action_profile_delete },
+  { "profile-import", sd_window_action_profile_import },
+  { "profile-export", sd_window_action_profile_export },
 };
 
 /* ---- GObject --------------------------------------------------------------------- */
@@ -979,6 +1680,9 @@ sd_window_set_names (SdWindow *self)
 {
   const struct { gpointer widget; const char *name; } names[] = {
     { self->profile_combo, N_("Profile") },
+    { self->profile_menu_button, N_("Profile menu") },
+    { self->modified_label, N_("Profile modified") },
+    { self->remember_check, N_("Remember password") },
     { self->server_entry, N_("Server") },
     { self->port_entry, N_("Port") },
     { self->security_combo, N_("Security") },
@@ -1035,11 +1739,31 @@ sd_window_dispose (GObject *object)
       gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
       g_clear_object (&self->chooser);
     }
+  if (self->profile_chooser != NULL)
+    {
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->profile_chooser));
+      g_clear_object (&self->profile_chooser);
+    }
+  /* Modal children: destroyed with us, but their handlers must not see a dead window. */
+  if (self->name_dialog != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->name_dialog, self);
+      gtk_widget_destroy (g_steal_pointer (&self->name_dialog));
+    }
+  if (self->confirm_dialog != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->confirm_dialog, self);
+      gtk_widget_destroy (g_steal_pointer (&self->confirm_dialog));
+    }
   if (self->form_paned != NULL)
     sd_window_save_state (self);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->report, sd_report_free);
   g_clear_pointer (&self->profiles, sd_profile_store_free);
+  g_clear_pointer (&self->current_profile, g_free);
+  g_clear_pointer (&self->clean, sd_settings_free);
+  g_clear_pointer (&self->previous_id, g_free);
+  g_clear_pointer (&self->pending_id, g_free);
   G_OBJECT_CLASS (sd_window_parent_class)->dispose (object);
 }
 
@@ -1060,6 +1784,9 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/smtpdoctor/SmtpDoctor/ui/sd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SdWindow, profile_combo);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, modified_label);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, profile_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, remember_check);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, send_button);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, test_button);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, stop_button);
@@ -1109,6 +1836,8 @@ sd_window_init (SdWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), sd_window_actions,
                                    G_N_ELEMENTS (sd_window_actions), self);
   g_signal_connect_swapped (self->port_entry, "changed", G_CALLBACK (sd_window_on_port_changed), self);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->body_view), "changed",
+                            G_CALLBACK (sd_window_on_form_changed), self);
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->security_combo), "starttls");
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->verify_combo), "verify");
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->auth_combo), "auto");
@@ -1123,11 +1852,22 @@ sd_window_constructed (SdWindow *self)
 {
   SdApplication *app = SD_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   GSettings *settings = app ? sd_application_get_settings (app) : NULL;
+  const char *last;
 
   self->settings = settings ? g_object_ref (settings) : NULL;
   sd_window_load_state (self);
   sd_window_fill_profiles (self);
-  gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->profile_combo), "builtin");
+  last = sd_profile_store_get_last_used (self->profiles);
+  /* The last used profile if it is still there; otherwise the built-in server. */
+  if (last != NULL && sd_profile_store_lookup (self->profiles, last) != NULL)
+    {
+      g_autofree char *id = g_strconcat ("profile:", last, NULL);
+      sd_window_set_picker (self, id);
+      sd_window_select (self, id);
+      return;
+    }
+  sd_window_set_picker (self, "builtin");
+  sd_window_select (self, "builtin");
   if (self->settings != NULL)
     {
       g_autofree char *profile = g_settings_get_string (self->settings, "profile");

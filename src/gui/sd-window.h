@@ -31,6 +31,15 @@ void              sd_window_apply_builtin       (SdWindow      *self);
 gboolean          sd_window_export_to_file      (SdWindow      *self,
                                                  GFile         *file,
                                                  GError       **error);
+/* Adds the profiles in @file (a profiles export) to the saved ones and writes them. */
+gboolean          sd_window_import_profiles     (SdWindow      *self,
+                                                 GFile         *file,
+                                                 guint         *n_imported,
+                                                 GError       **error);
+/* Writes the saved profiles to @file, without passwords, for a colleague. */
+gboolean          sd_window_export_profiles     (SdWindow      *self,
+                                                 GFile         *file,
+                                                 GError       **error);
 
 SdTranscriptView *sd_window_get_transcript_view (SdWindow      *self);
 SdStageStrip     *sd_window_get_stage_strip     (SdWindow      *self);

@@ -13,6 +13,9 @@
 
 #include "sd-application.h"
 #include "sd-presets.h"
+#include "sd-profile.h"
+#include "sd-secret.h"
+#include "sd-secret-store.h"
 #include "sd-session.h"
 #include "sd-test-certs.h"
 #include "sd-test-server.h"
@@ -667,12 +670,422 @@ test_keyboard (Fixture       *f,
   }
 }
 
+/* --- saved profiles ---------------------------------------------------------------- */
+
+static char *
+profiles_path (void)
+{
+  return g_build_filename (g_get_user_config_dir (), "smtp-doctor", "profiles.ini", NULL);
+}
+
+static char *
+profiles_file_text (void)
+{
+  g_autofree char *path = profiles_path ();
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return contents;
+}
+
+static void
+activate (Fixture    *f,
+          const char *action)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), action, NULL);
+  iterate (50);
+}
+
+/* The window's one open dialog (name or confirmation), or NULL. */
+static GtkDialog *
+find_dialog (Fixture *f)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (GTK_IS_DIALOG (l->data) && !GTK_IS_FILE_CHOOSER (l->data)
+        && gtk_widget_get_visible (l->data)
+        && gtk_window_get_transient_for (l->data) == GTK_WINDOW (f->window))
+      return l->data;
+  return NULL;
+}
+
+static GtkDialog *
+need_dialog (Fixture *f)
+{
+  GtkDialog *dialog = find_dialog (f);
+
+  if (dialog == NULL)
+    g_error ("no dialog is open");
+  return dialog;
+}
+
+static void
+respond (Fixture *f,
+         int      response)
+{
+  gtk_dialog_response (need_dialog (f), response);
+  iterate (50);
+}
+
+/* Answers the name dialog; returns the inline error, if it stayed open (transfer full). */
+static char *
+answer_name (Fixture    *f,
+             const char *name)
+{
+  GtkDialog *dialog = need_dialog (f);
+  GtkWidget *entry = find_by_name (GTK_WIDGET (dialog), "Profile name");
+
+  g_assert_nonnull (entry);
+  gtk_entry_set_text (GTK_ENTRY (entry), name);
+  respond (f, GTK_RESPONSE_OK);
+  if (find_dialog (f) == NULL)
+    return NULL;
+  return g_strdup (atk_object_get_description (gtk_widget_get_accessible (entry)));
+}
+
+static void
+widget_screenshot (GtkWidget  *widget,
+                   const char *name)
+{
+  int width = gtk_widget_get_allocated_width (widget);
+  int height = gtk_widget_get_allocated_height (widget);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_t *cr = cairo_create (surface);
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+
+  gtk_widget_draw (widget, cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  g_test_message ("screenshot: %s", path);
+}
+
+static const char *
+picker_id (Fixture *f)
+{
+  return gtk_combo_box_get_active_id (GTK_COMBO_BOX (need (f, "Profile")));
+}
+
+static gboolean
+is_modified (Fixture *f)
+{
+  gboolean shown = gtk_widget_get_visible (need (f, "Profile modified"));
+  const char *title = gtk_window_get_title (GTK_WINDOW (f->window));
+
+  g_assert_cmpint (shown, ==, g_str_has_prefix (title, "•"));
+  return shown;
+}
+
+static char *
+stored_secret (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  char *secret = sd_secret_store_lookup (sd_secret_store_get_default (), name, &error);
+
+  g_assert_no_error (error);
+  return secret;
+}
+
+static gboolean
+has_secret (const char *name)
+{
+  char *secret = stored_secret (name);
+  gboolean found = secret != NULL;
+
+  sd_secret_free (secret);
+  return found;
+}
+
+static void
+fill_profile_form (Fixture *f)
+{
+  fill (f, "Server", "mail.example.test");
+  fill (f, "Security", "starttls");
+  fill (f, "Port", "587");
+  fill (f, "Certificate check", "verify");
+  fill (f, "Authentication", "auto");
+  fill (f, "User", "alice");
+  fill (f, "Password", PASSWORD);
+  fill (f, "From", "scanner@example.test");
+  fill (f, "To", "alice@example.test");
+  fill (f, "Subject", "Scan to e-mail test");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (need (f, "Remember password")), TRUE);
+}
+
+/* Save, modify, save, the name dialog's checks, rename, duplicate, switching with edits. */
+static void
+test_profile_manage (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *problem = NULL;
+  g_autofree char *secret = NULL;
+
+  g_assert_cmpstr (picker_id (f), ==, "builtin");
+  g_assert_false (is_modified (f));
+  fill_profile_form (f);
+  g_assert_false (is_modified (f));   /* only saved profiles can be modified */
+
+  /* Save on the built-in server asks for a name. */
+  activate (f, "profile-save");
+  g_assert_null (answer_name (f, "Office"));
+  g_assert_cmpstr (picker_id (f), ==, "profile:Office");
+  g_assert_false (is_modified (f));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==, "Office — SMTP Doctor");
+
+  /* The password went to the secret store, never to the file. */
+  secret = stored_secret ("Office");
+  g_assert_cmpstr (secret, ==, PASSWORD);
+  text = profiles_file_text ();
+  g_assert_nonnull (strstr (text, "mail.example.test"));
+  g_assert_null (strstr (text, PASSWORD));
+  g_clear_pointer (&text, g_free);
+
+  fill (f, "Subject", "Changed");
+  g_assert_true (is_modified (f));
+  fill (f, "Subject", "Scan to e-mail test");
+  g_assert_false (is_modified (f));
+  fill (f, "Body", "A new body");
+  g_assert_true (is_modified (f));
+  activate (f, "profile-save");
+  g_assert_null (find_dialog (f));
+  g_assert_false (is_modified (f));
+  text = profiles_file_text ();
+  g_assert_nonnull (strstr (text, "A new body"));
+  g_clear_pointer (&text, g_free);
+
+  /* Save As refuses a name in use and one the store refuses, inline. */
+  activate (f, "profile-save-as");
+  problem = answer_name (f, "Office");
+  g_assert_nonnull (problem);
+  g_assert_nonnull (strstr (problem, "exists"));
+  iterate (100);
+  widget_screenshot (GTK_WIDGET (need_dialog (f)), "profile-name-dialog.png");
+  g_clear_pointer (&problem, g_free);
+  problem = answer_name (f, "bad\001name");
+  g_assert_nonnull (problem);
+  g_assert_nonnull (strstr (problem, "control characters"));
+  respond (f, GTK_RESPONSE_CANCEL);
+  g_assert_null (find_dialog (f));
+
+  /* Rename carries the password along. */
+  activate (f, "profile-rename");
+  g_assert_null (answer_name (f, "Head office"));
+  g_assert_cmpstr (picker_id (f), ==, "profile:Head office");
+  g_clear_pointer (&secret, sd_secret_free);
+  secret = stored_secret ("Head office");
+  g_assert_cmpstr (secret, ==, PASSWORD);
+  g_clear_pointer (&secret, sd_secret_free);
+  g_assert_false (has_secret ("Office"));
+
+  /* Duplicate: a copy under a free name, selected. */
+  activate (f, "profile-duplicate");
+  g_assert_cmpstr (picker_id (f), ==, "profile:Head office (copy)");
+  secret = stored_secret ("Head office (copy)");
+  g_assert_cmpstr (secret, ==, PASSWORD);
+
+  /* Switching away from edits asks; Cancel keeps them, Discard loads the other. */
+  fill (f, "Server", "smtp.changed.test");
+  g_assert_true (is_modified (f));
+  fill (f, "Profile", "profile:Head office");
+  g_assert_nonnull (find_dialog (f));
+  respond (f, GTK_RESPONSE_CANCEL);
+  g_assert_cmpstr (picker_id (f), ==, "profile:Head office (copy)");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (need (f, "Server"))), ==, "smtp.changed.test");
+  g_assert_true (is_modified (f));
+  fill (f, "Profile", "profile:Head office");
+  respond (f, GTK_RESPONSE_ACCEPT);
+  g_assert_cmpstr (picker_id (f), ==, "profile:Head office");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (need (f, "Server"))), ==, "mail.example.test");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (need (f, "Password"))), ==, PASSWORD);
+  g_assert_false (is_modified (f));
+
+  /* Unchecking "Remember password" and saving removes the secret. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (need (f, "Remember password")), FALSE);
+  g_assert_true (is_modified (f));
+  activate (f, "profile-save");
+  g_assert_false (is_modified (f));
+  g_assert_false (has_secret ("Head office"));
+}
+
+/* Delete asks first; the last used profile comes back in a new window; export, import. */
+static void
+test_profile_delete_restore (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("sd-profiles-XXXXXX", NULL);
+  g_autofree char *export_path = g_build_filename (dir, "colleague.ini", NULL);
+  g_autofree char *fresh_path = g_build_filename (dir, "fresh.ini", NULL);
+  g_autoptr(GFile) export_file = g_file_new_for_path (export_path);
+  g_autoptr(SdProfileStore) fresh = sd_profile_store_new (fresh_path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *secret = NULL;
+  SdWindow *second;
+  guint n = 0, n_saved = 0;
+
+  fill_profile_form (f);
+  activate (f, "profile-save-as");
+  g_assert_null (answer_name (f, "Keep"));
+  fill (f, "Server", "smtp.other.test");
+  activate (f, "profile-save-as");
+  g_assert_null (answer_name (f, "Gone"));
+  g_assert_true (has_secret ("Gone"));
+
+  /* Delete: Cancel keeps it, Delete removes it and its password. */
+  activate (f, "profile-delete");
+  respond (f, GTK_RESPONSE_CANCEL);
+  g_assert_cmpstr (picker_id (f), ==, "profile:Gone");
+  activate (f, "profile-delete");
+  iterate (100);
+  widget_screenshot (GTK_WIDGET (need_dialog (f)), "profile-delete-dialog.png");
+  respond (f, GTK_RESPONSE_ACCEPT);
+  g_assert_null (picker_id (f));
+  g_assert_false (has_secret ("Gone"));
+  text = profiles_file_text ();
+  g_assert_null (strstr (text, "[profile Gone]"));
+  g_assert_null (strstr (text, "Gone"));
+  g_clear_pointer (&text, g_free);
+
+  /* The last used one is selected when a window opens. */
+  fill (f, "Profile", "profile:Keep");
+  second = g_object_ref_sink (sd_window_new (app));
+  g_assert_cmpstr (gtk_combo_box_get_active_id (GTK_COMBO_BOX (find_by_name (GTK_WIDGET (second), "Profile"))),
+                   ==, "profile:Keep");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find_by_name (GTK_WIDGET (second), "Password"))), ==, PASSWORD);
+  gtk_widget_destroy (GTK_WIDGET (second));
+  g_object_unref (second);
+
+  /* The screenshot of the profile menu, open. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (need (f, "Profile menu")), TRUE);
+  iterate (300);
+  screenshot (f, "profile-menu.png");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (need (f, "Profile menu")), FALSE);
+  iterate (100);
+
+  /* Export: no password, nothing remembered; a fresh store imports it. */
+  g_assert_true (sd_window_export_profiles (f->window, export_file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (export_path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "Keep"));
+  g_assert_null (strstr (text, PASSWORD));
+  g_assert_null (strstr (text, "remember-password=true"));
+  {
+    g_autofree char *path = profiles_path ();
+    g_autoptr(SdProfileStore) mine = sd_profile_store_new (path);
+    g_assert_true (sd_profile_store_load (mine, NULL));
+    n_saved = sd_profile_store_list (mine)->len;
+  }
+  g_assert_cmpint (sd_profile_store_import (fresh, export_path, &error), ==, n_saved);
+  g_assert_no_error (error);
+  g_assert_nonnull (sd_profile_store_lookup (fresh, "Keep"));
+  /* Into the window's own store: the name is taken, so it gets " (2)". */
+  g_assert_true (sd_window_import_profiles (f->window, export_file, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, n_saved);
+  g_assert_true (gtk_combo_box_set_active_id (GTK_COMBO_BOX (need (f, "Profile")), "profile:Keep (2)"));
+  g_assert_false (has_secret ("Keep (2)"));
+
+  /* Back to the built-in server for the tests that follow. */
+  fill (f, "Profile", "builtin");
+  if (find_dialog (f) != NULL)
+    respond (f, GTK_RESPONSE_ACCEPT);
+  g_unlink (export_path);
+  g_rmdir (dir);
+  secret = stored_secret ("Keep");
+  g_assert_cmpstr (secret, ==, PASSWORD);
+}
+
+/* The status bar: other labels read "Status" too. */
+static GtkWidget *
+find_status (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget)
+      && gtk_style_context_has_class (gtk_widget_get_style_context (widget), "sd-status"))
+    return widget;
+  if (GTK_IS_CONTAINER (widget))
+    {
+      g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (widget));
+      for (GList *l = children; l; l = l->next)
+        {
+          GtkWidget *found = find_status (l->data);
+          if (found != NULL)
+            return found;
+        }
+    }
+  return NULL;
+}
+
+/* A corrupt file is set aside with a message; a newer one is used but never written. */
+static void
+test_profile_files (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = profiles_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *saved = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *newer = NULL;
+  SdWindow *window;
+  GtkWidget *status;
+
+  g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
+  /* The same profiles, as a later version would write them. */
+  {
+    g_auto(GStrv) parts = g_strsplit (saved, "format-version=1\n", 2);
+    g_assert_nonnull (parts[1]);
+    newer = g_strjoinv ("format-version=99\n", parts);
+  }
+
+  g_assert_true (g_file_set_contents (path, "this is [not a key file\n\x01", -1, NULL));
+  window = g_object_ref_sink (sd_window_new (app));
+  status = find_status (GTK_WIDGET (window));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (status)), "could not be read"));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  gtk_widget_destroy (GTK_WIDGET (window));
+  g_object_unref (window);
+
+  g_assert_true (g_file_set_contents (path, newer, -1, NULL));
+  window = g_object_ref_sink (sd_window_new (app));
+  status = find_status (GTK_WIDGET (window));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (status)), "newer SMTP Doctor"));
+  g_assert_true (gtk_combo_box_set_active_id (GTK_COMBO_BOX (find_by_name (GTK_WIDGET (window), "Profile")),
+                                              "profile:Keep"));
+  gtk_entry_set_text (GTK_ENTRY (find_by_name (GTK_WIDGET (window), "Subject")), "edited");
+  g_action_group_activate_action (G_ACTION_GROUP (window), "profile-save", NULL);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (status)), "newer SMTP Doctor"));
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, newer);
+  gtk_widget_destroy (GTK_WIDGET (window));
+  g_object_unref (window);
+
+  /* Put the earlier file back and clear the corrupt copies away. */
+  g_assert_true (g_file_set_contents (path, saved, -1, NULL));
+  {
+    g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+    const char *name;
+    while ((name = g_dir_read_name (listing)) != NULL)
+      if (strstr (name, ".corrupt-") != NULL)
+        {
+          g_autofree char *aside = g_build_filename (dir, name, NULL);
+          g_unlink (aside);
+        }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   int status;
 
+  /* Profiles from an earlier run must not pick the first window's profile. */
+  const char *base = g_getenv ("XDG_CONFIG_HOME") ? g_getenv ("XDG_CONFIG_HOME") : g_get_tmp_dir ();
+  g_autofree char *config = g_build_filename (base, "run-XXXXXX", NULL);
+  g_assert_true (g_mkdir_with_parents (base, 0700) == 0);
+  g_assert_nonnull (g_mkdtemp (config));
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
   g_test_init (&argc, &argv, NULL);
   if (!gtk_init_check (&argc, &argv))
     {
@@ -698,10 +1111,22 @@ main (int   argc,
   ADD ("/gui/session/stop", test_stop);
   ADD ("/gui/session/export", test_export);
   ADD ("/gui/session/keyboard", test_keyboard);
+  ADD ("/gui/profiles/manage", test_profile_manage);
+  ADD ("/gui/profiles/delete-restore-export", test_profile_delete_restore);
+  ADD ("/gui/profiles/corrupt-and-newer-files", test_profile_files);
 #undef ADD
   g_test_add_func ("/gui/session/close-during-session", test_close_during_session);
 
   status = g_test_run ();
   g_object_unref (app);
+  {
+    g_autofree char *path = profiles_path ();
+    g_autofree char *dir = g_path_get_dirname (path);
+    g_autofree char *gtk_dir = g_build_filename (config, "gtk-3.0", NULL);
+    g_unlink (path);
+    g_rmdir (dir);
+    g_rmdir (gtk_dir);   /* GTK's own, made empty on the way */
+    g_rmdir (config);
+  }
   return status;
 }
