@@ -27,7 +27,7 @@ if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" "$top" --cross-file "$dest/cross-mingw64.txt" -Dlibsecret=disabled \
     >"$build.setup.log" 2>&1 || { cat "$build.setup.log"; exit 1; }
 fi
-ninja -C "$build" >/dev/null
+ninja -C "$build" >"$build.ninja.log" 2>&1 || { grep -E -A8 'FAILED|error' "$build.ninja.log" | head -60; exit 1; }
 
 # The first wine start builds the prefix's state; do it before any test's clock runs.
 "$dest/wine64-wrapper" "$build/src/cli/smtp-doctor-cli.exe" version

@@ -108,7 +108,7 @@ json_field (json_t     *root,
   if (json_is_string (value))
     return g_strdup (json_string_value (value));
   if (json_is_integer (value))
-    return g_strdup_printf ("%" JSON_INTEGER_FORMAT, json_integer_value (value));
+    return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) json_integer_value (value));
   return NULL;
 }
 
