@@ -12,6 +12,7 @@
 #include "sd-session.h"
 #include "sd-settings.h"
 #include "sd-test-certs.h"
+#include "sd-test-scenario.h"
 #include "sd-test-server.h"
 
 #define TOKEN "ya29.a0-good_token~123"
@@ -25,13 +26,7 @@ static const char * const caps_tls_all[] = {
   "AUTH PLAIN LOGIN NTLM XOAUTH2 OAUTHBEARER", NULL
 };
 
-typedef struct {
-  SdTestServerConfig  config;
-  SdTestServer       *server;
-  SdSettings         *settings;
-  SdReport           *report;
-  const SdTestRecord *record;
-} Scenario;
+typedef SdTestScenario Scenario;
 
 static void
 setup (Scenario      *s,
@@ -43,52 +38,19 @@ setup (Scenario      *s,
   s->config.auth_token = TOKEN;
 }
 
-static void
-teardown (Scenario      *s,
-          gconstpointer  data)
-{
-  g_clear_pointer (&s->report, sd_report_free);
-  g_clear_pointer (&s->settings, sd_settings_free);
-  g_clear_pointer (&s->server, sd_test_server_free);
-}
-
 static SdSettings *
 start (Scenario   *s,
        const char *auth,
        const char *user)
 {
-  g_autoptr(GError) error = NULL;
-  SdSettings *settings;
+  SdSettings *settings = sd_test_scenario_start (s, SD_SECURITY_STARTTLS);
 
-  s->server = sd_test_server_new (&s->config, &error);
-  g_assert_no_error (error);
-  settings = s->settings = sd_settings_new ();
-  settings->host = g_strdup ("127.0.0.1");
-  settings->port = sd_test_server_get_port (s->server);
-  settings->security = SD_SECURITY_STARTTLS;
-  settings->tls_verify = SD_TLS_VERIFY;
-  settings->tls_ca_file = g_strdup (sd_test_certs_get ()->ca_file);
   g_free (settings->auth);
   settings->auth = g_strdup (auth);
   settings->user = g_strdup (user);
   settings->has_quit_after = TRUE;
   settings->quit_after = SD_STAGE_AUTH;
-  settings->timeout_s = 5;
   return settings;
-}
-
-static void
-run (Scenario *s)
-{
-  g_autoptr(SdSession) session = sd_session_new (s->settings);
-  g_autofree char *text = NULL;
-
-  s->report = sd_session_run (session, NULL, NULL, NULL);
-  g_assert_nonnull (s->report);
-  s->record = sd_test_server_get_record (s->server);
-  text = sd_report_to_text (s->report);
-  g_test_message ("client report:\n%s", text);
-  g_test_message ("server transcript:\n%s", s->record->transcript->str);
 }
 
 static gboolean
@@ -120,7 +82,7 @@ test_ntlm_domain_user (Scenario      *s,
 {
   s->config.ntlm_domain = "TESTDOM";
   start (s, "ntlm", "TESTDOM\\alice")->password = g_strdup ("secret");
-  run (s);
+  sd_test_scenario_run (s);
 
   g_assert_true (s->report->ok);
   g_assert_true (s->record->authenticated);
@@ -143,7 +105,7 @@ test_ntlm_upn (Scenario      *s,
 {
   s->config.auth_user = "alice@example.com";
   start (s, "ntlm", "alice@example.com")->password = g_strdup ("secret");
-  run (s);
+  sd_test_scenario_run (s);
 
   g_assert_true (s->report->ok);
   g_assert_cmpstr (s->record->ntlm_user, ==, "alice@example.com");
@@ -155,7 +117,7 @@ test_ntlm_plain_user (Scenario      *s,
                       gconstpointer  data)
 {
   start (s, "ntlm", "alice")->password = g_strdup ("secret");
-  run (s);
+  sd_test_scenario_run (s);
 
   g_assert_true (s->report->ok);
   g_assert_cmpstr (s->record->ntlm_user, ==, "alice");
@@ -166,7 +128,7 @@ test_ntlm_wrong_password (Scenario      *s,
                           gconstpointer  data)
 {
   start (s, "ntlm", "alice")->password = g_strdup ("wrong");
-  run (s);
+  sd_test_scenario_run (s);
 
   g_assert_false (s->report->ok);
   g_assert_cmpuint (s->record->auth_failures, ==, 1);
@@ -181,7 +143,7 @@ test_ntlm_malformed (Scenario      *s,
   /* "NTLMSSP\0" type 2, cut after the target name field. */
   s->config.ntlm_challenge_b64 = data;
   start (s, "ntlm", "alice")->password = g_strdup ("secret");
-  run (s);
+  sd_test_scenario_run (s);
 
   g_assert_false (s->report->ok);
   g_assert_false (s->record->authenticated);
@@ -195,7 +157,7 @@ test_auto_ntlm (Scenario      *s,
 {
   s->config.ehlo_caps_tls = caps_tls_integrated;
   start (s, "auto", "alice")->password = g_strdup ("secret");
-  run (s);
+  sd_test_scenario_run (s);
 
   g_assert_true (s->report->ok);
   g_assert_cmpstr (s->record->auth_mechanism, ==, "NTLM");
@@ -210,7 +172,7 @@ test_auto_token (Scenario      *s,
   s->config.ehlo_caps_tls = caps_tls_all;
   start (s, "auto", "alice")->oauth_token = g_strdup (TOKEN);
   s->settings->password = g_strdup ("secret");
-  run (s);
+  sd_test_scenario_run (s);
 
   g_assert_true (s->report->ok);
   g_assert_cmpstr (s->record->auth_mechanism, ==, "XOAUTH2");
@@ -227,7 +189,7 @@ test_oauth_ok (Scenario      *s,
   if (g_str_equal (mech, "oauthbearer"))
     s->config.auth_user = "a,b=c@example.com";
   start (s, mech, s->config.auth_user)->oauth_token = g_strdup (TOKEN);
-  run (s);
+  sd_test_scenario_run (s);
 
   g_assert_true (s->report->ok);
   g_assert_true (s->record->authenticated);
@@ -243,7 +205,7 @@ test_oauth_error (Scenario      *s,
 
   s->config.oauth_error_json = "{\"status\":\"invalid_token\",\"scope\":\"https://outlook.office.com/SMTP.Send\",\"schemes\":\"Bearer\"}";
   start (s, mech, "alice")->oauth_token = g_strdup ("expired.token");
-  run (s);
+  sd_test_scenario_run (s);
 
   g_assert_false (s->report->ok);
   g_assert_cmpuint (s->report->reply->code, ==, 535);
@@ -273,7 +235,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func, data) \
-  g_test_add ("/auth-session/" path, Scenario, data, setup, func, teardown)
+  g_test_add ("/auth-session/" path, Scenario, data, setup, func, sd_test_scenario_teardown)
   ADD ("ntlm/domain-user", test_ntlm_domain_user, NULL);
   ADD ("ntlm/upn", test_ntlm_upn, NULL);
   ADD ("ntlm/plain-user", test_ntlm_plain_user, NULL);

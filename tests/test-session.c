@@ -13,19 +13,13 @@
 
 #include "sd-session.h"
 #include "sd-test-certs.h"
+#include "sd-test-scenario.h"
 #include "sd-test-server.h"
 
 /* alice / secret as SASL PLAIN: "\0alice\0secret" */
 #define PLAIN_ALICE "AGFsaWNlAHNlY3JldA=="
 
-typedef struct {
-  SdTestServerConfig  config;
-  SdTestServer       *server;
-  SdSettings         *settings;
-  SdReport           *report;
-  const SdTestRecord *record;
-  gint64              elapsed_us;
-} Scenario;
+typedef SdTestScenario Scenario;
 
 static const char * const caps_no_starttls[] = {
   "PIPELINING", "SIZE 10240000", "AUTH PLAIN LOGIN", "ENHANCEDSTATUSCODES", "8BITMIME", NULL
@@ -35,39 +29,13 @@ static const char * const caps_plain_auth[] = {
   "PIPELINING", "SIZE 10240000", "STARTTLS", "AUTH PLAIN LOGIN CRAM-MD5", "8BITMIME", NULL
 };
 
-static void
-scenario_setup (Scenario      *s,
-                gconstpointer  data)
-{
-  sd_test_server_config_init (&s->config);
-}
-
-static void
-scenario_teardown (Scenario      *s,
-                   gconstpointer  data)
-{
-  g_clear_pointer (&s->report, sd_report_free);
-  g_clear_pointer (&s->settings, sd_settings_free);
-  g_clear_pointer (&s->server, sd_test_server_free);
-}
-
 /* Starts the server as configured and fills settings that would succeed against it. */
 static SdSettings *
 scenario_start (Scenario   *s,
                 SdSecurity  security)
 {
-  g_autoptr(GError) error = NULL;
-  SdSettings *settings;
+  SdSettings *settings = sd_test_scenario_start (s, security);
 
-  s->server = sd_test_server_new (&s->config, &error);
-  g_assert_no_error (error);
-
-  settings = s->settings = sd_settings_new ();
-  settings->host = g_strdup ("127.0.0.1");
-  settings->port = sd_test_server_get_port (s->server);
-  settings->security = security;
-  settings->tls_verify = SD_TLS_VERIFY;
-  settings->tls_ca_file = g_strdup (sd_test_certs_get ()->ca_file);
   g_free (settings->auth);
   settings->auth = g_strdup ("auto");
   settings->user = g_strdup ("alice");
@@ -75,7 +43,6 @@ scenario_start (Scenario   *s,
   settings->from = g_strdup ("alice@example.org");
   settings->to = g_new0 (char *, 2);
   settings->to[0] = g_strdup ("bob@example.org");
-  settings->timeout_s = 5;
   return settings;
 }
 
@@ -84,24 +51,6 @@ scenario_no_auth (Scenario *s)
 {
   g_clear_pointer (&s->settings->user, g_free);
   g_clear_pointer (&s->settings->password, g_free);
-}
-
-static void
-scenario_run (Scenario *s)
-{
-  g_autoptr(SdSession) session = sd_session_new (s->settings);
-  g_autofree char *text = NULL;
-  gint64 start = g_get_monotonic_time ();
-
-  s->report = sd_session_run (session, NULL, NULL, NULL);
-  s->elapsed_us = g_get_monotonic_time () - start;
-  g_assert_nonnull (s->report);
-  s->record = sd_test_server_get_record (s->server);
-
-  /* Both sides of the conversation, for when an assertion fails. */
-  text = sd_report_to_text (s->report);
-  g_test_message ("client report:\n%s", text);
-  g_test_message ("server transcript:\n%s", s->record->transcript->str);
 }
 
 static void
@@ -190,7 +139,7 @@ test_happy_none (Scenario      *s,
 {
   scenario_start (s, SD_SECURITY_NONE);
   scenario_no_auth (s);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_ok (s);
   assert_message_received (s);
@@ -217,7 +166,7 @@ test_happy_starttls (Scenario      *s,
   const SdCertInfo *leaf;
 
   scenario_start (s, SD_SECURITY_STARTTLS);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_ok (s);
   assert_message_received (s);
@@ -253,7 +202,7 @@ test_happy_starttls_hostname (Scenario      *s,
   scenario_start (s, SD_SECURITY_STARTTLS);
   g_free (s->settings->host);
   s->settings->host = g_strdup ("localhost");
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_ok (s);
   g_assert_true (s->report->tls->verified);
@@ -264,7 +213,7 @@ test_happy_starttls_optional (Scenario      *s,
                               gconstpointer  data)
 {
   scenario_start (s, SD_SECURITY_STARTTLS_OPTIONAL);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_ok (s);
   assert_message_received (s);
@@ -283,7 +232,7 @@ test_starttls_optional_not_offered (Scenario      *s,
   s->config.ehlo_caps = caps;
   scenario_start (s, SD_SECURITY_STARTTLS_OPTIONAL);
   scenario_no_auth (s);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_ok (s);
   assert_message_received (s);
@@ -297,7 +246,7 @@ test_happy_tls (Scenario      *s,
 {
   s->config.implicit_tls = TRUE;
   scenario_start (s, SD_SECURITY_TLS);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_ok (s);
   assert_message_received (s);
@@ -317,7 +266,7 @@ test_happy_chunking (Scenario      *s,
   s->config.chunking = TRUE;
   s->config.implicit_tls = TRUE;
   scenario_start (s, SD_SECURITY_TLS);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_ok (s);
   assert_message_received (s);
@@ -337,7 +286,7 @@ test_happy_no_pipelining (Scenario      *s,
   s->settings->pipelining = SD_PIPELINING_OFF;
   g_free (s->settings->body);
   s->settings->body = g_strdup ("line one\n.hidden dot\n.\nlast\n");
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_ok (s);
   g_assert_false (s->report->pipelining_used);
@@ -364,7 +313,7 @@ test_auth_mechanisms (Scenario      *s,
   scenario_start (s, SD_SECURITY_TLS);
   g_free (s->settings->auth);
   s->settings->auth = g_strdup (mechanism);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_ok (s);
   assert_redacted (s);
@@ -387,7 +336,7 @@ test_auth_long_credentials (Scenario      *s,
   s->settings->user = g_strdup (user);
   g_free (s->settings->auth);
   s->settings->auth = g_strdup ("plain");
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_ok (s);
   g_assert_true (s->record->authenticated);
@@ -408,7 +357,7 @@ test_auth_bad_challenge (Scenario      *s,
   scenario_start (s, SD_SECURITY_TLS);
   g_free (s->settings->auth);
   s->settings->auth = g_strdup ("login");
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_AUTH, 4, SD_STAGE_AUTH);
   assert_error_mentions (s, "not valid base64");
@@ -423,7 +372,7 @@ test_wrong_password (Scenario      *s,
   scenario_start (s, SD_SECURITY_STARTTLS);
   g_free (s->settings->password);
   s->settings->password = g_strdup ("wrong");
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_AUTH, 4, SD_STAGE_AUTH);
   g_assert_nonnull (s->report->reply);
@@ -442,7 +391,7 @@ test_wrong_password_then_close (Scenario      *s,
   scenario_start (s, SD_SECURITY_STARTTLS);
   g_free (s->settings->password);
   s->settings->password = g_strdup ("wrong");
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_AUTH, 4, SD_STAGE_AUTH);
   g_assert_cmpuint (s->report->reply->code, ==, 535);
@@ -454,7 +403,7 @@ test_auth_only_after_starttls (Scenario      *s,
                                gconstpointer  data)
 {
   scenario_start (s, SD_SECURITY_NONE);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_AUTH, 4, SD_STAGE_AUTH);
   assert_error_mentions (s, "STARTTLS");
@@ -469,7 +418,7 @@ test_plaintext_auth_refused (Scenario      *s,
 {
   s->config.ehlo_caps = caps_plain_auth;
   scenario_start (s, SD_SECURITY_NONE);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_AUTH, 4, SD_STAGE_AUTH);
   assert_nothing_sensitive (s);
@@ -482,7 +431,7 @@ test_plaintext_auth_allowed (Scenario      *s,
   s->config.ehlo_caps = caps_plain_auth;
   scenario_start (s, SD_SECURITY_NONE);
   s->settings->allow_plaintext_auth = TRUE;
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_ok (s);
   assert_redacted (s);
@@ -502,7 +451,7 @@ test_plaintext_auth_allowed_plain (Scenario      *s,
   s->settings->allow_plaintext_auth = TRUE;
   g_free (s->settings->auth);
   s->settings->auth = g_strdup ("plain");
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_ok (s);
   g_assert_cmpstr (sd_test_record_find_command (s->record, "AUTH", SD_TEST_PLAIN), ==,
@@ -517,7 +466,7 @@ test_starttls_required_without_auth (Scenario      *s,
   s->config.ehlo_caps = caps_no_starttls;
   scenario_start (s, SD_SECURITY_STARTTLS);
   scenario_no_auth (s);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_TLS, 3, -1);
   assert_nothing_sensitive (s);
@@ -532,7 +481,7 @@ test_starttls_not_offered (Scenario      *s,
 {
   s->config.ehlo_caps = caps_no_starttls;
   scenario_start (s, SD_SECURITY_STARTTLS);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_TLS, 3, -1);
   assert_nothing_sensitive (s);
@@ -552,7 +501,7 @@ test_starttls_refused (Scenario      *s,
 
   s->config.starttls_reply = reply;
   scenario_start (s, SD_SECURITY_STARTTLS);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_TLS, 3, SD_STAGE_STARTTLS);
   assert_nothing_sensitive (s);
@@ -576,7 +525,7 @@ test_starttls_refused_with_injection (Scenario      *s,
   s->config.starttls_reply = "454 4.7.0 TLS not available";
   s->config.inject_after_starttls = "235 2.7.0 Authenticated\r\n250 2.1.0 Ok\r\n354 go ahead\r\n";
   scenario_start (s, SD_SECURITY_STARTTLS);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_PROTOCOL, 7, SD_STAGE_STARTTLS);
   assert_error_mentions (s, "injection");
@@ -592,7 +541,7 @@ test_injection (Scenario      *s,
 {
   s->config.inject_after_starttls = data;
   scenario_start (s, SD_SECURITY_STARTTLS);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_PROTOCOL, 7, SD_STAGE_STARTTLS);
   assert_error_mentions (s, "injection");
@@ -611,7 +560,7 @@ test_handshake_fails (Scenario      *s,
   /* TLS 1.0 only: our client allows 1.2 and 1.3 (RFC 8996). */
   s->config.priority = "NORMAL:-VERS-ALL:+VERS-TLS1.0";
   scenario_start (s, SD_SECURITY_STARTTLS);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_TLS, 3, SD_STAGE_TLS);
   assert_nothing_sensitive (s);
@@ -626,7 +575,7 @@ test_implicit_tls_to_plain_server (Scenario      *s,
 {
   scenario_start (s, SD_SECURITY_TLS);
   s->settings->timeout_s = 2;
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_TLS, 3, SD_STAGE_TLS);
   assert_nothing_sensitive (s);
@@ -642,7 +591,7 @@ test_starttls_offered_again (Scenario      *s,
 
   s->config.ehlo_caps_tls = caps_tls;
   scenario_start (s, SD_SECURITY_STARTTLS);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_ok (s);
   g_assert_cmpuint (sd_test_record_count_commands (s->record, "STARTTLS", SD_TEST_ANY), ==, 1);
@@ -658,7 +607,7 @@ test_ehlo_after_tls_ignored (Scenario      *s,
   s->config.overrides = overrides;
   scenario_start (s, SD_SECURITY_STARTTLS);
   s->settings->timeout_s = 1;
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_TIMEOUT, 6, SD_STAGE_EHLO);
   assert_nothing_sensitive (s);
@@ -708,7 +657,7 @@ test_certificate (Scenario      *s,
                                                   : sd_test_certs_get ()->valid.sha256);
   if (c->mode == SD_TLS_ACCEPT_ANY)
     scenario_no_auth (s);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   g_assert_nonnull (s->report->tls);
   if (c->error_part == NULL)
@@ -767,7 +716,7 @@ test_greeting_421 (Scenario      *s,
 {
   s->config.greeting = "421 4.3.2 Service not available, closing channel";
   scenario_start (s, SD_SECURITY_STARTTLS);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_REJECTED, 5, SD_STAGE_GREETING);
   g_assert_cmpuint (s->report->reply->code, ==, 421);
@@ -782,7 +731,7 @@ test_no_greeting (Scenario      *s,
   s->config.stall_on = "GREETING";
   scenario_start (s, SD_SECURITY_STARTTLS);
   s->settings->timeout_s = 1;
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_TIMEOUT, 6, SD_STAGE_GREETING);
   g_assert_cmpint (s->elapsed_us, <, 4 * G_USEC_PER_SEC);
@@ -796,7 +745,7 @@ test_byte_by_byte (Scenario      *s,
   s->config.byte_by_byte = TRUE;
   s->config.byte_delay_us = 200;
   scenario_start (s, SD_SECURITY_STARTTLS);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_ok (s);
   assert_message_received (s);
@@ -811,7 +760,7 @@ test_closed_mid_reply (Scenario      *s,
   s->config.close_after = "EHLO";
   s->config.close_partial = "250-test.invalid Hello\r\n250-PIPELI";
   scenario_start (s, SD_SECURITY_STARTTLS);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_PROTOCOL, 7, SD_STAGE_EHLO);
   assert_nothing_sensitive (s);
@@ -826,7 +775,7 @@ test_closed_mid_reply_tls (Scenario      *s,
   s->config.close_after = "MAIL";
   s->config.close_partial = "25";
   scenario_start (s, SD_SECURITY_TLS);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_PROTOCOL, 7, -1);
   g_assert_cmpuint (s->record->messages->len, ==, 0);
@@ -842,7 +791,7 @@ test_closed_before_final_250 (Scenario      *s,
   s->config.close_partial = data;
   scenario_start (s, SD_SECURITY_TLS);
   s->settings->pipelining = SD_PIPELINING_OFF;
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_PROTOCOL, 7, SD_STAGE_DATA);
   /* The server did get the bytes; the client must still not claim delivery. */
@@ -859,7 +808,7 @@ test_unfinished_final_reply (Scenario      *s,
   s->config.stall_on = "QUIT";
   scenario_start (s, SD_SECURITY_TLS);
   s->settings->timeout_s = 1;
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_TIMEOUT, 6, SD_STAGE_DATA);
   g_assert_cmpint (s->elapsed_us, <, 4 * G_USEC_PER_SEC);
@@ -872,7 +821,7 @@ test_stalled (Scenario      *s,
   s->config.stall_on = data;
   scenario_start (s, SD_SECURITY_STARTTLS);
   s->settings->timeout_s = 1;
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_TIMEOUT, 6, -1);
   g_assert_cmpint (s->elapsed_us, <, 4 * G_USEC_PER_SEC);
@@ -927,7 +876,7 @@ test_malformed_ehlo (Scenario      *s,
   s->config.overrides = overrides;
   scenario_start (s, SD_SECURITY_STARTTLS);
   s->settings->timeout_s = 2;
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_PROTOCOL, 7, SD_STAGE_EHLO);
   assert_nothing_sensitive (s);
@@ -969,7 +918,7 @@ test_helo_fallback (Scenario      *s,
       g_free (s->settings->auth);
       s->settings->auth = g_strdup ("none");
     }
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   if (GPOINTER_TO_INT (data) == SD_SECURITY_NONE)
     {
@@ -993,7 +942,7 @@ test_helo_fallback_auto (Scenario      *s,
   s->config.overrides = overrides;
   scenario_start (s, SD_SECURITY_NONE);
   scenario_no_auth (s);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_ok (s);
   g_assert_true (sd_test_record_has_command (s->record, "HELO", SD_TEST_PLAIN));
@@ -1013,7 +962,7 @@ test_accept_any_credentials (Scenario      *s,
   scenario_start (s, SD_SECURITY_STARTTLS);
   s->settings->tls_verify = SD_TLS_ACCEPT_ANY;
   s->settings->allow_plaintext_auth = allowed;
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   if (allowed)
     {
@@ -1043,7 +992,7 @@ test_rcpt_one_rejected (Scenario      *s,
   s->settings->to = g_new0 (char *, 3);
   s->settings->to[0] = g_strdup ("bob@example.org");
   s->settings->to[1] = g_strdup ("nobody@example.org");
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_ok (s);
   assert_message_received (s);
@@ -1067,7 +1016,7 @@ test_rcpt_all_rejected (Scenario      *s,
   s->config.rcpt_reject = reject;
   scenario_start (s, SD_SECURITY_STARTTLS);
   s->settings->pipelining = GPOINTER_TO_INT (data);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_REJECTED, 5, SD_STAGE_RCPT);
   g_assert_cmpuint (s->report->reply->code, ==, 550);
@@ -1080,7 +1029,7 @@ test_mail_rejected (Scenario      *s,
 {
   s->config.mail_reply = "550 5.7.1 Sender address rejected";
   scenario_start (s, SD_SECURITY_STARTTLS);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_REJECTED, 5, SD_STAGE_MAIL);
   g_assert_cmpuint (s->report->reply->code, ==, 550);
@@ -1093,7 +1042,7 @@ test_data_rejected (Scenario      *s,
 {
   s->config.data_end_reply = "554 5.7.1 Message rejected as spam";
   scenario_start (s, SD_SECURITY_STARTTLS);
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   assert_failed (s, SD_SESSION_ERROR_REJECTED, 5, SD_STAGE_DATA);
   g_assert_cmpuint (s->report->reply->code, ==, 554);
@@ -1106,7 +1055,7 @@ test_quit_after_ehlo (Scenario      *s,
   scenario_start (s, SD_SECURITY_STARTTLS);
   s->settings->has_quit_after = TRUE;
   s->settings->quit_after = SD_STAGE_EHLO;
-  scenario_run (s);
+  sd_test_scenario_run (s);
 
   g_assert_true (s->report->ok);
   g_assert_null (s->report->error);
@@ -1171,7 +1120,7 @@ main (int    argc,
   sd_test_certs_get ();
 
 #define ADD(path, func, data) \
-  g_test_add (path, Scenario, data, scenario_setup, func, scenario_teardown)
+  g_test_add (path, Scenario, data, sd_test_scenario_setup, func, sd_test_scenario_teardown)
 
   ADD ("/session/happy/none", test_happy_none, NULL);
   ADD ("/session/happy/starttls", test_happy_starttls, NULL);
