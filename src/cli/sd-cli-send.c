@@ -6,9 +6,6 @@
 
 #include <gio/gio.h>
 #include <stdio.h>
-#ifdef G_OS_UNIX
-#include <glib-unix.h>
-#endif
 
 #include "sd-cli.h"
 #include "sd-cli-options.h"
@@ -69,14 +66,12 @@ sd_send_on_done (GObject      *source,
   g_main_loop_quit (run->loop);
 }
 
-#ifdef G_OS_UNIX
 static gboolean
 sd_send_on_interrupt (gpointer user_data)
 {
   g_cancellable_cancel (user_data);
   return G_SOURCE_CONTINUE;
 }
-#endif
 
 static void
 sd_send_print_summary (const SdReport *report)
@@ -203,10 +198,7 @@ sd_cli_send (int    argc,
   run.loop = loop;
   session = sd_session_new (settings);
   g_signal_connect (session, "events", G_CALLBACK (sd_send_on_events), &run);
-#ifdef G_OS_UNIX
-  g_unix_signal_add (SIGINT, sd_send_on_interrupt, cancellable);
-  g_unix_signal_add (SIGTERM, sd_send_on_interrupt, cancellable);
-#endif
+  sd_cli_on_interrupt (sd_send_on_interrupt, cancellable);
   sd_session_run_async (session, cancellable, sd_send_on_done, &run);
   g_main_loop_run (loop);
   report = g_steal_pointer (&run.report);

@@ -6,9 +6,6 @@
 
 #include <gio/gio.h>
 #include <stdio.h>
-#ifdef G_OS_UNIX
-#include <glib-unix.h>
-#endif
 
 #include "sd-cli.h"
 #include "sd-report.h"
@@ -136,14 +133,12 @@ sd_serve_on_finished (SdServer        *server,
   fflush (stdout);
 }
 
-#ifdef G_OS_UNIX
 static gboolean
 sd_serve_on_signal (gpointer user_data)
 {
   g_main_loop_quit (user_data);
   return G_SOURCE_CONTINUE;
 }
-#endif
 
 static gboolean
 sd_serve_is_loopback (const char *address)
@@ -316,10 +311,7 @@ sd_cli_serve (int    argc,
     }
   sd_serve_print_listening (server, config, run.json);
 
-#ifdef G_OS_UNIX
-  g_unix_signal_add (SIGINT, sd_serve_on_signal, loop);
-  g_unix_signal_add (SIGTERM, sd_serve_on_signal, loop);
-#endif
+  sd_cli_on_interrupt (sd_serve_on_signal, loop);
   g_main_loop_run (loop);
 
   sd_server_stop (server);

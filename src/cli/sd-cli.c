@@ -4,10 +4,59 @@
  */
 #include "config.h"
 
+#include <glib.h>
 #include <locale.h>
 #include <stdio.h>
+#ifdef G_OS_UNIX
+#include <glib-unix.h>
+#endif
+#ifdef G_OS_WIN32
+#include <windows.h>
+#endif
 
 #include "sd-cli.h"
+
+#ifdef G_OS_WIN32
+static GSourceFunc sd_cli_interrupt_func;
+static gpointer    sd_cli_interrupt_data;
+
+static gboolean
+sd_cli_interrupt_idle (gpointer user_data)
+{
+  sd_cli_interrupt_func (sd_cli_interrupt_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Windows calls this on a thread of its own: hand the work to the main context. */
+static BOOL WINAPI
+sd_cli_console_ctrl (DWORD type)
+{
+  switch (type)
+    {
+    case CTRL_C_EVENT:
+    case CTRL_BREAK_EVENT:
+    case CTRL_CLOSE_EVENT:
+      g_idle_add (sd_cli_interrupt_idle, NULL);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+#endif
+
+void
+sd_cli_on_interrupt (GSourceFunc func,
+                     gpointer    data)
+{
+#ifdef G_OS_UNIX
+  g_unix_signal_add (SIGINT, func, data);
+  g_unix_signal_add (SIGTERM, func, data);
+#elif defined(G_OS_WIN32)
+  sd_cli_interrupt_func = func;
+  sd_cli_interrupt_data = data;
+  SetConsoleCtrlHandler (sd_cli_console_ctrl, TRUE);
+#endif
+}
 
 static void
 sd_cli_usage (FILE *out)
@@ -28,6 +77,11 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
+#ifdef G_OS_WIN32
+  /* Our text is UTF-8 (server replies, umlauts in hints and names): have the console
+   * show it as such rather than in the OEM code page. */
+  SetConsoleOutputCP (CP_UTF8);
+#endif
 
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
       g_str_equal (argv[1], "help"))

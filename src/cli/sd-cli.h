@@ -20,4 +20,9 @@ int sd_cli_profiles (int    argc,
 int sd_cli_serve    (int    argc,
                      char **argv);
 
+/* Calls func (data) in the main context on Ctrl+C (and SIGTERM on Unix, Ctrl+Break and
+ * closing the console window on Windows); func returns G_SOURCE_CONTINUE. */
+void sd_cli_on_interrupt (GSourceFunc func,
+                          gpointer    data);
+
 G_END_DECLS
