@@ -22,15 +22,17 @@ out=$(cd "$out" && pwd)
 export WINEPREFIX=${WINEPREFIX:-$dest/wineprefix}
 export WINEDEBUG=${WINEDEBUG:--all}
 export WINEPATH=
-wine=/usr/lib/wine/wine64
+# Bounded, and with no stdin: a wine program left reading the terminal hangs the run.
+wine="timeout 120 /usr/lib/wine/wine64"
+exec </dev/null
 cli="$bundle/bin/smtp-doctor-cli.exe"
 status=0
 
 echo "== version"
-"$wine" "$cli" version
+$wine "$cli" version
 
 echo "== serve + send"
-"$wine" "$cli" serve --port 0 --accept-any-auth >"$out/serve.log" 2>&1 &
+$wine "$cli" serve --port 0 --accept-any-auth >"$out/serve.log" 2>&1 &
 serve=$!
 port=
 for _ in $(seq 60); do
@@ -41,8 +43,8 @@ done
 if [ -z "$port" ]; then
   echo "serve did not start:"; cat "$out/serve.log"; status=1
 else
-  SMTP_PASSWORD=secret "$wine" "$cli" send --server 127.0.0.1 --port "$port" \
-    --tls-verify accept-any --user demo --password-env SMTP_PASSWORD \
+  SMTP_PASSWORD=secret $wine "$cli" send --server 127.0.0.1 --port "$port" \
+    --tls-verify "pin:$(sed -n 's/.* SHA-256 \([0-9a-f]*\).*/\1/p' "$out/serve.log")" --user demo --password-env SMTP_PASSWORD \
     --from a@example.test --to b@example.test --subject 'Grüße aus Wine' \
     >"$out/send.log" 2>&1 || status=1
   grep -E '^Result|^TLS' "$out/send.log" || { cat "$out/send.log"; status=1; }
@@ -56,9 +58,9 @@ shoot() {
   local name=$1 wait=$2
   shift 2
   xvfb-run -a -s '-screen 0 1400x950x24' env "$@" sh -c '
-    "$0" "$1" >"$2.log" 2>&1 & pid=$!
+    /usr/lib/wine/wine64 "$1" >"$2.log" 2>&1 & pid=$!
     sleep "$3"; import -window root "$2.png"; kill $pid; wait $pid' \
-    "$wine" "$bundle/bin/smtp-doctor.exe" "$out/$name" "$wait" || true
+    sh "$bundle/bin/smtp-doctor.exe" "$out/$name" "$wait" || true
   if [ -s "$out/$name.png" ]; then
     echo "$out/$name.png"
   else
@@ -71,12 +73,12 @@ shoot gui-win32 20 SD_UNUSED=1
 shoot gui-adwaita 20 GTK_THEME=Adwaita
 
 echo "== GSettings (registry backend)"
-"$wine" reg delete 'HKCU\Software\GSettings\io\github\smtpdoctor\SmtpDoctor' /f >/dev/null 2>&1 || true
+$wine reg delete 'HKCU\Software\GSettings\io\github\smtpdoctor\SmtpDoctor' /f >/dev/null 2>&1 || true
 if [ -f "$dest/sysroot/bin/gsettings.exe" ]; then
   WINEPATH="$(winepath -w "$bundle/bin" 2>/dev/null || echo "Z:$bundle/bin")" \
     GSETTINGS_SCHEMA_DIR="Z:$bundle/share/glib-2.0/schemas" \
-    "$wine" "$dest/sysroot/bin/gsettings.exe" set io.github.smtpdoctor.SmtpDoctor server mail.example.test
-  "$wine" reg query 'HKCU\Software\GSettings\io\github\smtpdoctor\SmtpDoctor' 2>/dev/null | tr -d '\r' \
+    $wine "$dest/sysroot/bin/gsettings.exe" set io.github.smtpdoctor.SmtpDoctor server mail.example.test
+  $wine reg query 'HKCU\Software\GSettings\io\github\smtpdoctor\SmtpDoctor' 2>/dev/null | tr -d '\r' \
     | grep -i server || { echo "server not in the registry"; status=1; }
 fi
 exit $status
