@@ -100,6 +100,10 @@ cp "$prefix"/share/glib-2.0/schemas/org.gtk.*.gschema.xml "$dest/share/glib-2.0/
 # ask for, from Adwaita when the prefix has it (MSYS2 does; the cross sysroot does not).
 mkdir -p "$dest/share/icons"
 cp -r "$top/data/icons/hicolor" "$dest/share/icons/"
+# Without an SVG loader GTK would pick the SVG, fail, and abort on the missing fallback.
+if ! ls "$prefix/$loaders"/loaders/*svg* >/dev/null 2>&1; then
+  rm -r "$dest/share/icons/hicolor/scalable"
+fi
 if [ -f "$prefix/share/icons/hicolor/index.theme" ]; then
   cp "$prefix/share/icons/hicolor/index.theme" "$dest/share/icons/hicolor/"
 else

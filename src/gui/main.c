@@ -9,14 +9,36 @@
 
 #include "sd-application.h"
 
+#ifdef G_OS_WIN32
+/* Installed (or unpacked) as bin\smtp-doctor.exe with share\ beside bin\: find the data
+ * from where the program is, so that a per-user install or a moved folder works. */
+static char *
+sd_gui_win32_setup_datadir (void)
+{
+  g_autofree char *top = g_win32_get_package_installation_directory_of_module (NULL);
+  g_autofree char *schemas = g_build_filename (top, "share", "glib-2.0", "schemas", NULL);
+
+  /* GLib finds share\ next to its own DLL too; this also covers a GLib elsewhere. */
+  if (g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL &&
+      g_file_test (schemas, G_FILE_TEST_IS_DIR))
+    g_setenv ("GSETTINGS_SCHEMA_DIR", schemas, FALSE);
+  return g_build_filename (top, "share", "locale", NULL);
+}
+#endif
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(SdApplication) app = NULL;
+#ifdef G_OS_WIN32
+  g_autofree char *localedir = sd_gui_win32_setup_datadir ();
+#else
+  const char *localedir = LOCALEDIR;
+#endif
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

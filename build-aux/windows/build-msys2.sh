@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds, tests and bundles SMTP Doctor natively on Windows, in an MSYS2 UCRT64 shell:
+#   build-aux/windows/build-msys2.sh [BUILDDIR] [BUNDLE]
+# then the installer: iscc /DBundleDir=BUNDLE /DAppVersion=X build-aux\windows\smtp-doctor.iss
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$top/_build/msys2}
+bundle=${2:-$top/_build/bundle}
+[ "${MSYSTEM:-}" = UCRT64 ] || { echo "build-msys2: run this in an MSYS2 UCRT64 shell" >&2; exit 1; }
+
+pacman -S --needed --noconfirm $(grep -v '^#' "$top/build-aux/windows/msys2-packages.txt")
+[ -f "$build/build.ninja" ] || meson setup "$build" "$top" --buildtype=release -Dlibsecret=disabled
+ninja -C "$build"
+# postfix and secret-service need Linux; the GUI tests need an X server.
+meson test -C "$build" --print-errorlogs --suite unit --suite server
+OBJDUMP=objdump "$top/build-aux/windows/bundle.sh" "$build" "$MINGW_PREFIX" "$bundle"
+"$bundle/bin/smtp-doctor-cli.exe" version
