@@ -560,6 +560,25 @@ sd_caps_from_keywords (GPtrArray *keywords)
   return sd_capabilities_new_from_reply (reply);
 }
 
+/* Every reply code of 400 or more that @regex's first group finds in @line. */
+static void
+sd_add_failure_codes (SdHintInput  *input,
+                      GRegex       *regex,
+                      const char   *line)
+{
+  g_autoptr(GMatchInfo) match = NULL;
+
+  g_regex_match (regex, line, 0, &match);
+  while (g_match_info_matches (match))
+    {
+      g_autofree char *code_text = g_match_info_fetch (match, 1);
+      guint code = atoi (code_text);
+      if (code >= 400)
+        sd_add_code (input, code);
+      g_match_info_next (match, NULL);
+    }
+}
+
 static gboolean
 sd_is_ehlo_keyword (const char *text)
 {
@@ -679,26 +698,8 @@ _sd_hint_input_new_from_text (const char *text)
       g_clear_pointer (&match, g_match_info_free);
 
       /* Codes anywhere in the line: NDRs and application logs quote them mid-sentence. */
-      g_regex_match (x.coded, line, 0, &match);
-      while (g_match_info_matches (match))
-        {
-          g_autofree char *code_text = g_match_info_fetch (match, 1);
-          guint code = atoi (code_text);
-          if (code >= 400)
-            sd_add_code (input, code);
-          g_match_info_next (match, NULL);
-        }
-      g_clear_pointer (&match, g_match_info_free);
-      g_regex_match (x.cued, line, 0, &match);
-      while (g_match_info_matches (match))
-        {
-          g_autofree char *code_text = g_match_info_fetch (match, 1);
-          guint code = atoi (code_text);
-          if (code >= 400)
-            sd_add_code (input, code);
-          g_match_info_next (match, NULL);
-        }
-      g_clear_pointer (&match, g_match_info_free);
+      sd_add_failure_codes (input, x.coded, line);
+      sd_add_failure_codes (input, x.cued, line);
       g_regex_match (x.enhanced, line, 0, &match);
       while (g_match_info_matches (match))
         {
