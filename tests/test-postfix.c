@@ -194,6 +194,32 @@ test_wrong_password (void)
   assert_first_hint (report, "auth-failed-generic");
 }
 
+/* NTLMv2 against Cyrus SASL's ntlm plugin, which checks the NTLMv2 response against the
+ * sasldb password: a wrong password must fail, or success would prove nothing. */
+static void
+test_ntlm (gconstpointer data)
+{
+  const char *user = data;
+  g_autoptr(SdSettings) settings = settings_for (PORT_SUBMISSION, SD_SECURITY_STARTTLS);
+  g_autoptr(SdReport) report = NULL;
+  g_autoptr(SdReport) refused = NULL;
+
+  g_free (settings->auth);
+  settings->auth = g_strdup ("ntlm");
+  g_free (settings->user);
+  settings->user = g_strdup (user);
+  report = run (settings);
+  g_assert_true (report->ok);
+  g_assert_true (sd_capabilities_has_auth (report->caps_after_tls, "NTLM"));
+  g_assert_cmpstr (report->auth_mechanism, ==, "NTLM");
+
+  g_free (settings->password);
+  settings->password = g_strdup ("not-the-password");
+  refused = run (settings);
+  assert_failed (refused, 4, SD_STAGE_AUTH);
+  g_assert_cmpuint (refused->reply->code, ==, 535);
+}
+
 static void
 test_self_signed_without_ca (void)
 {
@@ -278,6 +304,9 @@ main (int    argc,
   g_test_add_func ("/postfix/submission/login-no-pipelining", test_submission_login_no_pipelining);
   g_test_add_func ("/postfix/submission/no-tls-no-auth", test_submission_without_tls);
   g_test_add_func ("/postfix/submission/wrong-password", test_wrong_password);
+  g_test_add_data_func ("/postfix/submission/ntlm/domain-backslash-user", "EXAMPLE\\tester", test_ntlm);
+  g_test_add_data_func ("/postfix/submission/ntlm/user-at-domain", "tester@example.test", test_ntlm);
+  g_test_add_data_func ("/postfix/submission/ntlm/plain-user", "tester", test_ntlm);
   g_test_add_func ("/postfix/submission/self-signed-without-ca", test_self_signed_without_ca);
   g_test_add_func ("/postfix/implicit-tls", test_implicit_tls);
   g_test_add_func ("/postfix/relay-denied", test_relay_denied);

@@ -10,7 +10,8 @@
 # TLS_PORT         implicit TLS (wrapper mode), AUTH
 # RELAY_PORT       no AUTH; relaying refused (554 5.7.1)
 # SIZE_PORT        STARTTLS + AUTH, message_size_limit 4000 bytes
-# Account: tester@example.test / tester-password (Cyrus sasldb). Needs root (master).
+# Account: tester@example.test / tester-password (Cyrus sasldb: PLAIN, LOGIN, and NTLM
+# through Cyrus's ntlm plugin, which verifies NTLMv2). Needs root (master).
 set -euo pipefail
 
 die () { echo "postfix-ctl: $*" >&2; exit 1; }
@@ -50,7 +51,7 @@ start () {
 pwcheck_method: auxprop
 auxprop_plugin: sasldb
 sasldb_path: $state/etc/sasl/sasldb2
-mech_list: PLAIN LOGIN
+mech_list: PLAIN LOGIN NTLM
 CONF
   printf 'tester-password\n' | saslpasswd2 -p -c -f "$state/etc/sasl/sasldb2" -u example.test tester
   chown root:postfix "$state/etc/sasl/sasldb2"
