@@ -345,12 +345,13 @@ test_auth_long_credentials (Scenario      *s,
 
 /* --- authentication failures -------------------------------------------------------- */
 
-/* A3: a challenge that is not base64 is answered with "*" (cancel), nothing else. */
+/* A3: a challenge that is not base64 is answered with "*" (cancel), nothing else: bad
+ * characters, a length that is not a multiple of 4, padding in the middle. */
 static void
 test_auth_bad_challenge (Scenario      *s,
                          gconstpointer  data)
 {
-  const SdTestOverride overrides[] = { { "AUTH", "334 !!not*base64!!\r\n" }, { NULL } };
+  const SdTestOverride overrides[] = { { "AUTH", data }, { NULL } };
 
   s->config.implicit_tls = TRUE;
   s->config.overrides = overrides;
@@ -1136,7 +1137,9 @@ main (int    argc,
   ADD ("/session/happy/quit-after-ehlo", test_quit_after_ehlo, NULL);
   ADD ("/session/auth/plain", test_auth_mechanisms, "plain");
   ADD ("/session/auth/long-credentials-no-ir", test_auth_long_credentials, NULL);
-  ADD ("/session/auth/bad-challenge", test_auth_bad_challenge, NULL);
+  ADD ("/session/auth/bad-challenge/characters", test_auth_bad_challenge, "334 !!not*base64!!\r\n");
+  ADD ("/session/auth/bad-challenge/length", test_auth_bad_challenge, "334 VXNlcm5hbWU\r\n");
+  ADD ("/session/auth/bad-challenge/inner-padding", test_auth_bad_challenge, "334 VX==cm5hbWU6\r\n");
   ADD ("/session/auth/login", test_auth_mechanisms, "login");
   ADD ("/session/auth/cram-md5", test_auth_mechanisms, "cram-md5");
   ADD ("/session/auth/wrong-password", test_wrong_password, NULL);

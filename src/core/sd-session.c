@@ -677,13 +677,21 @@ sd_run_starttls (SdRun   *run,
 static GBytes *
 sd_base64_decode_strict (const char *text)
 {
-  gsize len = 0;
+  gsize len = strlen (text);
+  gsize padding = 0;
   guchar *data;
 
-  for (const char *p = text; *p; p++)
-    if (!g_ascii_isalnum (*p) && *p != '+' && *p != '/' && *p != '=')
+  if (len % 4 != 0)
+    return NULL;
+  /* Up to two '=' and only at the end: g_base64_decode() would stop at an inner one. */
+  while (padding < len && text[len - 1 - padding] == '=')
+    padding++;
+  if (padding > 2)
+    return NULL;
+  for (gsize i = 0; i < len - padding; i++)
+    if (!g_ascii_isalnum (text[i]) && text[i] != '+' && text[i] != '/')
       return NULL;
-  if (*text == '\0')
+  if (len == 0)
     return g_bytes_new (NULL, 0);
   data = g_base64_decode (text, &len);
   return g_bytes_new_take (data, len);
