@@ -23,6 +23,8 @@ typedef struct {
   const char *tls;        /* "version|policy|verify_error|self_signed|SAN" */
   const char *rcpt;       /* a refused recipient's reply */
   const char *banner;
+  const char *mechanism;  /* the AUTH mechanism tried */
+  const char *oauth;      /* an OAuth error challenge: "status|scope|schemes" */
 } HintCase;
 
 #define E(code) (SD_SESSION_ERROR_##code + 1)
@@ -106,6 +108,16 @@ static const HintCase hint_cases[] = {
   { "exo-smtp-auth-disabled-tenant", "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information." },
   { "exo-security-defaults", "535 5.7.139 Authentication unsuccessful, user is locked by your organization's security defaults policy. Contact your administrator." },
   { "exo-smtp-auth-disabled-mailbox", "535 5.7.139 Authentication unsuccessful, the user credentials were incorrect or the request did not meet the criteria to be authenticated successfully. Contact your administrator." },
+  { "oauth-token-rejected", NULL, "auth", E(AUTH), NULL, "535 5.7.8 Authentication failed.",
+    .after = "AUTH XOAUTH2 OAUTHBEARER", .mechanism = "XOAUTH2", .oauth = "401|mail|bearer" },
+  { "oauth-token-rejected", NULL, "auth", E(AUTH), NULL, "535 5.7.8 Username and Password not accepted.",
+    .after = "AUTH XOAUTH2 OAUTHBEARER", .mechanism = "OAUTHBEARER", .oauth = "invalid_token||bearer" },
+  { "oauth-insufficient-scope", NULL, "auth", E(AUTH), NULL, "535 5.7.8 Authentication failed.",
+    .after = "AUTH XOAUTH2", .mechanism = "XOAUTH2", .oauth = "403|https://mail.google.com/|bearer" },
+  { "oauth-bad-request", NULL, "auth", E(AUTH), NULL, "535 5.7.8 Authentication failed.",
+    .after = "AUTH OAUTHBEARER", .mechanism = "OAUTHBEARER", .oauth = "400||bearer" },
+  { "oauth-failed-no-detail", NULL, "auth", E(AUTH), NULL, "535 5.7.3 Authentication unsuccessful [AM0PR10CA0001.EURPRD10.PROD.OUTLOOK.COM]",
+    .after = "AUTH LOGIN XOAUTH2", .mechanism = "XOAUTH2" },
   { "exo-basic-auth-retired", "550 5.7.30 Basic authentication is not supported for Client Submission." },
   { "gmail-bad-credentials", "535-5.7.8 Username and Password not accepted. For more information, go to\n535 5.7.8  https://support.google.com/mail/?p=BadCredentials d9-20020a05 - gsmtp" },
   { "gmail-app-password-required", "534-5.7.9 Application-specific password required. Learn more at\n534 5.7.9  https://support.google.com/mail/?p=InvalidSecondFactor - gsmtp" },

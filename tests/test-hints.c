@@ -109,6 +109,15 @@ report_from_case (const HintCase *c)
     }
   if (c->after != NULL)
     report->caps_after_tls = caps_from_text (c->after);
+  report->auth_mechanism = g_strdup (c->mechanism);
+  if (c->oauth != NULL)
+    {
+      g_auto(GStrv) f = g_strsplit (c->oauth, "|", 3);
+      g_assert_cmpuint (g_strv_length (f), ==, 3);
+      report->auth_oauth_status = *f[0] ? g_strdup (f[0]) : NULL;
+      report->auth_oauth_scope = *f[1] ? g_strdup (f[1]) : NULL;
+      report->auth_oauth_schemes = *f[2] ? g_strdup (f[2]) : NULL;
+    }
   if (c->tls != NULL)
     report->tls = tls_from_text (c->tls);
   else if (c->after != NULL)
