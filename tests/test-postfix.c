@@ -12,6 +12,9 @@
 #include <stdio.h>
 
 #include "sd-session.h"
+#include "sd-test-daemon.h"
+
+#define CTL_SCRIPT "postfix/postfix-ctl.sh"
 
 enum { PORT_SUBMISSION, PORT_TLS, PORT_RELAY, PORT_SIZE, N_PORTS };
 
@@ -19,57 +22,22 @@ static char    *state_dir;
 static char    *ca_file;
 static guint16  ports[N_PORTS];
 
-static guint16
-free_port (void)
-{
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GError) error = NULL;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
-static char *
-script_path (void)
-{
-  return g_test_build_filename (G_TEST_DIST, "postfix", "postfix-ctl.sh", NULL);
-}
-
 static gboolean
 postfix_start (GError **error)
 {
-  g_autofree char *script = script_path ();
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
   char port_text[N_PORTS][8];
 
   for (guint i = 0; i < N_PORTS; i++)
     {
-      ports[i] = free_port ();
+      ports[i] = sd_test_free_port ();
       g_snprintf (port_text[i], sizeof port_text[i], "%u", ports[i]);
     }
   state_dir = g_dir_make_tmp ("sd-postfix-XXXXXX", error);
   if (state_dir == NULL)
     return FALSE;
-
-  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                           error, "bash", script, "start", state_dir, port_text[0],
-                           port_text[1], port_text[2], port_text[3], NULL);
-  if (proc == NULL || !g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, error))
+  if (!sd_test_daemon_ctl (CTL_SCRIPT, error, "start", state_dir, port_text[0],
+                           port_text[1], port_text[2], port_text[3], NULL))
     return FALSE;
-  if (!g_subprocess_get_if_exited (proc) || g_subprocess_get_exit_status (proc) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", err ? g_strstrip (err) : "failed");
-      return FALSE;
-    }
   ca_file = g_build_filename (state_dir, "tls", "cert.pem", NULL);
   return TRUE;
 }
@@ -77,14 +45,8 @@ postfix_start (GError **error)
 static void
 postfix_stop (void)
 {
-  g_autofree char *script = script_path ();
-  g_autoptr(GSubprocess) proc = NULL;
-
-  if (state_dir == NULL)
-    return;
-  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, NULL, "bash", script, "stop", state_dir, NULL);
-  if (proc != NULL)
-    g_subprocess_wait (proc, NULL, NULL);
+  if (state_dir != NULL)
+    sd_test_daemon_ctl (CTL_SCRIPT, NULL, "stop", state_dir, NULL);
 }
 
 static SdSettings *
