@@ -128,6 +128,7 @@ run (const char *mechanism,
   settings->port = port;
   settings->security = SD_SECURITY_STARTTLS;
   settings->tls_ca_file = g_build_filename (state_dir, "cert.pem", NULL);
+  g_free (settings->auth);
   settings->auth = g_strdup (mechanism);
   settings->user = g_strdup (USER);
   settings->oauth_token = g_strdup (token);
