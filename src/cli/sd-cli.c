@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib.h>
+#include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
 #ifdef G_OS_UNIX
@@ -61,15 +62,15 @@ sd_cli_on_interrupt (GSourceFunc func,
 static void
 sd_cli_usage (FILE *out)
 {
-  fprintf (out,
-           "Usage: smtp-doctor-cli COMMAND [OPTION…]\n"
+  /* Translators: keep the command names; align the descriptions as you see fit. */
+  fputs (_("Usage: smtp-doctor-cli COMMAND [OPTION…]\n"
            "\n"
            "Commands:\n"
            "  send      Run an SMTP session and send a test message (see send --help)\n"
            "  diagnose  Explain a pasted transcript, log line or bounce (see diagnose --help)\n"
            "  profiles  Saved server profiles: list, show, save, delete, export, import\n"
            "  serve     Run the built-in SMTP server (see serve --help)\n"
-           "  version   Print the version\n");
+           "  version   Print the version\n"), out);
 }
 
 int
@@ -103,7 +104,9 @@ main (int    argc,
   if (g_str_equal (argv[1], "serve"))
     return sd_cli_serve (argc - 1, argv + 1);
 
-  fprintf (stderr, "smtp-doctor-cli: unknown command “%s”\n\n", argv[1]);
+  fprintf (stderr, "smtp-doctor-cli: ");
+  fprintf (stderr, _("unknown command “%s”"), argv[1]);
+  fprintf (stderr, "\n\n");
   sd_cli_usage (stderr);
   return SD_CLI_EXIT_USAGE;
 }
