@@ -16,6 +16,7 @@
 #endif
 
 #include "sd-cli.h"
+#include "sd-i18n.h"
 
 #ifdef G_OS_WIN32
 static GSourceFunc sd_cli_interrupt_func;
@@ -78,6 +79,8 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
+  sd_i18n_bind ();
+  textdomain (GETTEXT_PACKAGE);
 #ifdef G_OS_WIN32
   /* Our text is UTF-8 (server replies, umlauts in hints and names): have the console
    * show it as such rather than in the OEM code page. */
