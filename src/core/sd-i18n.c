@@ -30,8 +30,15 @@ void
 sd_i18n_bind (void)
 {
   g_autofree char *dir = sd_i18n_dup_localedir ();
+#ifdef G_OS_WIN32
+  /* bindtextdomain() reads the ANSI code page: a per-user install under a user name
+   * outside it would lose its translations. The path is UTF-8 here. */
+  g_autofree gunichar2 *wdir = g_utf8_to_utf16 (dir, -1, NULL, NULL, NULL);
 
+  wbindtextdomain (GETTEXT_PACKAGE, (const wchar_t *) wdir);
+#else
   bindtextdomain (GETTEXT_PACKAGE, dir);
+#endif
   /* Our strings go into GTK and g_print: UTF-8 even under a legacy code page. */
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
 }
