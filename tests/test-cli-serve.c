@@ -212,7 +212,7 @@ test_serve_and_send (void)
   g_assert_nonnull (strstr (transcript, "TLS <- AUTH PLAIN [user \"demo\", password hidden]"));
   g_assert_nonnull (strstr (transcript, "-> 235 2.7.0"));
   g_assert_nonnull (strstr (transcript, "Session finished: quit"));
-  g_assert_nonnull (strstr (transcript, "Stopped after 1 session(s)."));
+  g_assert_nonnull (strstr (transcript, "Stopped after 1 session."));
   g_assert_null (strstr (transcript, PASSWORD));
 
   stored = only_message (serve);

@@ -330,6 +330,13 @@ test_nothing_to_say (void)
   g_assert_cmpuint (fine->len, ==, 0);
 }
 
+/* The shown header is the macro's text, marked where xgettext can see it. */
+static void
+test_text_header (void)
+{
+  g_assert_cmpstr (sd_hints_text_header (), ==, SD_HINTS_TEXT_HEADER);
+}
+
 /* Hostile or broken input: invalid UTF-8, controls, huge lines, codes everywhere. */
 static void
 test_hostile_input (void)
@@ -383,6 +390,7 @@ main (int    argc,
   g_test_add_func ("/hints/success-is-quiet", test_success_is_quiet);
   g_test_add_func ("/hints/json-shape", test_json_shape);
   g_test_add_func ("/hints/nothing-to-say", test_nothing_to_say);
+  g_test_add_func ("/hints/text-header", test_text_header);
   g_test_add_func ("/hints/hostile-input", test_hostile_input);
   for (guint i = 0; i < G_N_ELEMENTS (hint_cases); i++)
     {

@@ -2,7 +2,7 @@
 # Makes a self-contained Windows folder of SMTP Doctor from a Windows build:
 #   DEST/bin/   smtp-doctor.exe, smtp-doctor-cli.exe and the DLLs they need
 #   DEST/lib/   gdk-pixbuf loaders and their loaders.cache (when the GTK has loaders)
-#   DEST/share/ compiled GSettings schemas, the icons used, GTK's translations
+#   DEST/share/ compiled GSettings schemas, the icons used, our and GTK's translations
 #   DEST/etc/gtk-3.0/settings.ini   the theme for Windows
 #
 #   build-aux/windows/bundle.sh BUILDDIR PREFIX DEST
@@ -153,6 +153,14 @@ if [ -d "$prefix/share/locale" ]; then
     cp "$mo" "$dest/$rel"
   done
 fi
+
+# Our own catalogs, built from po/: share\locale is where sd_i18n_bind() looks, beside bin\.
+for mo in "$build"/po/*/LC_MESSAGES/smtp-doctor.mo; do
+  [ -f "$mo" ] || continue
+  rel=${mo#"$build"/po/}
+  mkdir -p "$dest/share/locale/$(dirname "$rel")"
+  cp "$mo" "$dest/share/locale/$rel"
+done
 
 # Theme, window decorations: see build-aux/windows/settings.ini.
 cp "$top/build-aux/windows/settings.ini" "$dest/etc/gtk-3.0/settings.ini"

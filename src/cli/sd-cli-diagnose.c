@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <stdio.h>
 #include <glib/gstdio.h>
 
@@ -14,12 +15,12 @@
 /* Pasted logs are small; a bigger file is most likely the wrong one. */
 #define SD_DIAGNOSE_MAX_INPUT (8 * 1024 * 1024)
 
-static const char diagnose_help[] =
+static const char diagnose_help[] = N_(
   "Reads our own transcript export, a swaks or openssl s_client transcript, an\n"
   "application's log line (a .NET SmtpException, a Send-MailMessage error, a SharePoint\n"
   "ULS line, an Exchange protocol log excerpt) or a bounce, and explains it: reply codes,\n"
   "enhanced status codes, EHLO lines and key phrases are picked out of the free text.\n"
-  "FILE “-” reads standard input.\n";
+  "FILE “-” reads standard input.\n");
 
 static char *
 sd_diagnose_read (const char  *path,
@@ -47,7 +48,7 @@ sd_diagnose_read (const char  *path,
   if (data->len + n > SD_DIAGNOSE_MAX_INPUT)
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
-                   "more than %d MiB: paste the relevant part only",
+                   _("more than %d MiB: paste the relevant part only"),
                    SD_DIAGNOSE_MAX_INPUT / (1024 * 1024));
       return NULL;
     }
@@ -66,14 +67,16 @@ sd_cli_diagnose (int    argc,
   g_autofree char *text = NULL;
   g_autoptr(GPtrArray) hints = NULL;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print {\"hints\": [...]} as JSON", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print {\"hints\": [...]} as JSON"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE|-" },
     { NULL }
   };
 
-  context = g_option_context_new ("FILE|- — explain an SMTP failure from pasted text");
-  g_option_context_set_description (context, diagnose_help);
-  g_option_context_add_main_entries (context, entries, NULL);
+  /* Translators: the summary in `smtp-doctor-cli diagnose --help`; keep “FILE|-”. */
+  context = g_option_context_new (_("FILE|- — explain an SMTP failure from pasted text"));
+  g_option_context_set_description (context, _(diagnose_help));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       fprintf (stderr, "smtp-doctor-cli diagnose: %s\n", error->message);
@@ -81,7 +84,8 @@ sd_cli_diagnose (int    argc,
     }
   if (files == NULL || g_strv_length (files) != 1)
     {
-      fprintf (stderr, "smtp-doctor-cli diagnose: give one FILE, or - for standard input\n");
+      fprintf (stderr, "smtp-doctor-cli diagnose: %s\n",
+               _("give one FILE, or - for standard input"));
       return SD_CLI_EXIT_USAGE;
     }
 
@@ -99,8 +103,8 @@ sd_cli_diagnose (int    argc,
       printf ("%s\n", out);
     }
   else if (hints->len == 0)
-    printf ("No failure found in the input: no 4xx or 5xx reply, no enhanced status code, "
-            "no error message the knowledge base knows.\n");
+    printf ("%s\n", _("No failure found in the input: no 4xx or 5xx reply, no enhanced "
+                      "status code, no error message the knowledge base knows."));
   else
     {
       g_autofree char *out = sd_hints_to_text (hints);

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 #include "sd-cli-options.h"
@@ -40,33 +41,35 @@ sd_cli_options_add_entries (SdCliOptions   *o,
                             GOptionContext *context)
 {
   const GOptionEntry entries[] = {
-    { "server", 's', 0, G_OPTION_ARG_STRING, &o->server, "SMTP server host name or address", "HOST" },
-    { "port", 'p', 0, G_OPTION_ARG_INT, &o->port, "Port (default from --security)", "N" },
-    { "security", 0, 0, G_OPTION_ARG_STRING, &o->security, "none, starttls (default), starttls-optional or tls", "MODE" },
-    { "tls-verify", 0, 0, G_OPTION_ARG_STRING, &o->tls_verify, "verify (default), accept-any or pin:SHA256", "POLICY" },
-    { "tls-ca", 0, 0, G_OPTION_ARG_FILENAME, &o->tls_ca, "Trust the CA certificates in FILE instead of the system's", "FILE" },
-    { "auth", 'a', 0, G_OPTION_ARG_STRING, &o->auth, "auto (default), none, plain, login, cram-md5, ntlm, xoauth2 or oauthbearer", "MECH" },
-    { "user", 'u', 0, G_OPTION_ARG_STRING, &o->user, "User name for AUTH", "NAME" },
-    { "password-env", 0, 0, G_OPTION_ARG_STRING, &o->password_env, "Read the password from environment variable VAR", "VAR" },
-    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &o->password_file, "Read the password from the first line of FILE", "FILE" },
-    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &o->password_stdin, "Read the password from the first line of standard input", NULL },
-    { "oauth-token-env", 0, 0, G_OPTION_ARG_STRING, &o->oauth_token_env, "Read the OAuth 2 access token (XOAUTH2, OAUTHBEARER) from environment variable VAR", "VAR" },
-    { "oauth-token-file", 0, 0, G_OPTION_ARG_FILENAME, &o->oauth_token_file, "Read the OAuth 2 access token from the first line of FILE", "FILE" },
-    { "allow-plaintext-auth", 0, 0, G_OPTION_ARG_NONE, &o->allow_plaintext, "Allow credentials on an unencrypted or unverified connection", NULL },
-    { "ehlo", 0, 0, G_OPTION_ARG_STRING, &o->ehlo, "Name to give in EHLO (default: localhost)", "NAME" },
-    { "from", 'f', 0, G_OPTION_ARG_STRING, &o->from, "Envelope sender and From header", "ADDR" },
-    { "to", 't', 0, G_OPTION_ARG_STRING_ARRAY, &o->to, "Recipient (repeat for several)", "ADDR" },
-    { "subject", 0, 0, G_OPTION_ARG_STRING, &o->subject, "Subject", "TEXT" },
-    { "body", 0, 0, G_OPTION_ARG_STRING, &o->body, "Message body", "TEXT" },
-    { "body-file", 0, 0, G_OPTION_ARG_FILENAME, &o->body_file, "Message body from FILE (UTF-8)", "FILE" },
-    { "eml", 0, 0, G_OPTION_ARG_FILENAME, &o->eml, "Send the prepared message in FILE as is", "FILE" },
-    { "quit-after", 0, 0, G_OPTION_ARG_STRING, &o->quit_after, "Stop after connect, greeting, ehlo, tls, auth, mail, rcpt or data", "STAGE" },
-    { "timeout", 0, 0, G_OPTION_ARG_INT, &o->timeout, "Seconds to wait for each reply (default 30)", "SECONDS" },
-    { "pipelining", 0, 0, G_OPTION_ARG_STRING, &o->pipelining, "auto (default: when offered) or off", "MODE" },
+    { "server", 's', 0, G_OPTION_ARG_STRING, &o->server, N_("SMTP server host name or address"), N_("HOST") },
+    { "port", 'p', 0, G_OPTION_ARG_INT, &o->port, N_("Port (default from --security)"), N_("N") },
+    { "security", 0, 0, G_OPTION_ARG_STRING, &o->security, N_("none, starttls (default), starttls-optional or tls"), N_("MODE") },
+    { "tls-verify", 0, 0, G_OPTION_ARG_STRING, &o->tls_verify, N_("verify (default), accept-any or pin:SHA256"), N_("POLICY") },
+    { "tls-ca", 0, 0, G_OPTION_ARG_FILENAME, &o->tls_ca, N_("Trust the CA certificates in FILE instead of the system's"), N_("FILE") },
+    { "auth", 'a', 0, G_OPTION_ARG_STRING, &o->auth, N_("auto (default), none, plain, login, cram-md5, ntlm, xoauth2 or oauthbearer"), N_("MECH") },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &o->user, N_("User name for AUTH"), N_("NAME") },
+    { "password-env", 0, 0, G_OPTION_ARG_STRING, &o->password_env, N_("Read the password from environment variable VAR"), N_("VAR") },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &o->password_file, N_("Read the password from the first line of FILE"), N_("FILE") },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &o->password_stdin, N_("Read the password from the first line of standard input"), NULL },
+    { "oauth-token-env", 0, 0, G_OPTION_ARG_STRING, &o->oauth_token_env, N_("Read the OAuth 2 access token (XOAUTH2, OAUTHBEARER) from environment variable VAR"), N_("VAR") },
+    { "oauth-token-file", 0, 0, G_OPTION_ARG_FILENAME, &o->oauth_token_file, N_("Read the OAuth 2 access token from the first line of FILE"), N_("FILE") },
+    { "allow-plaintext-auth", 0, 0, G_OPTION_ARG_NONE, &o->allow_plaintext, N_("Allow credentials on an unencrypted or unverified connection"), NULL },
+    { "ehlo", 0, 0, G_OPTION_ARG_STRING, &o->ehlo, N_("Name to give in EHLO (default: localhost)"), N_("NAME") },
+    { "from", 'f', 0, G_OPTION_ARG_STRING, &o->from, N_("Envelope sender and From header"), N_("ADDR") },
+    { "to", 't', 0, G_OPTION_ARG_STRING_ARRAY, &o->to, N_("Recipient (repeat for several)"), N_("ADDR") },
+    { "subject", 0, 0, G_OPTION_ARG_STRING, &o->subject, N_("Subject"), N_("TEXT") },
+    { "body", 0, 0, G_OPTION_ARG_STRING, &o->body, N_("Message body"), N_("TEXT") },
+    { "body-file", 0, 0, G_OPTION_ARG_FILENAME, &o->body_file, N_("Message body from FILE (UTF-8)"), N_("FILE") },
+    { "eml", 0, 0, G_OPTION_ARG_FILENAME, &o->eml, N_("Send the prepared message in FILE as is"), N_("FILE") },
+    { "quit-after", 0, 0, G_OPTION_ARG_STRING, &o->quit_after, N_("Stop after connect, greeting, ehlo, tls, auth, mail, rcpt or data"), N_("STAGE") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &o->timeout, N_("Seconds to wait for each reply (default 30)"), N_("SECONDS") },
+    { "pipelining", 0, 0, G_OPTION_ARG_STRING, &o->pipelining, N_("auto (default: when offered) or off"), N_("MODE") },
     { NULL }
   };
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  /* Descriptions are marked N_(): GOption translates them in our domain. */
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 }
 
 gboolean
@@ -93,9 +96,9 @@ sd_read_password (const SdCliOptions  *o,
 
   if (sources > 1)
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "Give the password one way only: --password-env, --password-file "
-                   "or --password-stdin");
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("Give the password one way only: --password-env, "
+                             "--password-file or --password-stdin"));
       return NULL;
     }
 
@@ -105,7 +108,7 @@ sd_read_password (const SdCliOptions  *o,
       if (value == NULL)
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "The environment variable %s is not set", o->password_env);
+                       _("The environment variable %s is not set"), o->password_env);
           return NULL;
         }
       return g_strdup (value);
@@ -128,8 +131,8 @@ sd_read_password (const SdCliOptions  *o,
     {
       sd_secret_wipe (password, len);
       g_free (password);
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "The password contains a NUL byte");
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("The password contains a NUL byte"));
       return NULL;
     }
   return sd_first_line (password);
@@ -164,9 +167,9 @@ sd_read_token (const SdCliOptions  *o,
 
   if (o->oauth_token_env != NULL && o->oauth_token_file != NULL)
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "Give the access token one way only: --oauth-token-env or "
-                   "--oauth-token-file");
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("Give the access token one way only: --oauth-token-env or "
+                             "--oauth-token-file"));
       return NULL;
     }
   if (o->oauth_token_env != NULL)
@@ -175,7 +178,7 @@ sd_read_token (const SdCliOptions  *o,
       if (value == NULL)
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "The environment variable %s is not set", o->oauth_token_env);
+                       _("The environment variable %s is not set"), o->oauth_token_env);
           return NULL;
         }
       token = g_strdup (value);
@@ -209,7 +212,8 @@ sd_apply_tls_verify (const char  *value,
       settings->tls_pin = g_strdup (value + 4);
     }
   else
-    return sd_bad_value (error, "--tls-verify must be verify, accept-any or pin:SHA256HEX");
+    /* Translators: the option and its values stay as they are. */
+    return sd_bad_value (error, _("--tls-verify must be verify, accept-any or pin:SHA256HEX"));
   return TRUE;
 }
 
@@ -219,7 +223,7 @@ sd_apply_message (SdCliOptions  *o,
                   GError       **error)
 {
   if ((o->body != NULL) + (o->body_file != NULL) + (o->eml != NULL) > 1)
-    return sd_bad_value (error, "Give only one of --body, --body-file and --eml");
+    return sd_bad_value (error, _("Give only one of --body, --body-file and --eml"));
   sd_take (&settings->subject, &o->subject);
   sd_take (&settings->body, &o->body);
   if (o->body_file != NULL)
@@ -230,7 +234,9 @@ sd_apply_message (SdCliOptions  *o,
       if (!g_utf8_validate (body, -1, NULL))
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "%s is not UTF-8 text (use --eml to send a prepared message)", o->body_file);
+                       /* Translators: %s is a file name. */
+                       _("%s is not UTF-8 text (use --eml to send a prepared message)"),
+                       o->body_file);
           return FALSE;
         }
       sd_take (&settings->body, &body);
@@ -256,11 +262,12 @@ sd_cli_options_apply (SdCliOptions  *o,
   if (o->port != -1)
     {
       if (o->port < 0 || o->port > 65535)
-        return sd_bad_value (error, "--port must be 1-65535 (0: from the security mode)");
+        return sd_bad_value (error, _("--port must be 1-65535 (0: from the security mode)"));
       settings->port = o->port;
     }
   if (o->security != NULL && !sd_security_from_string (o->security, &settings->security))
-    return sd_bad_value (error, "--security must be none, starttls, starttls-optional or tls");
+    /* Translators: the option and its values stay as they are. */
+    return sd_bad_value (error, _("--security must be none, starttls, starttls-optional or tls"));
   if (o->tls_verify != NULL && !sd_apply_tls_verify (o->tls_verify, settings, error))
     return FALSE;
   sd_take (&settings->tls_ca_file, &o->tls_ca);
@@ -302,14 +309,15 @@ sd_cli_options_apply (SdCliOptions  *o,
       if (!sd_stage_from_string (o->quit_after, &settings->quit_after) ||
           settings->quit_after == SD_STAGE_RESOLVE || settings->quit_after == SD_STAGE_QUIT ||
           settings->quit_after == SD_STAGE_STARTTLS)
-        return sd_bad_value (error, "--quit-after must be connect, greeting, ehlo, tls, auth, "
-                                    "mail, rcpt or data");
+        /* Translators: the option and its values stay as they are. */
+        return sd_bad_value (error, _("--quit-after must be connect, greeting, ehlo, tls, "
+                                      "auth, mail, rcpt or data"));
       settings->has_quit_after = TRUE;
     }
   if (o->timeout != -1)
     {
       if (o->timeout <= 0 || o->timeout > 3600)
-        return sd_bad_value (error, "--timeout must be 1-3600 seconds");
+        return sd_bad_value (error, _("--timeout must be 1-3600 seconds"));
       settings->timeout_s = o->timeout;
     }
   if (o->pipelining != NULL)
@@ -319,7 +327,7 @@ sd_cli_options_apply (SdCliOptions  *o,
       else if (g_str_equal (o->pipelining, "off"))
         settings->pipelining = SD_PIPELINING_OFF;
       else
-        return sd_bad_value (error, "--pipelining must be auto or off");
+        return sd_bad_value (error, _("--pipelining must be auto or off"));
     }
   return TRUE;
 }

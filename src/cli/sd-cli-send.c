@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 #include "sd-cli.h"
@@ -20,7 +21,8 @@ typedef struct {
   gboolean   json;
 } SdSendRun;
 
-static const char exit_codes_help[] =
+/* Translators: keep the option names and the mode names (none, starttls…). */
+static const char exit_codes_help[] = N_(
   "Exit codes:\n"
   "  0  sent (or reached --quit-after)\n"
   "  1  bad usage or input (nothing was sent)\n"
@@ -36,7 +38,7 @@ static const char exit_codes_help[] =
   "mail if it is missing or fails), starttls-optional (use it when offered), tls\n"
   "(implicit TLS). Default port: 25 for none, 587 for starttls, 465 for tls.\n"
   "Credentials are never sent before TLS unless --allow-plaintext-auth is given, and\n"
-  "never printed: AUTH payloads are redacted in every output.\n";
+  "never printed: AUTH payloads are redacted in every output.\n");
 
 static void
 sd_send_on_events (SdSession *session,
@@ -80,29 +82,38 @@ sd_send_print_summary (const SdReport *report)
 
   printf ("\n");
   if (report->ok)
-    printf ("Result: OK%s\n", report->stage < SD_STAGE_QUIT ? " (stopped where asked)" : ": message accepted");
+    printf ("%s\n", report->stage < SD_STAGE_QUIT ? _("Result: OK (stopped where asked)")
+                                                  : _("Result: OK: message accepted"));
   else
     {
       g_autofree char *message = sd_text_escape (report->error->message);
-      printf ("Result: FAILED at %s: %s\n", sd_stage_to_string (report->stage), message);
+      /* Translators: a stage name (connect, ehlo, data…), then the error. */
+      printf (_("Result: FAILED at %s: %s\n"), sd_stage_to_string (report->stage), message);
     }
   if (report->tls != NULL)
     {
       g_autofree char *verdict = sd_tls_info_describe_verdict (report->tls);
-      printf ("TLS: %s %s, certificate %s\n", report->tls->version, report->tls->cipher, verdict);
+      /* Translators: TLS version, cipher suite, then the verdict (“verified”, “NOT
+       * verified: …”). */
+      printf (_("TLS: %s %s, certificate %s\n"), report->tls->version, report->tls->cipher,
+              verdict);
     }
   if (caps != NULL)
     {
       g_autofree char *auth = sd_capabilities_dup_auth_string (caps);
-      printf ("AUTH offered%s: %s\n", report->caps_after_tls ? " after TLS" : "",
-              *auth ? auth : "(none)");
+      /* Translators: %s lists mechanisms such as “LOGIN PLAIN”. */
+      printf (report->caps_after_tls ? _("AUTH offered after TLS: %s\n")
+                                     : _("AUTH offered: %s\n"),
+              *auth ? auth : _("(none)"));
     }
   if (report->caps_after_tls != NULL && report->caps_before_tls != NULL)
     {
       g_autofree char *auth = sd_capabilities_dup_auth_string (report->caps_before_tls);
-      printf ("AUTH offered before TLS: %s\n", *auth ? auth : "(none)");
+      /* Translators: %s lists mechanisms such as “LOGIN PLAIN”. */
+      printf (_("AUTH offered before TLS: %s\n"), *auth ? auth : _("(none)"));
     }
-  printf ("Time:");
+  /* Translators: followed by “ connect 1.2 ms ehlo 3.4 ms …”. */
+  printf ("%s", _("Time:"));
   for (guint i = 0; i < SD_N_STAGES; i++)
     if (report->timings_us[i] >= 0)
       printf (" %s %.1f ms", sd_stage_to_string (i), report->timings_us[i] / 1000.0);
@@ -110,7 +121,7 @@ sd_send_print_summary (const SdReport *report)
   if (report->hints->len > 0)
     {
       g_autofree char *hints = sd_hints_to_text (report->hints);
-      printf ("\n%s\n\n%s", SD_HINTS_TEXT_HEADER, hints);
+      printf ("\n%s\n\n%s", sd_hints_text_header (), hints);
     }
 }
 
@@ -134,7 +145,8 @@ sd_send_start_settings (const char  *profile_name,
   if (profile == NULL)
     {
       g_set_error (error, SD_PROFILE_ERROR, SD_PROFILE_ERROR_NOT_FOUND,
-                   "No profile named “%s” (see smtp-doctor-cli profiles list)", profile_name);
+                   _("No profile named “%s” (see smtp-doctor-cli profiles list)"),
+                   profile_name);
       return NULL;
     }
   settings = sd_settings_copy (profile->settings);
@@ -159,38 +171,41 @@ sd_cli_send (int    argc,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(SdReport) report = NULL;
-  g_autoptr(GOptionContext) context = g_option_context_new ("- send a test message through an SMTP server");
+  g_autoptr(GOptionContext) context = NULL;
   g_autofree char *profile = NULL;
   SdSendRun run = { 0 };
   SdCliOptions options;
   const GOptionEntry extra[] = {
-    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile, "Start from the saved profile NAME (flags override it)", "NAME" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &run.json, "Print one JSON document at the end instead of the transcript", NULL },
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile, N_("Start from the saved profile NAME (flags override it)"), N_("NAME") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &run.json, N_("Print one JSON document at the end instead of the transcript"), NULL },
     { NULL }
   };
 
+  /* Translators: the summary in `smtp-doctor-cli send --help`. */
+  context = g_option_context_new (_("- send a test message through an SMTP server"));
   sd_cli_options_init (&options);
   sd_cli_options_add_entries (&options, context);
-  g_option_context_add_main_entries (context, extra, NULL);
-  g_option_context_set_description (context, exit_codes_help);
+  g_option_context_add_main_entries (context, extra, GETTEXT_PACKAGE);
+  g_option_context_set_description (context, _(exit_codes_help));
 
   if (g_option_context_parse (context, &argc, &argv, &error) && argc > 1)
-    g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "Unexpected argument “%s”", argv[1]);
+    g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("Unexpected argument “%s”"),
+                 argv[1]);
   if (error == NULL)
     settings = sd_send_start_settings (profile, sd_cli_options_has_password (&options), &error);
   if (settings != NULL)
     sd_cli_options_apply (&options, settings, &error);
   if (error != NULL)
     {
-      fprintf (stderr, "smtp-doctor-cli send: %s\n(see smtp-doctor-cli send --help)\n",
-               error->message);
+      fprintf (stderr, "smtp-doctor-cli send: %s\n%s\n", error->message,
+               _("(see smtp-doctor-cli send --help)"));
       sd_cli_options_clear (&options);
       return SD_CLI_EXIT_USAGE;
     }
   sd_cli_options_clear (&options);
   if (settings->host == NULL)
     {
-      fprintf (stderr, "smtp-doctor-cli send: --server is required (or --profile)\n");
+      fprintf (stderr, "smtp-doctor-cli send: %s\n", _("--server is required (or --profile)"));
       return SD_CLI_EXIT_USAGE;
     }
 

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 #include "sd-cli.h"
@@ -17,7 +18,9 @@ typedef struct {
   gboolean   json;
 } SdServeRun;
 
-static const char serve_help[] =
+/* Translators: keep the options, the reply codes and Exchange's setting as Exchange
+ * shows it in your language. */
+static const char serve_help[] = N_(
   "Listens on 127.0.0.1 unless --listen names another address. The first line says\n"
   "where (\"Listening on 127.0.0.1 port N ...\"); the second where the certificate is\n"
   "and its SHA-256, for `send --tls-ca FILE` or `--tls-verify pin:SHA256`. Then every\n"
@@ -31,7 +34,7 @@ static const char serve_help[] =
   "messages (552 5.3.4); --greylist answers the first try of each client/sender/recipient\n"
   "with 451 4.7.1.\n"
   "\n"
-  "Passwords come from --password-env or --password-file, never the command line.\n";
+  "Passwords come from --password-env or --password-file, never the command line.\n");
 
 static char *
 sd_serve_read_password (const char  *env,
@@ -42,8 +45,9 @@ sd_serve_read_password (const char  *env,
 
   if (env != NULL && file != NULL)
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "Give the password one way only: --password-env or --password-file");
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("Give the password one way only: --password-env or "
+                             "--password-file"));
       return NULL;
     }
   if (env != NULL)
@@ -51,7 +55,7 @@ sd_serve_read_password (const char  *env,
       const char *value = g_getenv (env);
       if (value == NULL)
         g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                     "The environment variable %s is not set", env);
+                     _("The environment variable %s is not set"), env);
       return g_strdup (value);
     }
   if (file != NULL)
@@ -61,8 +65,8 @@ sd_serve_read_password (const char  *env,
       password[strcspn (password, "\r\n")] = '\0';
       return password;
     }
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               "--user needs --password-env VAR or --password-file FILE");
+  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--user needs --password-env VAR or --password-file FILE"));
   return NULL;
 }
 
@@ -73,7 +77,8 @@ sd_serve_on_started (SdServer   *server,
                      SdServeRun *run)
 {
   if (!run->json)
-    printf ("[%u] New session from %s\n", id, peer);
+    /* Translators: a session number, then the client's address and port. */
+    printf (_("[%u] New session from %s\n"), id, peer);
 }
 
 static void
@@ -105,9 +110,23 @@ sd_serve_on_message (SdServer        *server,
     return;
   to = g_strjoinv (", ", message->rcpt_to);
   from = sd_text_escape (message->mail_from);
-  printf ("[%u] ** Message accepted: %" G_GSIZE_FORMAT " bytes from <%s> to %s%s%s\n", id,
-          g_bytes_get_size (message->data), from, to,
-          message->path != NULL ? ", saved as " : "", message->path != NULL ? message->path : "");
+  {
+    gsize size = g_bytes_get_size (message->data);
+    g_autofree char *bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, size);
+    gulong n = size > G_MAXULONG ? G_MAXULONG : (gulong) size;
+    if (message->path != NULL)
+      /* Translators: a session number, a number of bytes, the sender, the recipients,
+       * then a file name. */
+      printf (ngettext ("[%u] ** Message accepted: %s byte from <%s> to %s, saved as %s\n",
+                        "[%u] ** Message accepted: %s bytes from <%s> to %s, saved as %s\n", n),
+              id, bytes, from, to, message->path);
+    else
+      /* Translators: a session number, a number of bytes, the sender, then the
+       * recipients. */
+      printf (ngettext ("[%u] ** Message accepted: %s byte from <%s> to %s\n",
+                        "[%u] ** Message accepted: %s bytes from <%s> to %s\n", n),
+              id, bytes, from, to);
+  }
 }
 
 static void
@@ -126,9 +145,14 @@ sd_serve_on_finished (SdServer        *server,
       for (guint i = 0; i < session->hints->len; i++)
         {
           const SdHint *hint = session->hints->pdata[i];
-          printf ("[%u] Hint (%s): %s\n", id, sd_hint_severity_to_string (hint->severity), hint->title);
+          /* Translators: a session number, the severity (error, warning, info: in
+           * English), then the hint's title. */
+          printf (_("[%u] Hint (%s): %s\n"), id, sd_hint_severity_to_string (hint->severity),
+                  hint->title);
         }
-      printf ("[%u] Session finished: %s\n", id, session->end_reason);
+      /* Translators: a session number, then a short reason in English (quit, closed,
+       * idle timeout…). */
+      printf (_("[%u] Session finished: %s\n"), id, session->end_reason);
     }
   fflush (stdout);
 }
@@ -162,48 +186,53 @@ sd_serve_parse (int              argc,
   gboolean accept_any = FALSE, tls_for_auth = FALSE, require_auth = FALSE, greylist = FALSE;
   gboolean no_starttls = FALSE;
   GOptionEntry entries[] = {
-    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Listen on ADDR (default 127.0.0.1)", "ADDR" },
-    { "port", 0, 0, G_OPTION_ARG_INT, &port, "SMTP port with STARTTLS (default 2525; 0: any free port)", "N" },
-    { "tls-port", 0, 0, G_OPTION_ARG_INT, &tls_port, "Also listen for implicit TLS on port N (0: any free port)", "N" },
-    { "user", 0, 0, G_OPTION_ARG_STRING, &user, "Accept AUTH for user NAME", "NAME" },
-    { "password-env", 0, 0, G_OPTION_ARG_STRING, &password_env, "Its password, from environment variable VAR", "VAR" },
-    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, "Its password, from the first line of FILE", "FILE" },
-    { "accept-any-auth", 0, 0, G_OPTION_ARG_NONE, &accept_any, "Accept any credentials (the user name tried is shown; passwords never are)", NULL },
-    { "require-tls-for-auth", 0, 0, G_OPTION_ARG_NONE, &tls_for_auth, "Offer AUTH only after STARTTLS", NULL },
-    { "require-auth", 0, 0, G_OPTION_ARG_NONE, &require_auth, "Refuse MAIL before AUTH (530 5.7.0)", NULL },
-    { "relay-domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &relay, "Accept unauthenticated mail only for domain D (repeatable)", "D" },
-    { "greylist", 0, 0, G_OPTION_ARG_NONE, &greylist, "Answer each first try with 451 4.7.1", NULL },
-    { "max-size", 0, 0, G_OPTION_ARG_INT64, &max_size, "Largest message (default 10485760)", "BYTES" },
-    { "maildir", 0, 0, G_OPTION_ARG_FILENAME, &maildir, "Also save each message in DIR as a .eml file", "DIR" },
-    { "cert", 0, 0, G_OPTION_ARG_FILENAME, &cert, "Server certificate (PEM); default: one made on first start", "FILE" },
-    { "key", 0, 0, G_OPTION_ARG_FILENAME, &key, "Its private key (PEM)", "FILE" },
-    { "no-starttls", 0, 0, G_OPTION_ARG_NONE, &no_starttls, "Do not offer STARTTLS", NULL },
-    { "hostname", 0, 0, G_OPTION_ARG_STRING, &hostname, "Name in the greeting and EHLO reply", "NAME" },
-    { "max-sessions", 0, 0, G_OPTION_ARG_INT, &max_sessions, "Sessions at once (default 50)", "N" },
-    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, "Close a silent session after SECONDS (default 300)", "SECONDS" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, json, "One JSON object per line: where it listens, then each finished session", NULL },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Listen on ADDR (default 127.0.0.1)"), N_("ADDR") },
+    { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("SMTP port with STARTTLS (default 2525; 0: any free port)"), N_("N") },
+    { "tls-port", 0, 0, G_OPTION_ARG_INT, &tls_port, N_("Also listen for implicit TLS on port N (0: any free port)"), N_("N") },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_("Accept AUTH for user NAME"), N_("NAME") },
+    { "password-env", 0, 0, G_OPTION_ARG_STRING, &password_env, N_("Its password, from environment variable VAR"), N_("VAR") },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, N_("Its password, from the first line of FILE"), N_("FILE") },
+    { "accept-any-auth", 0, 0, G_OPTION_ARG_NONE, &accept_any, N_("Accept any credentials (the user name tried is shown; passwords never are)"), NULL },
+    { "require-tls-for-auth", 0, 0, G_OPTION_ARG_NONE, &tls_for_auth, N_("Offer AUTH only after STARTTLS"), NULL },
+    { "require-auth", 0, 0, G_OPTION_ARG_NONE, &require_auth, N_("Refuse MAIL before AUTH (530 5.7.0)"), NULL },
+    { "relay-domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &relay, N_("Accept unauthenticated mail only for domain D (repeatable)"), N_("D") },
+    { "greylist", 0, 0, G_OPTION_ARG_NONE, &greylist, N_("Answer each first try with 451 4.7.1"), NULL },
+    { "max-size", 0, 0, G_OPTION_ARG_INT64, &max_size, N_("Largest message (default 10485760)"), N_("BYTES") },
+    { "maildir", 0, 0, G_OPTION_ARG_FILENAME, &maildir, N_("Also save each message in DIR as a .eml file"), N_("DIR") },
+    { "cert", 0, 0, G_OPTION_ARG_FILENAME, &cert, N_("Server certificate (PEM); default: one made on first start"), N_("FILE") },
+    { "key", 0, 0, G_OPTION_ARG_FILENAME, &key, N_("Its private key (PEM)"), N_("FILE") },
+    { "no-starttls", 0, 0, G_OPTION_ARG_NONE, &no_starttls, N_("Do not offer STARTTLS"), NULL },
+    { "hostname", 0, 0, G_OPTION_ARG_STRING, &hostname, N_("Name in the greeting and EHLO reply"), N_("NAME") },
+    { "max-sessions", 0, 0, G_OPTION_ARG_INT, &max_sessions, N_("Sessions at once (default 50)"), N_("N") },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, N_("Close a silent session after SECONDS (default 300)"), N_("SECONDS") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, json, N_("One JSON object per line: where it listens, then each finished session"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("- run the built-in SMTP server");
+  /* Translators: the summary in `smtp-doctor-cli serve --help`. */
+  g_autoptr(GOptionContext) context = g_option_context_new (_("- run the built-in SMTP server"));
 
-  g_option_context_set_description (context, serve_help);
-  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context, _(serve_help));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, error))
     return FALSE;
   if (argc > 1)
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "Unexpected argument “%s”", argv[1]);
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("Unexpected argument “%s”"),
+                   argv[1]);
       return FALSE;
     }
   if (port < 0 || port > 65535 || tls_port < -1 || tls_port > 65535 || max_size < 0 ||
       max_sessions < 0 || idle_timeout < 0)
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "A port, size or limit is out of range");
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("A port, size or limit is out of range"));
       return FALSE;
     }
   if ((cert == NULL) != (key == NULL))
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--cert and --key go together");
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--cert and --key go together"));
       return FALSE;
     }
 
@@ -237,7 +266,8 @@ sd_serve_parse (int              argc,
     }
   else if (password_env != NULL || password_file != NULL)
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "A password needs --user");
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("A password needs --user"));
       return FALSE;
     }
   return TRUE;
@@ -264,15 +294,18 @@ sd_serve_print_listening (SdServer             *server,
   if (config->accounts->len > 0 || config->accept_any_auth)
     g_string_append_printf (modes, "%sAUTH PLAIN LOGIN CRAM-MD5%s", modes->len ? ", " : "",
                             config->require_tls_for_auth ? " after TLS" : "");
+  /* Not translated: scripts (and --help) read the port from this first line. */
   printf ("Listening on %s port %u (%s)\n", address, sd_server_get_port (server),
           modes->len > 0 ? modes->str : "plain");
   if (sd_server_get_cert_sha256 (server) != NULL)
-    printf ("Certificate: %s SHA-256 %s\n",
-            sd_server_get_cert_path (server) ? sd_server_get_cert_path (server) : "(given)",
+    /* Translators: a file name, then the certificate's fingerprint. */
+    printf (_("Certificate: %s SHA-256 %s\n"),
+            sd_server_get_cert_path (server) ? sd_server_get_cert_path (server) : _("(given)"),
             sd_server_get_cert_sha256 (server));
   if (sd_server_get_tls_port (server) != 0)
-    printf ("Implicit TLS on %s port %u\n", address, sd_server_get_tls_port (server));
-  printf ("Press Ctrl+C to stop.\n");
+    /* Translators: an IP address and a port number. */
+    printf (_("Implicit TLS on %s port %u\n"), address, sd_server_get_tls_port (server));
+  printf ("%s\n", _("Press Ctrl+C to stop."));
   fflush (stdout);
 }
 
@@ -292,10 +325,15 @@ sd_cli_serve (int    argc,
       return SD_CLI_EXIT_USAGE;
     }
   if (config->listen_address != NULL && !sd_serve_is_loopback (config->listen_address))
-    fprintf (stderr, "Warning: listening on %s, not only on this computer: anyone who can "
-             "reach that address can connect to this test server%s.\n",
-             config->listen_address,
-             config->accept_any_auth ? " and log in with any password" : "");
+    fprintf (stderr,
+             /* Translators: %s is an IP address. */
+             config->accept_any_auth
+             ? _("Warning: listening on %s, not only on this computer: anyone who can reach "
+                 "that address can connect to this test server and log in with any "
+                 "password.\n")
+             : _("Warning: listening on %s, not only on this computer: anyone who can reach "
+                 "that address can connect to this test server.\n"),
+             config->listen_address);
 
   server = sd_server_new (config);
   loop = g_main_loop_new (NULL, FALSE);
@@ -316,6 +354,9 @@ sd_cli_serve (int    argc,
 
   sd_server_stop (server);
   if (!run.json)
-    printf ("Stopped after %u session(s).\n", sd_server_get_n_sessions (server));
+    {
+      guint n = sd_server_get_n_sessions (server);
+      printf (ngettext ("Stopped after %u session.\n", "Stopped after %u sessions.\n", n), n);
+    }
   return 0;
 }

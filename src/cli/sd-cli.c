@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib.h>
+#include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
 #ifdef G_OS_UNIX
@@ -15,6 +16,7 @@
 #endif
 
 #include "sd-cli.h"
+#include "sd-i18n.h"
 
 #ifdef G_OS_WIN32
 static GSourceFunc sd_cli_interrupt_func;
@@ -61,15 +63,15 @@ sd_cli_on_interrupt (GSourceFunc func,
 static void
 sd_cli_usage (FILE *out)
 {
-  fprintf (out,
-           "Usage: smtp-doctor-cli COMMAND [OPTION…]\n"
+  /* Translators: keep the command names; align the descriptions as you see fit. */
+  fputs (_("Usage: smtp-doctor-cli COMMAND [OPTION…]\n"
            "\n"
            "Commands:\n"
            "  send      Run an SMTP session and send a test message (see send --help)\n"
            "  diagnose  Explain a pasted transcript, log line or bounce (see diagnose --help)\n"
            "  profiles  Saved server profiles: list, show, save, delete, export, import\n"
            "  serve     Run the built-in SMTP server (see serve --help)\n"
-           "  version   Print the version\n");
+           "  version   Print the version\n"), out);
 }
 
 int
@@ -77,6 +79,8 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
+  sd_i18n_bind ();
+  textdomain (GETTEXT_PACKAGE);
 #ifdef G_OS_WIN32
   /* Our text is UTF-8 (server replies, umlauts in hints and names): have the console
    * show it as such rather than in the OEM code page. */
@@ -103,7 +107,9 @@ main (int    argc,
   if (g_str_equal (argv[1], "serve"))
     return sd_cli_serve (argc - 1, argv + 1);
 
-  fprintf (stderr, "smtp-doctor-cli: unknown command “%s”\n\n", argv[1]);
+  fprintf (stderr, "smtp-doctor-cli: ");
+  fprintf (stderr, _("unknown command “%s”"), argv[1]);
+  fprintf (stderr, "\n\n");
   sd_cli_usage (stderr);
   return SD_CLI_EXIT_USAGE;
 }

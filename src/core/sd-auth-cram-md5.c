@@ -46,9 +46,10 @@ cram_md5_step (SdAuth   *auth,
   if (challenge_len > CRAM_MD5_MAX_CHALLENGE)
     {
       g_set_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_BAD_CHALLENGE,
-                   _("The server sent a CRAM-MD5 challenge of %" G_GSIZE_FORMAT
-                     " bytes; at most %d are accepted."),
-                   challenge_len, CRAM_MD5_MAX_CHALLENGE);
+                   /* Translators: two numbers of bytes; the first is always larger. */
+                   _("The server sent a CRAM-MD5 challenge of %u bytes; at most %d are "
+                     "accepted."),
+                   (guint) MIN (challenge_len, G_MAXUINT), CRAM_MD5_MAX_CHALLENGE);
       return NULL;
     }
 
@@ -68,7 +69,8 @@ cram_md5_step (SdAuth   *auth,
   sd_secret_free (digest);
 
   user = g_strescape (auth->user, NULL);
-  *shown = g_strdup_printf ("user \"%s\", digest hidden", user);
+  /* Translators: %s is the user name. */
+  *shown = g_strdup_printf (_("user \"%s\", digest hidden"), user);
 
   return sd_secret_bytes_take (data, len);
 }

@@ -33,7 +33,8 @@ login_step (SdAuth   *auth,
     {
     case 0:
       user = g_strescape (auth->user, NULL);
-      *shown = g_strdup_printf ("user name \"%s\"", user);
+      /* Translators: %s is the user name. */
+      *shown = g_strdup_printf (_("user name \"%s\""), user);
       return secret_copy (auth->user);
 
     case 1:

@@ -99,7 +99,8 @@ ntlm_step (SdAuth   *auth,
 
   /* The backslash of DOMAIN\user is shown as typed. */
   who = g_strescape (auth->user, "\\");
-  *shown = g_strdup_printf ("NTLM response for %s, hidden", who);
+  /* Translators: %s is the user name (DOMAIN\\user). */
+  *shown = g_strdup_printf (_("NTLM response for %s, hidden"), who);
   return response;
 }
 
@@ -115,8 +116,12 @@ ntlm_describe (SdAuth *auth,
     return NULL;
   parsed = sd_ntlm_challenge_parse (data, len, NULL);
   if (parsed == NULL)
-    return g_strdup_printf ("NTLM challenge of %" G_GSIZE_FORMAT " bytes that does not "
-                            "parse as a type 2 message", len);
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "NTLM challenge of %u byte that does not parse as "
+                                         "a type 2 message",
+                                         "NTLM challenge of %u bytes that does not parse as "
+                                         "a type 2 message", (gulong) MIN (len, G_MAXUINT)),
+                            (guint) MIN (len, G_MAXUINT));
   return sd_ntlm_challenge_describe (parsed);
 }
 

@@ -31,7 +31,8 @@ shown_token (SdAuth *auth)
 {
   g_autofree char *user = g_strescape (auth->user, NULL);
 
-  return g_strdup_printf ("user \"%s\", bearer token hidden", user);
+  /* Translators: %s is the user name. */
+  return g_strdup_printf (_("user \"%s\", bearer token hidden"), user);
 }
 
 static GBytes *
@@ -164,7 +165,8 @@ sd_auth_oauth_error_describe (const char *status,
   g_autofree char *sc = scope ? g_strescape (scope, NULL) : NULL;
   g_autofree char *sch = schemes ? g_strescape (schemes, NULL) : NULL;
 
-  g_string_append_printf (str, " status \"%s\"", st ? st : "");
+  /* Translators: follows “OAuth error from the server:”; %s is the status value. */
+  g_string_append_printf (str, _(" status \"%s\""), st ? st : "");
   if (meaning != NULL)
     g_string_append_printf (str, " (%s)", meaning);
   if (sc != NULL)

@@ -27,7 +27,8 @@ plain_credentials (SdAuth  *auth,
   data[1 + user_len] = '\0';
   memcpy (data + 2 + user_len, auth->password, password_len);
 
-  *shown = g_strdup_printf ("user \"%s\", password hidden", user);
+  /* Translators: %s is the user name. */
+  *shown = g_strdup_printf (_("user \"%s\", password hidden"), user);
 
   return sd_secret_bytes_take (data, len);
 }

@@ -8,6 +8,7 @@
 
 #include <string.h>
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
 #include <gnutls/x509.h>
@@ -26,7 +27,9 @@ check (int          ret,
   if (ret >= 0)
     return TRUE;
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-               "Certificate generation failed (%s): %s", what, gnutls_strerror (ret));
+               /* Translators: the step (in English, e.g. “key usage”), then GnuTLS's
+                * error. */
+               _("Certificate generation failed (%s): %s"), what, gnutls_strerror (ret));
   return FALSE;
 }
 
@@ -55,7 +58,7 @@ generate_key (SdCertKeyType               type,
       break;
     default:
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Unknown key type %d", (int) type);
+                   _("Unknown key type %d"), (int) type);
       return FALSE;
     }
 
@@ -80,7 +83,7 @@ import_issuer (const SdCertRequest     *request,
   if (request->issuer_key_pem == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           "An issuer certificate needs its private key");
+                           _("An issuer certificate needs its private key"));
       return FALSE;
     }
 
@@ -140,7 +143,7 @@ set_alt_names (gnutls_x509_crt_t     crt,
       if (address == NULL)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "Not an IP address: %s", request->ip_addresses[i]);
+                       _("Not an IP address: %s"), request->ip_addresses[i]);
           return FALSE;
         }
       /* The SAN holds the address in network byte order, 4 or 16 octets. */
@@ -264,7 +267,7 @@ sd_certificate_generate (const SdCertRequest  *request,
   if (request->not_after <= request->not_before)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           "The certificate must end after it starts");
+                           _("The certificate must end after it starts"));
       return FALSE;
     }
 

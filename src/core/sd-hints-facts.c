@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,7 +141,7 @@ sd_caps_integrated_only (const SdCapabilities *caps)
 static const char *
 sd_or_none (const char *text)
 {
-  return text != NULL && *text != '\0' ? text : "(none)";
+  return text != NULL && *text != '\0' ? text : _("(none)");
 }
 
 /* The same for a session and for a transcript: @before and @after are the EHLO
@@ -163,45 +164,51 @@ sd_derive_capability_facts (SdHintInput          *input,
   if (before != NULL && !implicit_tls)
     {
       if (before->starttls)
-        sd_fact (input, "starttls-offered", "EHLO before TLS lists STARTTLS");
+        sd_fact (input, "starttls-offered", _("EHLO before TLS lists STARTTLS"));
       else
-        sd_fact (input, "starttls-missing", "EHLO does not list STARTTLS");
+        sd_fact (input, "starttls-missing", _("EHLO does not list STARTTLS"));
     }
 
   if (in_force->auth->len > 0)
-    sd_factf (input, "auth-offered", "AUTH offered: %s", after ? auth_after : auth_before);
+    /* Translators: %s lists AUTH mechanisms such as “LOGIN PLAIN”. */
+    sd_factf (input, "auth-offered", _("AUTH offered: %s"), after ? auth_after : auth_before);
   else
-    sd_factf (input, "no-auth-offered", "No AUTH line in the EHLO reply%s",
-              after != NULL ? " after STARTTLS" : "");
+    sd_fact (input, "no-auth-offered",
+             after != NULL ? _("No AUTH line in the EHLO reply after STARTTLS")
+                           : _("No AUTH line in the EHLO reply"));
 
   /* After a failed STARTTLS the list inside TLS is unknown, not empty. */
   if ((before == NULL || before->auth->len == 0) && (after == NULL || after->auth->len == 0) &&
       (after != NULL || implicit_tls || before == NULL || !before->starttls ||
        sd_has_fact (input, "mode-none")))
     sd_fact (input, "no-auth-anywhere",
-             after != NULL && before != NULL ? "No AUTH line before or after STARTTLS"
-                                             : "No AUTH line in the EHLO reply");
+             after != NULL && before != NULL ? _("No AUTH line before or after STARTTLS")
+                                             : _("No AUTH line in the EHLO reply"));
 
   if (before != NULL && after != NULL && before->auth->len == 0 && after->auth->len > 0)
     sd_factf (input, "auth-after-tls-only",
-              "AUTH before STARTTLS: (none); after STARTTLS: %s", auth_after);
+              /* Translators: %s lists AUTH mechanisms such as “LOGIN PLAIN”. */
+              _("AUTH before STARTTLS: (none); after STARTTLS: %s"), auth_after);
 
   if (before != NULL && after != NULL && before->auth->len > 0 &&
       !sd_caps_has_basic (before) && sd_caps_has_basic (after))
     sd_factf (input, "basic-auth-after-tls",
-              "AUTH before STARTTLS: %s; after STARTTLS: %s", auth_before, auth_after);
+              /* Translators: each %s lists AUTH mechanisms such as “LOGIN PLAIN”. */
+              _("AUTH before STARTTLS: %s; after STARTTLS: %s"), auth_before, auth_after);
   else if (before != NULL && after == NULL && !implicit_tls && before->starttls &&
            sd_caps_integrated_only (before))
     sd_factf (input, "basic-auth-after-tls",
-              "AUTH before STARTTLS: %s only, and STARTTLS is offered (LOGIN usually "
-              "appears after it)", auth_before);
+              /* Translators: %s lists AUTH mechanisms such as “NTLM GSSAPI”. */
+              _("AUTH before STARTTLS: %s only, and STARTTLS is offered (LOGIN usually "
+                "appears after it)"), auth_before);
 
   if (sd_capabilities_has_auth (in_force, "XOAUTH2") ||
       sd_capabilities_has_auth (in_force, "OAUTHBEARER"))
-    sd_factf (input, "oauth-offered", "AUTH offered: %s", after ? auth_after : auth_before);
+    sd_factf (input, "oauth-offered", _("AUTH offered: %s"), after ? auth_after : auth_before);
 
   if (sd_caps_integrated_only (in_force))
-    sd_factf (input, "integrated-auth-only", "AUTH offered: %s (Windows integrated only)",
+    /* Translators: %s lists AUTH mechanisms such as “NTLM GSSAPI”. */
+    sd_factf (input, "integrated-auth-only", _("AUTH offered: %s (Windows integrated only)"),
               after ? auth_after : auth_before);
 }
 
@@ -248,9 +255,11 @@ sd_derive_tls_facts (SdHintInput    *input,
   if (tls->version != NULL &&
       (g_str_equal (tls->version, "TLS1.0") || g_str_equal (tls->version, "TLS1.1") ||
        g_str_has_prefix (tls->version, "SSL")))
-    sd_factf (input, "tls-old-version", "Negotiated %s", tls->version);
+    /* Translators: %s is a TLS version such as TLS1.0. */
+    sd_factf (input, "tls-old-version", _("Negotiated %s"), tls->version);
   if (g_strcmp0 (tls->policy, "accept-any") == 0)
-    sd_fact (input, "cert-accept-any", "Certificate policy: accept-any");
+    /* Translators: “accept-any” is a setting's value: keep it. */
+    sd_fact (input, "cert-accept-any", _("Certificate policy: accept-any"));
 
   leaf = tls->chain != NULL && tls->chain->len > 0 ? tls->chain->pdata[0] : NULL;
   if (leaf != NULL)
@@ -268,20 +277,28 @@ sd_derive_tls_facts (SdHintInput    *input,
     return;
 
   sd_var (input, "verify-error", tls->verify_error);
-  sd_factf (input, "cert-unverified", "Certificate not verified: %s",
+  /* Translators: %s says why. */
+  sd_factf (input, "cert-unverified", _("Certificate not verified: %s"),
             sd_or_none (tls->verify_error));
   if (leaf != NULL && leaf->self_signed)
-    sd_factf (input, "cert-self-signed", "Certificate is self-signed: %s", leaf->subject);
+    /* Translators: %s is the certificate's subject (CN=…). */
+    sd_factf (input, "cert-self-signed", _("Certificate is self-signed: %s"), leaf->subject);
   if (tls->verify_error != NULL)
     {
+      /* The flags come from a session; the words from a report built elsewhere (and
+       * in English: verify_error is translated in the session). */
       g_autofree char *folded = g_ascii_strdown (tls->verify_error, -1);
-      if (strstr (folded, "expired") != NULL)
-        sd_factf (input, "cert-expired", "Certificate expired (valid until %s)",
+      if ((tls->problems & SD_CERT_PROBLEM_EXPIRED) || strstr (folded, "expired") != NULL)
+        /* Translators: %s is a date and time (ISO 8601). */
+        sd_factf (input, "cert-expired", _("Certificate expired (valid until %s)"),
                   leaf ? leaf->not_after : "?");
-      if (strstr (folded, "name mismatch") != NULL)
-        sd_factf (input, "cert-name-mismatch", "%s", tls->verify_error);
-      if (strstr (folded, "unknown issuer") != NULL || strstr (folded, "not trusted") != NULL)
-        sd_factf (input, "cert-unknown-ca", "Issuer not trusted: %s",
+      if ((tls->problems & SD_CERT_PROBLEM_NAME_MISMATCH) ||
+          strstr (folded, "name mismatch") != NULL)
+        sd_fact (input, "cert-name-mismatch", tls->verify_error);
+      if ((tls->problems & SD_CERT_PROBLEM_UNKNOWN_ISSUER) ||
+          strstr (folded, "unknown issuer") != NULL || strstr (folded, "not trusted") != NULL)
+        /* Translators: %s is the issuer's name (CN=…). */
+        sd_factf (input, "cert-unknown-ca", _("Issuer not trusted: %s"),
                   leaf && leaf->issuer ? leaf->issuer : "?");
     }
   else if (leaf != NULL && report->host != NULL && leaf->sans != NULL)
@@ -295,7 +312,8 @@ sd_derive_tls_facts (SdHintInput    *input,
           found = sd_cert_matches (colon ? colon + 1 : san, report->host);
         }
       if (!found)
-        sd_factf (input, "cert-name-mismatch", "“%s” is not among the certificate's names",
+        /* Translators: %s is the host name the user typed. */
+        sd_factf (input, "cert-name-mismatch", _("“%s” is not among the certificate's names"),
                   report->host);
     }
 }
@@ -312,26 +330,27 @@ sd_derive_mechanism_facts (SdHintInput    *input,
     return;
   sd_var (input, "auth-mechanism", mech);
   if (g_ascii_strcasecmp (mech, "NTLM") == 0)
-    sd_fact (input, "auth-used-ntlm", "AUTH NTLM was tried");
+    sd_fact (input, "auth-used-ntlm", _("AUTH NTLM was tried"));
   if (g_ascii_strcasecmp (mech, "XOAUTH2") == 0 || g_ascii_strcasecmp (mech, "OAUTHBEARER") == 0)
-    sd_factf (input, "auth-used-oauth", "AUTH %s was tried", mech);
+    /* Translators: %s is XOAUTH2 or OAUTHBEARER. */
+    sd_factf (input, "auth-used-oauth", _("AUTH %s was tried"), mech);
 
   if (status == NULL && report->auth_oauth_scope == NULL)
     return;
-  sd_var (input, "oauth-status", status ? status : "(none)");
-  sd_var (input, "oauth-scope", report->auth_oauth_scope ? report->auth_oauth_scope : "(none)");
-  sd_factf (input, "oauth-error", "OAuth error: status %s, scope %s, schemes %s",
-            status ? status : "(none)",
-            report->auth_oauth_scope ? report->auth_oauth_scope : "(none)",
-            report->auth_oauth_schemes ? report->auth_oauth_schemes : "(none)");
+  sd_var (input, "oauth-status", sd_or_none (status));
+  sd_var (input, "oauth-scope", sd_or_none (report->auth_oauth_scope));
+  /* Translators: the three values come from the server's OAuth error (JSON). */
+  sd_factf (input, "oauth-error", _("OAuth error: status %s, scope %s, schemes %s"),
+            sd_or_none (status), sd_or_none (report->auth_oauth_scope),
+            sd_or_none (report->auth_oauth_schemes));
   if (status == NULL)
     return;
   if (g_str_equal (status, "401") || g_str_equal (status, "invalid_token"))
-    sd_factf (input, "oauth-invalid-token", "OAuth status %s", status);
+    sd_factf (input, "oauth-invalid-token", _("OAuth status %s"), status);
   else if (g_str_equal (status, "403") || g_str_equal (status, "insufficient_scope"))
-    sd_factf (input, "oauth-insufficient-scope", "OAuth status %s", status);
+    sd_factf (input, "oauth-insufficient-scope", _("OAuth status %s"), status);
   else if (g_str_equal (status, "400") || g_str_equal (status, "invalid_request"))
-    sd_factf (input, "oauth-bad-request", "OAuth status %s", status);
+    sd_factf (input, "oauth-bad-request", _("OAuth status %s"), status);
 }
 
 static void
@@ -354,10 +373,16 @@ sd_derive_error_facts (SdHintInput    *input,
           sd_fact (input, fact, error->message);
     }
 
-  if (stage == SD_STAGE_CONNECT && strstr (message, "refused") != NULL)
+  /* The codes come from a session; the English words from a report built elsewhere
+   * (the session's messages are translated, and so are the system's). */
+  if (stage == SD_STAGE_CONNECT &&
+      (report->connect_error == G_IO_ERROR_CONNECTION_REFUSED ||
+       strstr (message, "refused") != NULL))
     sd_fact (input, "connect-refused", error->message);
   if (stage == SD_STAGE_CONNECT &&
-      (strstr (message, "unreachable") != NULL || strstr (message, "no route") != NULL))
+      (report->connect_error == G_IO_ERROR_HOST_UNREACHABLE ||
+       report->connect_error == G_IO_ERROR_NETWORK_UNREACHABLE ||
+       strstr (message, "unreachable") != NULL || strstr (message, "no route") != NULL))
     sd_fact (input, "connect-unreachable", error->message);
   if (g_error_matches (error, SD_SESSION_ERROR, SD_SESSION_ERROR_TIMEOUT))
     {
@@ -366,7 +391,7 @@ sd_derive_error_facts (SdHintInput    *input,
       else if (stage == SD_STAGE_GREETING)
         sd_fact (input, "greeting-timeout", error->message);
     }
-  if (strstr (message, "closed the connection") != NULL)
+  if (report->closed_by_server || strstr (message, "closed the connection") != NULL)
     {
       sd_fact (input, "server-closed", error->message);
       if (stage == SD_STAGE_AUTH)
@@ -379,21 +404,24 @@ sd_derive_error_facts (SdHintInput    *input,
                                 report->tls->verify_error == NULL))
     sd_fact (input, "tls-handshake-failed", error->message);
   if (stage == SD_STAGE_EHLO && report->reply != NULL && report->reply->code >= 400)
-    sd_factf (input, "ehlo-refused", "EHLO answered %u", report->reply->code);
+    /* Translators: %u is an SMTP reply code. */
+    sd_factf (input, "ehlo-refused", _("EHLO answered %u"), report->reply->code);
   sd_derive_mechanism_facts (input, report);
   if (stage == SD_STAGE_AUTH && report->reply != NULL && report->reply->code >= 400 &&
       g_error_matches (error, SD_SESSION_ERROR, SD_SESSION_ERROR_AUTH))
-    sd_factf (input, "auth-failed", "AUTH answered %u", report->reply->code);
+    /* Translators: %u is an SMTP reply code. */
+    sd_factf (input, "auth-failed", _("AUTH answered %u"), report->reply->code);
 
   if (report->port == 465 && g_strcmp0 (report->security, "tls") != 0 &&
       stage <= SD_STAGE_EHLO)
     sd_factf (input, "plain-on-implicit-tls-port",
-              "Port 465 with security “%s”: that port expects TLS from the first byte",
+              /* Translators: %s is a security mode (none, starttls…): keep it. */
+              _("Port 465 with security “%s”: that port expects TLS from the first byte"),
               report->security);
   if ((report->port == 25 || report->port == 587 || report->port == 2525) &&
       g_strcmp0 (report->security, "tls") == 0 && stage <= SD_STAGE_TLS)
     sd_factf (input, "tls-on-plain-port",
-              "Implicit TLS on port %u, which normally starts in plain text", report->port);
+              _("Implicit TLS on port %u, which normally starts in plain text"), report->port);
 }
 
 /* A 221 the client did not ask for: the server hung up on it. */
@@ -411,7 +439,9 @@ sd_derive_event_facts (SdHintInput    *input,
       else if (event->direction == SD_DIRECTION_RECEIVED && !quit_sent &&
                g_str_has_prefix (event->text, "221"))
         {
-          sd_factf (input, "unsolicited-221", "The server said “%s” without being asked to quit",
+          /* Translators: %s is the server's 221 reply. */
+          sd_factf (input, "unsolicited-221",
+                    _("The server said “%s” without being asked to quit"),
                     event->text);
           if (event->stage == SD_STAGE_AUTH)
             sd_fact (input, "closed-after-auth", event->text);
@@ -447,7 +477,8 @@ _sd_hint_input_new_from_report (const SdReport *report)
       const SdRecipientResult *result = report->recipients->pdata[i];
       if (result->reply != NULL && result->reply->code >= 400)
         {
-          sd_factf (input, "rcpt-rejected", "RCPT TO:<%s> answered %u", result->address,
+          /* Translators: an e-mail address, then an SMTP reply code. */
+          sd_factf (input, "rcpt-rejected", _("RCPT TO:<%s> answered %u"), result->address,
                     result->reply->code);
           sd_add_reply (input, result->reply);
         }
@@ -458,15 +489,16 @@ _sd_hint_input_new_from_report (const SdReport *report)
     sd_var (input, "reply", report->reply->lines->pdata[0]);
 
   if (report->credentials_given)
-    sd_fact (input, "credentials-given", "A user name is configured");
+    sd_fact (input, "credentials-given", _("A user name is configured"));
   else
-    sd_fact (input, "no-credentials", "No user name is configured");
+    sd_fact (input, "no-credentials", _("No user name is configured"));
   for (guint i = 0; _sd_hint_known_facts[i] != NULL; i++)
     {
       if (g_str_equal (_sd_hint_known_facts[i], port_fact))
-        sd_factf (input, port_fact, "Port %u", report->port);
+        sd_factf (input, port_fact, _("Port %u"), report->port);
       if (g_str_equal (_sd_hint_known_facts[i], mode_fact))
-        sd_factf (input, mode_fact, "Security: %s", report->security);
+        /* Translators: %s is a security mode (none, starttls…): keep it. */
+        sd_factf (input, mode_fact, _("Security: %s"), report->security);
     }
   if (report->tls != NULL && report->caps_after_tls != NULL)
     sd_factf (input, "tls-used", "TLS %s", report->tls->version);
@@ -625,7 +657,9 @@ _sd_hint_input_new_from_text (const char *text)
 
       if (*line == '\0')
         continue;
-      if (g_str_has_prefix (line, SD_HINTS_TEXT_HEADER))
+      /* Our export's header, in English or in the language of this run. */
+      if (g_str_has_prefix (line, SD_HINTS_TEXT_HEADER) ||
+          g_str_has_prefix (line, sd_hints_text_header ()))
         break;
       sd_add_line (input, line);
       /* swaks marks TLS traffic with "~", our export with "TLS" */
@@ -688,11 +722,12 @@ _sd_hint_input_new_from_text (const char *text)
             auth_failed = TRUE;
           if (code == 221 && !quit_sent)
             {
-              sd_factf (input, "unsolicited-221", "“%s” without a QUIT before it", rest);
+              /* Translators: in these three, %s is the server's 221 reply. */
+              sd_factf (input, "unsolicited-221", _("“%s” without a QUIT before it"), rest);
               if (auth_failed || (auth_sent && !mail_sent))
-                sd_factf (input, "closed-after-auth", "“%s” right after AUTH", rest);
+                sd_factf (input, "closed-after-auth", _("“%s” right after AUTH"), rest);
               else if (!mail_sent)
-                sd_factf (input, "closed-after-ehlo", "“%s” right after EHLO", rest);
+                sd_factf (input, "closed-after-ehlo", _("“%s” right after EHLO"), rest);
             }
         }
       g_clear_pointer (&match, g_match_info_free);
@@ -717,13 +752,13 @@ _sd_hint_input_new_from_text (const char *text)
   input->from_text = TRUE;
 
   if (auth_sent)
-    sd_fact (input, "credentials-given", "The client sent AUTH");
+    sd_fact (input, "credentials-given", _("The client sent AUTH"));
   if (auth_failed)
-    sd_fact (input, "auth-failed", "AUTH was refused");
+    sd_fact (input, "auth-failed", _("AUTH was refused"));
   caps_before = sd_caps_from_keywords (before);
   caps_after = sd_caps_from_keywords (after);
   if (caps_after != NULL)
-    sd_fact (input, "tls-used", "STARTTLS was accepted");
+    sd_fact (input, "tls-used", _("STARTTLS was accepted"));
   sd_derive_capability_facts (input, caps_before, caps_after, FALSE);
   return input;
 }

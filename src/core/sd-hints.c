@@ -12,6 +12,7 @@
 
 #include <string.h>
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 #include <jansson.h>
 
 #include "sd-hints.h"
@@ -40,6 +41,14 @@ _sd_hints_get_kb (void)
       g_once_init_leave (&once, 1);
     }
   return kb;
+}
+
+const char *
+sd_hints_text_header (void)
+{
+  /* The same words as SD_HINTS_TEXT_HEADER (test-hints checks it): xgettext cannot
+   * see through the macro. */
+  return _("Hints (most likely first):");
 }
 
 guint
@@ -328,9 +337,8 @@ sd_hint_fallback (const SdHintKb    *kb,
     }
   if (code == 0 && enhanced == NULL)
     {
-      g_string_append (detail, g_dgettext (GETTEXT_PACKAGE,
-                                           "No reply code to explain; the error above is "
-                                           "what the connection itself reported."));
+      g_string_append (detail, _("No reply code to explain; the error above is what the "
+                                 "connection itself reported."));
       hint->id = g_strdup_printf ("fallback-%s", error != NULL && error->domain == SD_SESSION_ERROR
                                                  ? sd_session_error_name (error) : "unknown");
     }
@@ -343,19 +351,19 @@ sd_hint_fallback (const SdHintKb    *kb,
       g_ptr_array_add (hint->evidence, g_steal_pointer (&escaped));
     }
   hint->severity = code >= 400 && code < 500 ? SD_HINT_WARNING : SD_HINT_ERROR;
-  hint->title = g_strdup (g_dgettext (GETTEXT_PACKAGE, "What the server's reply means"));
+  hint->title = g_strdup (_("What the server's reply means"));
   hint->detail = g_strstrip (g_string_free (g_steal_pointer (&detail), FALSE));
   hint->fixes = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_hint_fix_free);
   fix = g_new0 (SdHintFix, 1);
   fix->product = g_strdup ("generic");
   fix->label = g_strdup (g_hash_table_lookup (kb->products, "generic"));
   fix->steps = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (fix->steps, g_strdup (g_dgettext (GETTEXT_PACKAGE,
+  g_ptr_array_add (fix->steps, g_strdup (_(
     "Read the whole reply text: servers put the specific reason after the code.")));
-  g_ptr_array_add (fix->steps, g_strdup (g_dgettext (GETTEXT_PACKAGE,
+  g_ptr_array_add (fix->steps, g_strdup (_(
     "4xx replies are temporary: retry after a few minutes. 5xx replies are permanent: "
     "change the setting, address or message they name, then try again.")));
-  g_ptr_array_add (fix->steps, g_strdup (g_dgettext (GETTEXT_PACKAGE,
+  g_ptr_array_add (fix->steps, g_strdup (_(
     "Look the same time up in the server's own log (Exchange protocol log, Postfix "
     "mail.log, Kerio debug log) for the reason it did not send.")));
   g_ptr_array_add (hint->fixes, fix);
@@ -441,11 +449,13 @@ sd_hints_to_text (GPtrArray *hints)
                               sd_hint_severity_to_string (hint->severity), hint->title, hint->id);
       g_string_append_printf (out, "  %s\n", hint->detail);
       for (guint j = 0; j < hint->evidence->len; j++)
-        g_string_append_printf (out, "  Evidence: %s\n", (char *) hint->evidence->pdata[j]);
+        /* Translators: %s is what the program saw, e.g. a reply line. */
+        g_string_append_printf (out, _("  Evidence: %s\n"), (char *) hint->evidence->pdata[j]);
       for (guint j = 0; j < hint->fixes->len; j++)
         {
           const SdHintFix *fix = hint->fixes->pdata[j];
-          g_string_append_printf (out, "  Fix — %s:\n", fix->label);
+          /* Translators: %s is a product, e.g. “Exchange Online” or “Any server”. */
+          g_string_append_printf (out, _("  Fix — %s:\n"), fix->label);
           for (guint k = 0; k < fix->steps->len; k++)
             g_string_append_printf (out, "    %u. %s\n", k + 1, (char *) fix->steps->pdata[k]);
         }

@@ -24,9 +24,12 @@ typedef enum {
  * gets only warnings worth knowing (certificate not verified, no encryption, ...). */
 GPtrArray  *sd_hints_diagnose_report (const SdReport *report);
 
-/* The line before the hints in our text output. Pasted text stops there, so a
- * transcript exported with its hints is not diagnosed from the hints' own words. */
+/* The line before the hints in our text output, in English; it is shown translated
+ * (sd_hints_text_header()). Pasted text stops at either, so a transcript exported with
+ * its hints is not diagnosed from the hints' own words. */
 #define SD_HINTS_TEXT_HEADER "Hints (most likely first):"
+/* SD_HINTS_TEXT_HEADER in the user's language. */
+const char *sd_hints_text_header (void);
 
 /* The same from free text: our transcript export, swaks or openssl s_client output, an
  * application's log line, an Exchange protocol log excerpt, a bounce. Empty when the

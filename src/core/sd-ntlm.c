@@ -337,19 +337,19 @@ append_name (GString    *str,
 char *
 sd_ntlm_challenge_describe (const SdNtlmChallenge *c)
 {
-  GString *str = g_string_new ("NTLM challenge (type 2): target");
+  GString *str = g_string_new (_("NTLM challenge (type 2): target"));
   g_autofree char *flags = sd_ntlm_flags_to_string (c->flags);
   g_autofree char *target = c->target_name ? g_strescape (c->target_name, NULL) : NULL;
 
   if (target != NULL)
     g_string_append_printf (str, " \"%s\"", target);
   else
-    g_string_append (str, " (none)");
-  append_name (str, "NetBIOS computer", c->nb_computer);
-  append_name (str, "NetBIOS domain", c->nb_domain);
-  append_name (str, "DNS computer", c->dns_computer);
-  append_name (str, "DNS domain", c->dns_domain);
-  append_name (str, "DNS tree", c->dns_tree);
+    g_string_append_printf (str, " %s", _("(none)"));
+  append_name (str, _("NetBIOS computer"), c->nb_computer);
+  append_name (str, _("NetBIOS domain"), c->nb_domain);
+  append_name (str, _("DNS computer"), c->dns_computer);
+  append_name (str, _("DNS domain"), c->dns_domain);
+  append_name (str, _("DNS tree"), c->dns_tree);
   if (c->has_timestamp)
     {
       /* FILETIME to Unix seconds. */
@@ -357,12 +357,15 @@ sd_ntlm_challenge_describe (const SdNtlmChallenge *c)
       g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (unix_s);
       g_autofree char *text = when ? g_date_time_format_iso8601 (when) : NULL;
       if (text != NULL)
-        g_string_append_printf (str, ", server time %s", text);
+        /* Translators: %s is a date and time (ISO 8601). */
+        g_string_append_printf (str, _(", server time %s"), text);
     }
   if (c->has_version)
-    g_string_append_printf (str, ", Windows %u.%u build %u", c->version[0], c->version[1],
+    /* Translators: the Windows version, e.g. “, Windows 10.0 build 17763”. */
+    g_string_append_printf (str, _(", Windows %u.%u build %u"), c->version[0], c->version[1],
                             get16 (c->version + 2));
-  g_string_append_printf (str, "; flags: %s", flags);
+  /* Translators: %s lists NTLM flags (in English, as the specification names them). */
+  g_string_append_printf (str, _("; flags: %s"), flags);
 
   return g_string_free (str, FALSE);
 }

@@ -7,37 +7,41 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "sd-presets.h"
 
+/* Names and notes are marked N_(): they are shown through _(). Brand names stay as
+ * they are. */
 static const SdPreset presets[] = {
-  { "builtin", "Built-in test server", "127.0.0.1", 2525, SD_SECURITY_STARTTLS, "auto", NULL,
-    "SMTP Doctor's own server on this computer: start it with `smtp-doctor-cli serve`." },
+  { "builtin", N_("Built-in test server"), "127.0.0.1", 2525, SD_SECURITY_STARTTLS, "auto", NULL,
+    N_("SMTP Doctor's own server on this computer: start it with `smtp-doctor-cli serve`.") },
   { "microsoft-365", "Microsoft 365", "smtp.office365.com", 587, SD_SECURITY_STARTTLS, "auto", NULL,
-    "Needs SMTP AUTH enabled for the mailbox (Set-CASMailbox -SmtpClientAuthenticationDisabled "
-    "$false) and for the tenant; Microsoft is retiring basic authentication, OAuth is the way ahead." },
-  { "exchange-frontend", "Exchange on-premises (client frontend)", NULL, 587, SD_SECURITY_STARTTLS,
+    N_("Needs SMTP AUTH enabled for the mailbox (Set-CASMailbox -SmtpClientAuthenticationDisabled "
+       "$false) and for the tenant; Microsoft is retiring basic authentication, OAuth is the way ahead.") },
+  { "exchange-frontend", N_("Exchange on-premises (client frontend)"), NULL, 587, SD_SECURITY_STARTTLS,
     "auto", NULL,
-    "The Client Frontend receive connector offers LOGIN only after STARTTLS when \"Offer basic "
-    "authentication only after starting TLS\" is set." },
-  { "exchange-relay", "Exchange anonymous relay", NULL, 25, SD_SECURITY_STARTTLS_OPTIONAL, "none", NULL,
-    "Relaying needs a receive connector that lists this computer's address and grants "
-    "Anonymous Users the right to relay (Ms-Exch-SMTP-Accept-Any-Recipient)." },
-  { "gmail", "Gmail / Google Workspace (STARTTLS)", "smtp.gmail.com", 587, SD_SECURITY_STARTTLS,
+    N_("The Client Frontend receive connector offers LOGIN only after STARTTLS when \"Offer basic "
+       "authentication only after starting TLS\" is set.") },
+  { "exchange-relay", N_("Exchange anonymous relay"), NULL, 25, SD_SECURITY_STARTTLS_OPTIONAL, "none", NULL,
+    N_("Relaying needs a receive connector that lists this computer's address and grants "
+       "Anonymous Users the right to relay (Ms-Exch-SMTP-Accept-Any-Recipient).") },
+  { "gmail", N_("Gmail / Google Workspace (STARTTLS)"), "smtp.gmail.com", 587, SD_SECURITY_STARTTLS,
     "auto", NULL,
-    "Use an app password (needs 2-Step Verification); the account password is refused." },
-  { "gmail-tls", "Gmail / Google Workspace (implicit TLS)", "smtp.gmail.com", 465, SD_SECURITY_TLS,
+    N_("Use an app password (needs 2-Step Verification); the account password is refused.") },
+  { "gmail-tls", N_("Gmail / Google Workspace (implicit TLS)"), "smtp.gmail.com", 465, SD_SECURITY_TLS,
     "auto", NULL,
-    "Use an app password (needs 2-Step Verification); the account password is refused." },
+    N_("Use an app password (needs 2-Step Verification); the account password is refused.") },
   { "outlook-com", "Outlook.com", "smtp-mail.outlook.com", 587, SD_SECURITY_STARTTLS, "auto", NULL,
-    "Personal Microsoft accounts are moving to OAuth; basic authentication may be refused." },
+    N_("Personal Microsoft accounts are moving to OAuth; basic authentication may be refused.") },
   { "amazon-ses", "Amazon SES", "email-smtp.us-east-1.amazonaws.com", 587, SD_SECURITY_STARTTLS,
     "auto", NULL,
-    "Change the region in the host name to yours. The user and password are SMTP credentials "
-    "made in the SES console, not IAM keys; in the sandbox, recipients must be verified." },
+    N_("Change the region in the host name to yours. The user and password are SMTP credentials "
+       "made in the SES console, not IAM keys; in the sandbox, recipients must be verified.") },
   { "sendgrid", "SendGrid", "smtp.sendgrid.net", 587, SD_SECURITY_STARTTLS, "auto", "apikey",
-    "The user name is literally \"apikey\"; the password is an API key with Mail Send rights." },
+    N_("The user name is literally \"apikey\"; the password is an API key with Mail Send rights.") },
   { "mailgun", "Mailgun", "smtp.mailgun.org", 587, SD_SECURITY_STARTTLS, "auto", NULL,
-    "Use the domain's SMTP credentials (postmaster@your-domain); EU domains use smtp.eu.mailgun.org." },
+    N_("Use the domain's SMTP credentials (postmaster@your-domain); EU domains use smtp.eu.mailgun.org.") },
 };
 
 const SdPreset *
@@ -59,7 +63,7 @@ sd_presets_lookup (const char *id)
 SdProfile *
 sd_preset_to_profile (const SdPreset *preset)
 {
-  SdProfile *profile = sd_profile_new (preset->name, NULL);
+  SdProfile *profile = sd_profile_new (_(preset->name), NULL);
   SdSettings *s = profile->settings;
 
   s->host = g_strdup (preset->host);
@@ -68,6 +72,6 @@ sd_preset_to_profile (const SdPreset *preset)
   g_free (s->auth);
   s->auth = g_strdup (preset->auth);
   s->user = g_strdup (preset->user_hint);
-  profile->note = g_strdup (preset->note);
+  profile->note = g_strdup (_(preset->note));
   return profile;
 }

@@ -10,13 +10,13 @@ G_BEGIN_DECLS
 
 typedef struct {
   const char *id;         /* "microsoft-365" */
-  const char *name;       /* "Microsoft 365" */
+  const char *name;       /* "Microsoft 365"; untranslated: show _(name) */
   const char *host;       /* NULL: the user must fill it in */
   guint16     port;
   SdSecurity  security;
   const char *auth;
   const char *user_hint;  /* e.g. "apikey" for SendGrid, NULL otherwise */
-  const char *note;
+  const char *note;       /* untranslated: show _(note) */
 } SdPreset;
 
 /* (transfer none) the table, @n_presets entries */

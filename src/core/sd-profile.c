@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "sd-profile.h"
@@ -144,7 +145,8 @@ sd_profile_read (GKeyFile    *file,
   if (name == NULL || *name == '\0')
     {
       g_set_error (error, SD_PROFILE_ERROR, SD_PROFILE_ERROR_CORRUPT,
-                   "Group [%s] has no profile name", group);
+                   /* Translators: %s is a group name in the profiles file. */
+                   _("Group [%s] has no profile name"), group);
       return NULL;
     }
   profile = sd_profile_new (name, NULL);
@@ -271,12 +273,14 @@ sd_profile_store_load (SdProfileStore  *self,
       /* Never lose it: the user may want to repair it by hand. */
       if (g_rename (self->path, aside) != 0)
         g_set_error (error, SD_PROFILE_ERROR, SD_PROFILE_ERROR_CORRUPT,
-                     "The profiles file %s cannot be read (%s) and could not be moved aside",
+                     /* Translators: a file name, then why. */
+                     _("The profiles file %s cannot be read (%s) and could not be moved aside"),
                      self->path, local->message);
       else
         g_set_error (error, SD_PROFILE_ERROR, SD_PROFILE_ERROR_CORRUPT,
-                     "The profiles file could not be read (%s); it was kept as %s and a "
-                     "new one will be started", local->message, aside);
+                     /* Translators: why, then a file name. */
+                     _("The profiles file could not be read (%s); it was kept as %s and a "
+                       "new one will be started"), local->message, aside);
       return FALSE;
     }
 
@@ -321,7 +325,7 @@ sd_write_keyfile (GKeyFile    *file,
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       g_set_error (error, SD_PROFILE_ERROR, SD_PROFILE_ERROR_IO,
-                   "Cannot create the folder %s", dir);
+                   _("Cannot create the folder %s"), dir);
       return FALSE;
     }
   data = g_key_file_to_data (file, &len, NULL);
@@ -339,8 +343,9 @@ sd_profile_store_save (SdProfileStore  *self,
   if (self->read_only)
     {
       g_set_error (error, SD_PROFILE_ERROR, SD_PROFILE_ERROR_NEWER_FORMAT,
-                   "%s was written by a newer SMTP Doctor; it is not overwritten so that "
-                   "nothing in it is lost", self->path);
+                   /* Translators: %s is a file name. */
+                   _("%s was written by a newer SMTP Doctor; it is not overwritten so that "
+                     "nothing in it is lost"), self->path);
       return FALSE;
     }
   file = sd_profile_store_to_keyfile (self, FALSE);
@@ -385,8 +390,8 @@ sd_profile_name_is_valid (const char  *name,
 
 invalid:
   g_set_error (error, SD_PROFILE_ERROR, SD_PROFILE_ERROR_INVALID_NAME,
-               "A profile name must be 1 to %d characters of text, without line breaks "
-               "or control characters", MAX_NAME);
+               _("A profile name must be 1 to %d characters of text, without line breaks "
+                 "or control characters"), MAX_NAME);
   return FALSE;
 }
 
@@ -420,7 +425,7 @@ sd_profile_store_remove (SdProfileStore  *self,
   if (i < 0)
     {
       g_set_error (error, SD_PROFILE_ERROR, SD_PROFILE_ERROR_NOT_FOUND,
-                   "No profile named “%s”", name);
+                   _("No profile named “%s”"), name);
       return FALSE;
     }
   g_ptr_array_remove_index (self->profiles, i);
@@ -440,7 +445,7 @@ sd_profile_store_rename (SdProfileStore  *self,
   if (profile == NULL)
     {
       g_set_error (error, SD_PROFILE_ERROR, SD_PROFILE_ERROR_NOT_FOUND,
-                   "No profile named “%s”", old_name);
+                   _("No profile named “%s”"), old_name);
       return FALSE;
     }
   if (!sd_profile_name_is_valid (new_name, error))
@@ -448,7 +453,7 @@ sd_profile_store_rename (SdProfileStore  *self,
   if (sd_profile_store_lookup (self, new_name) != NULL)
     {
       g_set_error (error, SD_PROFILE_ERROR, SD_PROFILE_ERROR_EXISTS,
-                   "A profile named “%s” already exists", new_name);
+                   _("A profile named “%s” already exists"), new_name);
       return FALSE;
     }
   if (g_strcmp0 (self->last_used, old_name) == 0)

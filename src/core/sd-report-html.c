@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <jansson.h>
 
 #include "sd-report-html.h"
@@ -26,7 +27,7 @@ sd_export_facts_init (SdExportFacts      *facts,
   facts->version = info && info->app_version ? info->app_version : PACKAGE_VERSION;
   facts->os = g_steal_pointer (&os);
   if (facts->os == NULL)
-    facts->os = g_strdup ("unknown OS");
+    facts->os = g_strdup (_("unknown OS"));
   facts->date = g_date_time_format (date, "%Y-%m-%d %H:%M:%S %z");
 }
 
@@ -54,7 +55,8 @@ sd_hint_to_text (const SdHint *hint)
   for (guint i = 0; hint->fixes && i < hint->fixes->len; i++)
     {
       const SdHintFix *fix = hint->fixes->pdata[i];
-      g_string_append_printf (out, "Fix (%s):\n", fix->label ? fix->label : fix->product);
+      /* Translators: %s is a product, e.g. “Exchange Online” or “Any server”. */
+      g_string_append_printf (out, _("Fix (%s):\n"), fix->label ? fix->label : fix->product);
       for (guint j = 0; fix->steps && j < fix->steps->len; j++)
         g_string_append_printf (out, "  %u. %s\n", j + 1, (const char *) fix->steps->pdata[j]);
     }
@@ -70,7 +72,9 @@ sd_report_export_text (const SdReport     *report,
   GString *out = g_string_new (NULL);
 
   sd_export_facts_init (&facts, info);
-  g_string_append_printf (out, "SMTP Doctor %s on %s, %s\n", facts.version, facts.os, facts.date);
+  /* Translators: the version, the operating system, then the date and time. */
+  g_string_append_printf (out, _("SMTP Doctor %s on %s, %s\n"), facts.version, facts.os,
+                          facts.date);
   /* sd_report_to_text() ends with the hints. */
   g_string_append (out, body);
   sd_export_facts_clear (&facts);
@@ -137,7 +141,7 @@ sd_html_hints (GString        *out,
 {
   if (report->hints->len == 0)
     return;
-  g_string_append (out, "<h2>Hints</h2>\n");
+  g_string_append_printf (out, "<h2>%s</h2>\n", _("Hints"));
   for (guint i = 0; i < report->hints->len; i++)
     {
       const SdHint *hint = report->hints->pdata[i];
@@ -170,7 +174,7 @@ static void
 sd_html_transcript (GString        *out,
                     const SdReport *report)
 {
-  g_string_append (out, "<h2>Transcript</h2>\n<pre class=\"transcript\">");
+  g_string_append_printf (out, "<h2>%s</h2>\n<pre class=\"transcript\">", _("Transcript"));
   for (guint i = 0; i < report->events->len; i++)
     {
       const SdEvent *event = report->events->pdata[i];
@@ -200,9 +204,11 @@ sd_report_export_html (const SdReport     *report,
 
   sd_export_facts_init (&facts, info);
   if (report->ok)
-    result = g_strdup_printf ("OK (reached %s)", sd_stage_to_string (report->stage));
+    /* Translators: %s is a stage name (connect, ehlo, data…): keep it. */
+    result = g_strdup_printf (_("OK (reached %s)"), sd_stage_to_string (report->stage));
   else
-    result = g_strdup_printf ("FAILED at %s: %s", sd_stage_to_string (report->stage),
+    /* Translators: a stage name (connect, ehlo, data…), then the error. */
+    result = g_strdup_printf (_("FAILED at %s: %s"), sd_stage_to_string (report->stage),
                               report->error ? report->error->message : "");
   for (guint i = 0; i < SD_N_STAGES; i++)
     if (report->timings_us[i] >= 0)
@@ -211,43 +217,53 @@ sd_report_export_html (const SdReport     *report,
 
   g_string_append (out, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n"
                         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
-                        "<title>SMTP Doctor report</title>\n<style>");
+                        "<title>");
+  sd_html_text (out, _("SMTP Doctor report"));
+  g_string_append (out, "</title>\n<style>");
   g_string_append (out, sd_html_css);
-  g_string_append (out, "</style></head><body>\n<h1>SMTP Doctor report</h1>\n"
-                        "<table class=\"facts\">\n");
-  sd_html_row (out, "App version", facts.version);
-  sd_html_row (out, "Operating system", facts.os);
-  sd_html_row (out, "Date", facts.date);
-  sd_html_row (out, "Server", report->host);
-  sd_html_row (out, "Port", port);
-  sd_html_row (out, "Security", report->security);
-  sd_html_row (out, "Connected to", report->address);
-  sd_html_row (out, "Banner", report->banner);
-  g_string_append_printf (out, "<tr><th>Result</th><td class=\"%s\">", report->ok ? "ok" : "failed");
+  g_string_append (out, "</style></head><body>\n<h1>");
+  sd_html_text (out, _("SMTP Doctor report"));
+  g_string_append (out, "</h1>\n<table class=\"facts\">\n");
+  sd_html_row (out, _("App version"), facts.version);
+  sd_html_row (out, _("Operating system"), facts.os);
+  sd_html_row (out, _("Date"), facts.date);
+  sd_html_row (out, _("Server"), report->host);
+  sd_html_row (out, _("Port"), port);
+  sd_html_row (out, _("Security"), report->security);
+  sd_html_row (out, _("Connected to"), report->address);
+  /* Translators: the server's greeting line. */
+  sd_html_row (out, _("Banner"), report->banner);
+  g_string_append (out, "<tr><th>");
+  sd_html_text (out, _("Result"));
+  g_string_append_printf (out, "</th><td class=\"%s\">", report->ok ? "ok" : "failed");
   sd_html_text (out, result);
   g_string_append (out, "</td></tr>\n");
   if (report->tls != NULL)
     {
       g_autofree char *tls = g_strdup_printf ("%s, %s", report->tls->version, report->tls->cipher);
-      g_autofree char *verdict = g_strdup_printf ("%s%s%s", report->tls->verified ? "verified" : "NOT verified",
-                                                  report->tls->verify_error ? ": " : "",
-                                                  report->tls->verify_error ? report->tls->verify_error : "");
+      g_autofree char *verdict = sd_tls_info_describe_verdict (report->tls);
       sd_html_row (out, "TLS", tls);
-      sd_html_row (out, "Certificate", verdict);
+      sd_html_row (out, _("Certificate"), verdict);
       if (report->tls->chain->len > 0)
         {
           const SdCertInfo *leaf = report->tls->chain->pdata[0];
-          g_autofree char *validity = g_strdup_printf ("%s to %s", leaf->not_before, leaf->not_after);
-          sd_html_row (out, "Subject", leaf->subject);
-          sd_html_row (out, "Issuer", leaf->issuer);
-          sd_html_row (out, "Valid", validity);
+          /* Translators: two dates (ISO 8601): the certificate's validity. */
+          g_autofree char *validity = g_strdup_printf (_("%s to %s"), leaf->not_before,
+                                                       leaf->not_after);
+          /* Translators: a certificate's subject. */
+          sd_html_row (out, _("Subject"), leaf->subject);
+          sd_html_row (out, _("Issuer"), leaf->issuer);
+          /* Translators: a certificate's validity period. */
+          sd_html_row (out, _("Valid"), validity);
           sd_html_row (out, "SHA-256", leaf->sha256);
         }
     }
-  sd_html_caps (out, "EHLO before TLS", report->caps_before_tls);
-  sd_html_caps (out, "EHLO after TLS", report->caps_after_tls);
-  sd_html_row (out, "Timings", timings->str);
-  g_string_append (out, "<tr><th>Credentials</th><td>redacted</td></tr>\n</table>\n");
+  sd_html_caps (out, _("EHLO before TLS"), report->caps_before_tls);
+  sd_html_caps (out, _("EHLO after TLS"), report->caps_after_tls);
+  sd_html_row (out, _("Timings"), timings->str);
+  /* Translators: the value of the row “Credentials”. */
+  sd_html_row (out, _("Credentials"), _("redacted"));
+  g_string_append (out, "</table>\n");
   sd_html_hints (out, report);
   sd_html_transcript (out, report);
   g_string_append (out, "</body></html>\n");

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "sd-hints.h"
 #include "sd-report.h"
 #include "sd-session.h"
@@ -23,6 +25,7 @@ sd_report_new (void)
 
   for (guint i = 0; i < SD_N_STAGES; i++)
     report->timings_us[i] = -1;
+  report->connect_error = -1;
   report->recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_recipient_result_free);
   report->events = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_event_free);
   report->hints = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_hint_free);
@@ -85,8 +88,11 @@ sd_append_caps (GString              *out,
   g_ptr_array_add (caps->keywords, NULL);
   keywords = g_strjoinv (", ", (char **) caps->keywords->pdata);
   g_ptr_array_remove_index (caps->keywords, caps->keywords->len - 1);
-  g_string_append_printf (out, "%s: %s\n", label, *keywords ? keywords : "(none)");
-  g_string_append_printf (out, "  AUTH mechanisms: %s\n", *auth ? auth : "(none offered)");
+  /* Translators: “Capabilities before TLS: PIPELINING, SIZE 36700160, …”. */
+  g_string_append_printf (out, _("%s: %s\n"), label, *keywords ? keywords : _("(none)"));
+  /* Translators: %s lists mechanisms such as “LOGIN PLAIN”. */
+  g_string_append_printf (out, _("  AUTH mechanisms: %s\n"),
+                          *auth ? auth : _("(none offered)"));
 }
 
 char *
@@ -94,13 +100,21 @@ sd_report_to_text (const SdReport *report)
 {
   GString *out = g_string_new (NULL);
 
-  g_string_append_printf (out, "SMTP Doctor %s transcript\n", PACKAGE_VERSION);
-  g_string_append_printf (out, "Server: %s port %u (%s)%s%s\n",
-                          report->host ? report->host : "?", report->port,
-                          report->security ? report->security : "?",
-                          report->address ? ", connected to " : "",
-                          report->address ? report->address : "");
-  g_string_append (out, "Credentials and AUTH payloads are redacted.\n\n");
+  /* Translators: %s is the version number. */
+  g_string_append_printf (out, _("SMTP Doctor %s transcript\n"), PACKAGE_VERSION);
+  if (report->address != NULL)
+    /* Translators: host name, port, security mode (starttls…), then the address and
+     * port it connected to (192.0.2.1:587). */
+    g_string_append_printf (out, _("Server: %s port %u (%s), connected to %s\n"),
+                            report->host ? report->host : "?", report->port,
+                            report->security ? report->security : "?", report->address);
+  else
+    /* Translators: host name, port, then the security mode (starttls…). */
+    g_string_append_printf (out, _("Server: %s port %u (%s)\n"),
+                            report->host ? report->host : "?", report->port,
+                            report->security ? report->security : "?");
+  g_string_append (out, _("Credentials and AUTH payloads are redacted."));
+  g_string_append (out, "\n\n");
 
   for (guint i = 0; i < report->events->len; i++)
     {
@@ -111,41 +125,50 @@ sd_report_to_text (const SdReport *report)
 
   g_string_append (out, "\n");
   if (report->ok)
-    g_string_append_printf (out, "Result: OK (reached %s)\n", sd_stage_to_string (report->stage));
+    /* Translators: %s is a stage name (connect, ehlo, data…): keep it. */
+    g_string_append_printf (out, _("Result: OK (reached %s)\n"),
+                            sd_stage_to_string (report->stage));
   else
     {
       g_autofree char *message = sd_text_escape (report->error ? report->error->message : "");
-      g_string_append_printf (out, "Result: FAILED at %s: %s\n",
+      /* Translators: a stage name (connect, ehlo, data…), then the error. */
+      g_string_append_printf (out, _("Result: FAILED at %s: %s\n"),
                               sd_stage_to_string (report->stage), message);
     }
 
   if (report->tls != NULL)
     {
       g_autofree char *verdict = sd_tls_info_describe_verdict (report->tls);
-      g_string_append_printf (out, "TLS: %s, %s; certificate %s\n",
+      /* Translators: TLS version, cipher suite, then the verdict (“verified”, “NOT
+       * verified: …”). */
+      g_string_append_printf (out, _("TLS: %s, %s; certificate %s\n"),
                               report->tls->version, report->tls->cipher, verdict);
       for (guint i = 0; i < report->tls->chain->len; i++)
         {
           SdCertInfo *cert = report->tls->chain->pdata[i];
-          g_string_append_printf (out, "  [%u] %s\n      issuer %s\n      valid %s to %s, "
-                                  "%s %u bits\n      SHA-256 %s\n",
+          /* Translators: chain position, subject, issuer, validity start and end (ISO
+           * 8601), key type (RSA), key size, fingerprint. Keep the line breaks and the
+           * indentation. */
+          g_string_append_printf (out, _("  [%u] %s\n      issuer %s\n      valid %s to %s, "
+                                         "%s %u bits\n      SHA-256 %s\n"),
                                   i, cert->subject, cert->issuer, cert->not_before,
                                   cert->not_after, cert->key_type, cert->key_bits,
                                   cert->sha256);
         }
     }
-  sd_append_caps (out, "Capabilities before TLS", report->caps_before_tls);
-  sd_append_caps (out, "Capabilities after TLS", report->caps_after_tls);
+  sd_append_caps (out, _("Capabilities before TLS"), report->caps_before_tls);
+  sd_append_caps (out, _("Capabilities after TLS"), report->caps_after_tls);
 
   if (report->hints->len > 0)
     {
       g_autofree char *hints = sd_hints_to_text (report->hints);
       /* The same header `diagnose` stops at, so a pasted export is not diagnosed from
        * its own hints. */
-      g_string_append_printf (out, "\n%s\n\n%s\n", SD_HINTS_TEXT_HEADER, hints);
+      g_string_append_printf (out, "\n%s\n\n%s\n", sd_hints_text_header (), hints);
     }
 
-  g_string_append (out, "Timings:");
+  /* Translators: followed by “ connect 1.2 ms ehlo 3.4 ms …”. */
+  g_string_append (out, _("Timings:"));
   for (guint i = 0; i < SD_N_STAGES; i++)
     if (report->timings_us[i] >= 0)
       g_string_append_printf (out, " %s %.1f ms", sd_stage_to_string (i),

@@ -22,6 +22,9 @@ typedef struct {
   SdStage         stage;           /* the last stage entered */
   GError         *error;           /* why not ok; NULL when ok */
   SdReply        *reply;           /* the reply that failed the session, or the last one */
+  /* Why, in facts rather than words: the messages are translated. */
+  gboolean        closed_by_server; /* the server hung up while a reply was awaited */
+  int             connect_error;   /* GIOErrorEnum of the last failed connect, or -1 */
   char           *host;
   guint16         port;
   char           *address;         /* "127.0.0.1:2525" once connected */

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
 
 #include "sd-secret-store-private.h"
@@ -21,10 +22,11 @@ sd_schema (void)
 static void
 sd_wrap_error (GError     **error,
                GError      *cause,
-               const char  *doing)
+               const char  *what)
 {
+  /* Translators: “The keyring could not save the password: <the keyring's error>”. */
   g_set_error (error, SD_SECRET_STORE_ERROR, SD_SECRET_STORE_ERROR_UNAVAILABLE,
-               "The keyring could not %s the password: %s", doing, cause->message);
+               _("%s: %s"), what, cause->message);
   g_error_free (cause);
 }
 
@@ -37,7 +39,7 @@ libsecret_save (SdSecretStore *self, const char *profile, const char *password, 
   if (!secret_password_store_sync (sd_schema (), SECRET_COLLECTION_DEFAULT, label, password,
                                    NULL, &local, "profile", profile, NULL))
     {
-      sd_wrap_error (error, local, "save");
+      sd_wrap_error (error, local, _("The keyring could not save the password"));
       return FALSE;
     }
   return TRUE;
@@ -52,7 +54,7 @@ libsecret_lookup (SdSecretStore *self, const char *profile, GError **error)
 
   if (local != NULL)
     {
-      sd_wrap_error (error, local, "read");
+      sd_wrap_error (error, local, _("The keyring could not read the password"));
       return NULL;
     }
   if (secret == NULL)
@@ -71,7 +73,7 @@ libsecret_remove (SdSecretStore *self, const char *profile, GError **error)
   secret_password_clear_sync (sd_schema (), NULL, &local, "profile", profile, NULL);
   if (local != NULL)
     {
-      sd_wrap_error (error, local, "delete");
+      sd_wrap_error (error, local, _("The keyring could not delete the password"));
       return FALSE;
     }
   return TRUE;

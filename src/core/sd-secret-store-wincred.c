@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <windows.h>
 #include <wincred.h>
 
@@ -22,11 +23,12 @@ sd_target (const char *profile)
 
 static void
 sd_set_windows_error (GError     **error,
-                      const char  *doing)
+                      const char  *what)
 {
   g_autofree char *message = g_win32_error_message (GetLastError ());
+  /* Translators: “The Credential Manager could not save the password: <Windows' error>”. */
   g_set_error (error, SD_SECRET_STORE_ERROR, SD_SECRET_STORE_ERROR_FAILED,
-               "The Credential Manager could not %s the password: %s", doing, message);
+               _("%s: %s"), what, message);
 }
 
 static gboolean
@@ -39,7 +41,7 @@ wincred_save (SdSecretStore *self, const char *profile, const char *password, GE
   if (len > CRED_MAX_CREDENTIAL_BLOB_SIZE)
     {
       g_set_error (error, SD_SECRET_STORE_ERROR, SD_SECRET_STORE_ERROR_FAILED,
-                   "The password is too long for the Credential Manager (%d bytes at most)",
+                   _("The password is too long for the Credential Manager (%d bytes at most)"),
                    CRED_MAX_CREDENTIAL_BLOB_SIZE);
       return FALSE;
     }
@@ -50,7 +52,7 @@ wincred_save (SdSecretStore *self, const char *profile, const char *password, GE
   credential.Persist = CRED_PERSIST_LOCAL_MACHINE;
   if (!CredWriteW (&credential, 0))
     {
-      sd_set_windows_error (error, "save");
+      sd_set_windows_error (error, _("The Credential Manager could not save the password"));
       return FALSE;
     }
   return TRUE;
@@ -66,7 +68,7 @@ wincred_lookup (SdSecretStore *self, const char *profile, GError **error)
   if (!CredReadW ((LPCWSTR) target, CRED_TYPE_GENERIC, 0, &credential))
     {
       if (GetLastError () != ERROR_NOT_FOUND)
-        sd_set_windows_error (error, "read");
+        sd_set_windows_error (error, _("The Credential Manager could not read the password"));
       return NULL;
     }
   password = g_strndup ((const char *) credential->CredentialBlob, credential->CredentialBlobSize);
@@ -82,7 +84,7 @@ wincred_remove (SdSecretStore *self, const char *profile, GError **error)
 
   if (!CredDeleteW ((LPCWSTR) target, CRED_TYPE_GENERIC, 0) && GetLastError () != ERROR_NOT_FOUND)
     {
-      sd_set_windows_error (error, "delete");
+      sd_set_windows_error (error, _("The Credential Manager could not delete the password"));
       return FALSE;
     }
   return TRUE;

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "sd-secret.h"
 #include "sd-secret-store-private.h"
 
@@ -56,9 +58,9 @@ static gboolean
 none_save (SdSecretStore *self, const char *profile, const char *password, GError **error)
 {
   g_set_error (error, SD_SECRET_STORE_ERROR, SD_SECRET_STORE_ERROR_UNAVAILABLE,
-               "The password was not saved: this system has no secret store SMTP Doctor "
-               "can use (on Linux it needs a running keyring such as GNOME Keyring). It "
-               "will be asked for each time");
+               _("The password was not saved: this system has no secret store SMTP Doctor "
+                 "can use (on Linux it needs a running keyring such as GNOME Keyring). It "
+                 "will be asked for each time"));
   return FALSE;
 }
 

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "sd-certgen.h"
@@ -428,7 +429,7 @@ session_flush (Session *s)
     {
       g_string_truncate (s->out, 0);
       if (!is_eof_error (error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        session_emitf (s, SD_DIRECTION_ERROR, "Sending failed: %s", error->message);
+        session_emitf (s, SD_DIRECTION_ERROR, _("Sending failed: %s"), error->message);
       session_set_end (s, "write failed");
       return FALSE;
     }
@@ -504,12 +505,13 @@ session_fill (Session *s)
     }
   if (n == 0 || is_eof_error (error))
     {
-      session_emit (s, SD_DIRECTION_INFO, FALSE, "The client closed the connection");
+      session_emit (s, SD_DIRECTION_INFO, FALSE, _("The client closed the connection"));
       session_set_end (s, "closed");
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
-      session_emitf (s, SD_DIRECTION_WARNING, "Nothing from the client for %u s",
+      /* Translators: %u is a number of seconds. */
+      session_emitf (s, SD_DIRECTION_WARNING, _("Nothing from the client for %u s"),
                      s->cfg->idle_timeout_s);
       session_close_with (s, "421 4.4.2 Idle timeout, closing connection", "idle timeout");
     }
@@ -525,7 +527,7 @@ session_fill (Session *s)
     }
   else
     {
-      session_emitf (s, SD_DIRECTION_ERROR, "Receiving failed: %s", error->message);
+      session_emitf (s, SD_DIRECTION_ERROR, _("Receiving failed: %s"), error->message);
       session_set_end (s, "read failed");
     }
   return FALSE;
@@ -645,12 +647,12 @@ session_start_tls (Session *s)
   SdTlsInfo *info;
 
   s->stage = SD_STAGE_TLS;
-  session_emit (s, SD_DIRECTION_INFO, FALSE, "Starting the TLS handshake");
+  session_emit (s, SD_DIRECTION_INFO, FALSE, _("Starting the TLS handshake"));
   tls = sd_tls_new_server (sd_connection_get_socket (s->conn), s->server->cert_pem,
                            s->server->key_pem, NULL, &error);
   if (tls == NULL || !sd_tls_handshake (tls, s->server->cancellable, &error))
     {
-      session_emitf (s, SD_DIRECTION_ERROR, "TLS handshake failed: %s", error->message);
+      session_emitf (s, SD_DIRECTION_ERROR, _("TLS handshake failed: %s"), error->message);
       session_set_end (s, "TLS handshake failed");
       return STEP_FAILED;
     }
@@ -692,8 +694,11 @@ do_starttls (Session    *s,
   if (s->in->len > 0)
     {
       session_emitf (s, SD_DIRECTION_WARNING,
-                     "The client sent %u bytes after STARTTLS before the handshake; "
-                     "discarded", s->in->len);
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "The client sent %u byte after STARTTLS before the "
+                                  "handshake; discarded",
+                                  "The client sent %u bytes after STARTTLS before the "
+                                  "handshake; discarded", s->in->len), s->in->len);
       g_byte_array_set_size (s->in, 0);
     }
   if (session_start_tls (s) != STEP_CONTINUE)
@@ -773,7 +778,7 @@ auth_exchange (Session     *s,
     return AUTH_ENDED;
   if (result == LINE_TOO_LONG)
     {
-      session_emit (s, SD_DIRECTION_RECEIVED, TRUE, "[over-long response hidden]");
+      session_emit (s, SD_DIRECTION_RECEIVED, TRUE, _("[over-long response hidden]"));
       session_reply (s, "500 5.5.6 Authentication exchange line too long");
       return AUTH_ANSWERED;
     }
@@ -787,7 +792,7 @@ auth_exchange (Session     *s,
   *answer = decode_b64 (line, FALSE);
   if (*answer == NULL)
     {
-      session_emit (s, SD_DIRECTION_RECEIVED, TRUE, "[undecodable response hidden]");
+      session_emit (s, SD_DIRECTION_RECEIVED, TRUE, _("[undecodable response hidden]"));
       sd_secret_free (line);
       session_reply (s, "501 5.5.2 Cannot decode response");
       return AUTH_ANSWERED;
@@ -841,9 +846,12 @@ check_password (Session    *s,
   if (s->cfg->accept_any_auth)
     {
       session_emitf (s, SD_DIRECTION_INFO,
-                     "Accept-any mode: user \"%s\" accepted, %s (not recorded)",
-                     s->info->auth_user, password_len > 0 ? "a password was given"
-                                                          : "the password was empty");
+                     /* Translators: %s is the user name the client sent. */
+                     password_len > 0 ? _("Accept-any mode: user \"%s\" accepted, a password "
+                                          "was given (not recorded)")
+                                      : _("Accept-any mode: user \"%s\" accepted, the "
+                                          "password was empty"),
+                     s->info->auth_user);
       return AUTH_OK;
     }
   account = find_account (s, user, user_len);
@@ -882,9 +890,10 @@ plain_shown (GBytes *answer)
   g_autofree char *user = NULL;
 
   if (nul2 == NULL)
-    return g_strdup ("malformed PLAIN response hidden");
+    return g_strdup (_("malformed PLAIN response hidden"));
   user = shown_user (nul1 + 1, nul2 - (nul1 + 1));
-  return g_strdup_printf ("user \"%s\", password hidden", user);
+  /* Translators: %s is the user name the client sent. */
+  return g_strdup_printf (_("user \"%s\", password hidden"), user);
 }
 
 static AuthOutcome
@@ -900,7 +909,8 @@ auth_plain (Session    *s,
       answer = decode_b64 (initial, TRUE);
       if (answer == NULL)
         {
-          session_emit (s, SD_DIRECTION_RECEIVED, TRUE, "AUTH PLAIN [undecodable response hidden]");
+          session_emit (s, SD_DIRECTION_RECEIVED, TRUE,
+                        _("AUTH PLAIN [undecodable response hidden]"));
           session_reply (s, "501 5.5.2 Cannot decode response");
           return AUTH_ANSWERED;
         }
@@ -939,13 +949,15 @@ auth_login (Session    *s,
       user = decode_b64 (initial, TRUE);
       if (user == NULL)
         {
-          session_emit (s, SD_DIRECTION_RECEIVED, TRUE, "AUTH LOGIN [undecodable response hidden]");
+          session_emit (s, SD_DIRECTION_RECEIVED, TRUE,
+                        _("AUTH LOGIN [undecodable response hidden]"));
           session_reply (s, "501 5.5.2 Cannot decode response");
           return AUTH_ANSWERED;
         }
       user_data = g_bytes_get_data (user, &user_len);
       name = shown_user (user_data, user_len);
-      line = g_strdup_printf ("AUTH LOGIN [user name \"%s\"]", name);
+      /* Translators: %s is the user name the client sent. */
+      line = g_strdup_printf (_("AUTH LOGIN [user name \"%s\"]"), name);
       session_emit (s, SD_DIRECTION_RECEIVED, TRUE, line);
     }
   else
@@ -956,14 +968,15 @@ auth_login (Session    *s,
         return outcome;
       user_data = g_bytes_get_data (user, &user_len);
       name = shown_user (user_data, user_len);
-      line = g_strdup_printf ("[user name \"%s\"]", name);
+      /* Translators: %s is the user name the client sent. */
+      line = g_strdup_printf (_("[user name \"%s\"]"), name);
       session_emit (s, SD_DIRECTION_RECEIVED, TRUE, line);
     }
 
   outcome = auth_exchange (s, "Password:", &password, NULL);
   if (outcome != AUTH_OK)
     return outcome;
-  session_emit (s, SD_DIRECTION_RECEIVED, TRUE, "[password hidden]");
+  session_emit (s, SD_DIRECTION_RECEIVED, TRUE, _("[password hidden]"));
   user_data = g_bytes_get_data (user, &user_len);
   password_data = g_bytes_get_data (password, &password_len);
   return check_password (s, user_data, user_len, password_data, password_len);
@@ -991,19 +1004,22 @@ auth_cram_md5 (Session *s)
   space = len > 0 ? g_strrstr_len (data, len, " ") : NULL;
   if (space == NULL || data + len - (space + 1) != 32)
     {
-      session_emit (s, SD_DIRECTION_RECEIVED, TRUE, "[malformed CRAM-MD5 response hidden]");
+      session_emit (s, SD_DIRECTION_RECEIVED, TRUE, _("[malformed CRAM-MD5 response hidden]"));
       return AUTH_BAD;
     }
   g_free (s->info->auth_user);
   s->info->auth_user = shown_user (data, space - data);
   {
-    g_autofree char *line = g_strdup_printf ("[user \"%s\", digest hidden]", s->info->auth_user);
+    /* Translators: %s is the user name the client sent. */
+    g_autofree char *line = g_strdup_printf (_("[user \"%s\", digest hidden]"),
+                                             s->info->auth_user);
     session_emit (s, SD_DIRECTION_RECEIVED, TRUE, line);
   }
   if (s->cfg->accept_any_auth)
     {
       session_emitf (s, SD_DIRECTION_INFO,
-                     "Accept-any mode: user \"%s\" accepted (digest not checked)",
+                     /* Translators: %s is the user name the client sent. */
+                     _("Accept-any mode: user \"%s\" accepted (digest not checked)"),
                      s->info->auth_user);
       return AUTH_OK;
     }
@@ -1033,9 +1049,13 @@ do_auth (Session    *s,
   mechanism = words[0] != NULL ? g_ascii_strup (words[0], -1) : g_strdup ("");
   initial = words[0] != NULL ? words[1] : NULL;
   /* What the transcript may show of the command line itself. */
-  verb_only = *mechanism != '\0' ? g_strdup_printf ("AUTH %s%s", mechanism,
-                                                    initial != NULL ? " [initial response hidden]" : "")
-                                 : g_strdup ("AUTH");
+  if (*mechanism == '\0')
+    verb_only = g_strdup ("AUTH");
+  else if (initial != NULL)
+    /* Translators: %s is an AUTH mechanism (PLAIN, LOGIN…). */
+    verb_only = g_strdup_printf (_("AUTH %s [initial response hidden]"), mechanism);
+  else
+    verb_only = g_strdup_printf ("AUTH %s", mechanism);
 
   if (!s->tls && s->info->starttls_offered)
     s->info->auth_before_tls = TRUE;
@@ -1370,9 +1390,20 @@ session_read_data (Session  *s,
     }
 
   if (view.total > view.shown)
-    session_emitf (s, SD_DIRECTION_INFO, "(%u more lines of message data not shown)",
+    session_emitf (s, SD_DIRECTION_INFO,
+                   g_dngettext (GETTEXT_PACKAGE, "(%u more line of message data not shown)",
+                                "(%u more lines of message data not shown)",
+                                view.total - view.shown),
                    view.total - view.shown);
-  session_emitf (s, SD_DIRECTION_INFO, "End of data: %" G_GUINT64_FORMAT " bytes", size);
+  {
+    /* A 64-bit format would hide the string from xgettext: the number goes in as text. */
+    g_autofree char *bytes = g_strdup_printf ("%" G_GUINT64_FORMAT, size);
+    /* Translators: %s is a number of bytes. */
+    session_emitf (s, SD_DIRECTION_INFO,
+                   g_dngettext (GETTEXT_PACKAGE, "End of data: %s byte", "End of data: %s bytes",
+                                size > G_MAXULONG ? G_MAXULONG : (gulong) size),
+                   bytes);
+  }
   g_string_free (view.line, TRUE);
   if (eight && !s->body_8bit)
     s->info->eightbit_undeclared = TRUE;
@@ -1400,7 +1431,8 @@ sd_server_write_eml (SdServer        *self,
   if (g_mkdir_with_parents (self->config->maildir, 0700) != 0)
     {
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
-                   "Cannot create %s: %s", self->config->maildir, g_strerror (errno));
+                   /* Translators: a folder, then the system's error. */
+                   _("Cannot create %s: %s"), self->config->maildir, g_strerror (errno));
       return NULL;
     }
   /* Unique without a lookup: time, session, a counter, and randomness for restarts. */
@@ -1435,10 +1467,11 @@ session_store (Session *s,
       g_autoptr(GError) error = NULL;
       message->path = sd_server_write_eml (server, message, &error);
       if (message->path == NULL)
-        session_emitf (s, SD_DIRECTION_WARNING, "Could not write the message file: %s",
+        session_emitf (s, SD_DIRECTION_WARNING, _("Could not write the message file: %s"),
                        error->message);
       else
-        session_emitf (s, SD_DIRECTION_INFO, "Message written to %s", message->path);
+        /* Translators: %s is a file name. */
+        session_emitf (s, SD_DIRECTION_INFO, _("Message written to %s"), message->path);
     }
 
   g_mutex_lock (&server->lock);
@@ -1557,14 +1590,17 @@ session_loop (Session *s)
         }
       if (result == LINE_TOO_LONG)
         {
-          session_emitf (s, SD_DIRECTION_RECEIVED, "[a line longer than %u bytes, dropped]",
+          session_emitf (s, SD_DIRECTION_RECEIVED,
+                         g_dngettext (GETTEXT_PACKAGE, "[a line longer than %u byte, dropped]",
+                                      "[a line longer than %u bytes, dropped]",
+                                      s->cfg->max_line),
                          s->cfg->max_line);
           step = session_reply (s, "500 5.5.2 Error: line too long");
           continue;
         }
       if (memchr (line, '\0', len) != NULL)
         {
-          session_emit (s, SD_DIRECTION_RECEIVED, FALSE, "[a line with a NUL byte]");
+          session_emit (s, SD_DIRECTION_RECEIVED, FALSE, _("[a line with a NUL byte]"));
           step = session_reply (s, "500 5.5.2 Error: NUL byte in command");
           continue;
         }
@@ -1638,8 +1674,10 @@ sd_server_run_session (gpointer data,
 
   s.conn = sd_connection_new (g_socket_connection_get_socket (job->connection),
                               self->config->idle_timeout_s);
-  session_emitf (&s, SD_DIRECTION_INFO, "Connection from %s%s", s.info->peer,
-                 job->implicit_tls ? " (implicit TLS)" : "");
+  /* Translators: %s is the client's address and port (192.0.2.7:50123). */
+  session_emitf (&s, SD_DIRECTION_INFO,
+                 job->implicit_tls ? _("Connection from %s (implicit TLS)")
+                                   : _("Connection from %s"), s.info->peer);
 
   if (!job->implicit_tls || session_start_tls (&s) == STEP_CONTINUE)
     {
@@ -1653,7 +1691,9 @@ sd_server_run_session (gpointer data,
     sd_tls_close (sd_connection_get_tls (s.conn), NULL);
   g_clear_pointer (&s.conn, sd_connection_free);
   g_io_stream_close (G_IO_STREAM (job->connection), NULL, NULL);
-  session_emitf (&s, SD_DIRECTION_INFO, "Session ended (%s)", s.info->end_reason);
+  /* Translators: %s is a short reason in English (quit, closed, idle timeout…), the
+   * same word as in the JSON output. */
+  session_emitf (&s, SD_DIRECTION_INFO, _("Session ended (%s)"), s.info->end_reason);
 
   s.info->hints = sd_server_session_hints (s.info, self->config);
   item = g_new0 (Item, 1);
@@ -1799,7 +1839,7 @@ sd_server_load_or_make_certificate (const char  *dir,
   if (!sd_certificate_generate (&request, &cert, &key, &local))
     {
       g_set_error (error, SD_SERVER_ERROR, SD_SERVER_ERROR_CERTIFICATE,
-                   "Cannot make the server certificate: %s", local->message);
+                   _("Cannot make the server certificate: %s"), local->message);
       return FALSE;
     }
   if (g_mkdir_with_parents (dir, 0700) != 0 ||
@@ -1807,7 +1847,8 @@ sd_server_load_or_make_certificate (const char  *dir,
       !g_file_set_contents_full (cert_file, cert, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local))
     {
       g_set_error (error, SD_SERVER_ERROR, SD_SERVER_ERROR_CERTIFICATE,
-                   "Cannot store the server certificate in %s: %s", dir,
+                   /* Translators: a folder, then the error. */
+                   _("Cannot store the server certificate in %s: %s"), dir,
                    local != NULL ? local->message : g_strerror (errno));
       sd_secret_free (key);
       return FALSE;
@@ -1847,7 +1888,8 @@ sd_server_add_port (SdServer      *self,
     {
       g_autofree char *text = g_inet_address_to_string (inet);
       g_set_error (error, SD_SERVER_ERROR, SD_SERVER_ERROR_BIND,
-                   "Cannot listen on %s port %u: %s", text, port, local->message);
+                   /* Translators: an IP address, a port number, then the system's error. */
+                   _("Cannot listen on %s port %u: %s"), text, port, local->message);
       return FALSE;
     }
   *bound = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
@@ -1865,7 +1907,8 @@ sd_server_start (SdServer  *self,
 
   if (self->started)
     {
-      g_set_error (error, SD_SERVER_ERROR, SD_SERVER_ERROR_RUNNING, "The server was started already");
+      g_set_error_literal (error, SD_SERVER_ERROR, SD_SERVER_ERROR_RUNNING,
+                           _("The server was started already"));
       return FALSE;
     }
   inet = g_inet_address_new_from_string (cfg->listen_address != NULL ? cfg->listen_address
@@ -1873,7 +1916,7 @@ sd_server_start (SdServer  *self,
   if (inet == NULL)
     {
       g_set_error (error, SD_SERVER_ERROR, SD_SERVER_ERROR_INVALID_CONFIG,
-                   "“%s” is not an IP address", cfg->listen_address);
+                   _("“%s” is not an IP address"), cfg->listen_address);
       return FALSE;
     }
 
@@ -1881,8 +1924,8 @@ sd_server_start (SdServer  *self,
   for (const char *p = cfg->hostname; *p != '\0'; p++)
     if ((guchar) *p <= ' ' || *p == 0x7f)
       {
-        g_set_error (error, SD_SERVER_ERROR, SD_SERVER_ERROR_INVALID_CONFIG,
-                     "The host name must be one word without control characters");
+        g_set_error_literal (error, SD_SERVER_ERROR, SD_SERVER_ERROR_INVALID_CONFIG,
+                             _("The host name must be one word without control characters"));
         return FALSE;
       }
 
@@ -1905,8 +1948,8 @@ sd_server_start (SdServer  *self,
       self->cert_sha256 = pem_sha256 (self->cert_pem);
       if (self->cert_sha256 == NULL)
         {
-          g_set_error (error, SD_SERVER_ERROR, SD_SERVER_ERROR_CERTIFICATE,
-                       "The server certificate is not a PEM certificate");
+          g_set_error_literal (error, SD_SERVER_ERROR, SD_SERVER_ERROR_CERTIFICATE,
+                               _("The server certificate is not a PEM certificate"));
           return FALSE;
         }
     }

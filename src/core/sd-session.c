@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "sd-auth.h"
 #include "sd-connection.h"
 #include "sd-message.h"
@@ -169,13 +171,17 @@ sd_run_set_io_error (GError     **error,
   else if (cause->domain == SD_REPLY_ERROR)
     code = SD_SESSION_ERROR_PROTOCOL;
 
+  /* Translators: in these three messages the last %s says what the program was doing,
+   * e.g. “sending” or “waiting for the reply to EHLO”. */
   if (code == SD_SESSION_ERROR_TIMEOUT)
     g_set_error (error, SD_SESSION_ERROR, code,
-                 "No answer within the time limit while %s", doing);
+                 _("No answer within the time limit while %s"), doing);
   else if (code == SD_SESSION_ERROR_CANCELLED)
-    g_set_error (error, SD_SESSION_ERROR, code, "Cancelled while %s", doing);
+    g_set_error (error, SD_SESSION_ERROR, code, _("Cancelled while %s"), doing);
   else
-    g_set_error (error, SD_SESSION_ERROR, code, "%s (while %s)", cause->message, doing);
+    /* Translators: the first %s is the network error, the second what was going on
+     * (e.g. “sending”). */
+    g_set_error (error, SD_SESSION_ERROR, code, _("%s (while %s)"), cause->message, doing);
   g_error_free (cause);
 }
 
@@ -190,7 +196,9 @@ sd_run_set_reply_error (SdRun          *run,
 
   g_clear_pointer (&run->report->reply, sd_reply_free);
   run->report->reply = sd_reply_copy (reply);
-  g_set_error (error, SD_SESSION_ERROR, code, "%s: %u %s", what, reply->code, text);
+  /* Translators: “The server refused EHLO: 550 go away”: what failed, the reply code,
+   * then the server's text (as the server sent it). */
+  g_set_error (error, SD_SESSION_ERROR, code, _("%s: %u %s"), what, reply->code, text);
 }
 
 /* --- sending and receiving ------------------------------------------------------- */
@@ -218,7 +226,7 @@ sd_run_send_group (SdRun        *run,
     {
       /* The password may still sit in @wire: wipe it before the string is freed. */
       memset (wire->str, 0, wire->len);
-      sd_run_set_io_error (error, local, "sending");
+      sd_run_set_io_error (error, local, _("sending"));
       return FALSE;
     }
   memset (wire->str, 0, wire->len);
@@ -249,15 +257,19 @@ sd_run_read_reply_within (SdRun       *run,
     {
       char buffer[4096];
       GError *local = NULL;
-      g_autofree char *doing = g_strdup_printf ("waiting for the reply to %s", waiting_for);
+      /* Translators: %s is an SMTP command (EHLO, MAIL FROM…) or a phrase such as “the
+       * message”; the result fills “while %s” in other messages. */
+      g_autofree char *doing = g_strdup_printf (_("waiting for the reply to %s"), waiting_for);
       gint64 remaining = deadline - g_get_monotonic_time ();
       gssize n;
 
       if (remaining <= 0)
         {
           g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_TIMEOUT,
-                       "No complete answer within the time limit (%u s) while %s; the "
-                       "server is sending too slowly", timeout_s, doing);
+                       /* Translators: %u is seconds; %s says what was going on, e.g.
+                        * “waiting for the reply to EHLO”. */
+                       _("No complete answer within the time limit (%u s) while %s; the "
+                         "server is sending too slowly"), timeout_s, doing);
           return NULL;
         }
       g_socket_set_timeout (sd_connection_get_socket (run->conn),
@@ -272,14 +284,23 @@ sd_run_read_reply_within (SdRun       *run,
       if (n == 0)
         {
           gsize partial = sd_reply_parser_get_pending (run->parser);
+          run->report->closed_by_server = TRUE;
           if (partial > 0)
             g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_PROTOCOL,
-                         "The server closed the connection in the middle of a reply "
-                         "(%" G_GSIZE_FORMAT " bytes of an unfinished reply) while %s",
-                         partial, doing);
+                         /* Translators: %s says what was going on, e.g. “waiting for the
+                          * reply to EHLO”. */
+                         g_dngettext (GETTEXT_PACKAGE,
+                                      "The server closed the connection in the middle of a "
+                                      "reply (%u byte of an unfinished reply) while %s",
+                                      "The server closed the connection in the middle of a "
+                                      "reply (%u bytes of an unfinished reply) while %s",
+                                      (guint) partial),
+                         (guint) partial, doing);
           else
             g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_PROTOCOL,
-                         "The server closed the connection while %s", doing);
+                         /* Translators: %s says what was going on, e.g. “waiting for the
+                          * reply to EHLO”. */
+                         _("The server closed the connection while %s"), doing);
           return NULL;
         }
       if (!sd_reply_parser_feed (run->parser, buffer, n, &local))
@@ -369,7 +390,8 @@ sd_run_resolve (SdRun   *run,
       return g_list_append (NULL, g_steal_pointer (&literal));
   }
 
-  sd_run_emitf (run, SD_DIRECTION_INFO, "Looking up %s", run->settings->host);
+  /* Translators: %s is the server's host name. */
+  sd_run_emitf (run, SD_DIRECTION_INFO, _("Looking up %s"), run->settings->host);
   if (run->cancellable != NULL)
     handler = g_cancellable_connect (run->cancellable, G_CALLBACK (g_cancellable_cancel),
                                      cancellable, NULL);
@@ -390,13 +412,15 @@ sd_run_resolve (SdRun   *run,
     {
       if (g_cancellable_is_cancelled (run->cancellable))
         g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_CANCELLED,
-                     "Cancelled while looking up %s", run->settings->host);
+                     _("Cancelled while looking up %s"), run->settings->host);
       else if (g_error_matches (lookup.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_TIMEOUT,
-                     "Looking up %s took longer than %u s", run->settings->host, timeout_s);
+                     /* Translators: %s is a host name, %u a number of seconds. */
+                     _("Looking up %s took longer than %u s"), run->settings->host, timeout_s);
       else
         g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_RESOLVE,
-                     "Cannot find the server “%s”: %s", run->settings->host,
+                     /* Translators: the host name, then the resolver's error. */
+                     _("Cannot find the server “%s”: %s"), run->settings->host,
                      lookup.error->message);
       g_error_free (lookup.error);
       return NULL;
@@ -421,7 +445,8 @@ sd_run_connect (SdRun   *run,
       g_autoptr(GSocket) socket = NULL;
 
       g_clear_error (&last);
-      sd_run_emitf (run, SD_DIRECTION_INFO, "Connecting to %s port %u", text, port);
+      /* Translators: an IP address and a port number. */
+      sd_run_emitf (run, SD_DIRECTION_INFO, _("Connecting to %s port %u"), text, port);
       socket = g_socket_new (g_inet_address_get_family (l->data), G_SOCKET_TYPE_STREAM,
                              G_SOCKET_PROTOCOL_TCP, &last);
       if (socket == NULL)
@@ -429,7 +454,11 @@ sd_run_connect (SdRun   *run,
       g_socket_set_timeout (socket, timeout_s);
       if (!g_socket_connect (socket, address, run->cancellable, &last))
         {
-          sd_run_emitf (run, SD_DIRECTION_WARNING, "%s port %u: %s", text, port, last->message);
+          /* Translators: an IP address, a port number, then the system's error. */
+          sd_run_emitf (run, SD_DIRECTION_WARNING, _("%s port %u: %s"), text, port,
+                        last->message);
+          if (last->domain == G_IO_ERROR)
+            run->report->connect_error = last->code;
           if (g_error_matches (last, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             break;
           continue;
@@ -439,20 +468,24 @@ sd_run_connect (SdRun   *run,
       run->report->address = g_inet_address_get_family (l->data) == G_SOCKET_FAMILY_IPV6
                              ? g_strdup_printf ("[%s]:%u", text, port)
                              : g_strdup_printf ("%s:%u", text, port);
-      sd_run_emitf (run, SD_DIRECTION_INFO, "Connected to %s", run->report->address);
+      /* Translators: an address and port such as 192.0.2.1:587. */
+      sd_run_emitf (run, SD_DIRECTION_INFO, _("Connected to %s"), run->report->address);
       return TRUE;
     }
 
   if (g_error_matches (last, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_TIMEOUT,
-                 "No answer from %s port %u within %u s (a firewall may drop the packets)",
+                 /* Translators: a host name, a port number and a number of seconds. */
+                 _("No answer from %s port %u within %u s (a firewall may drop the packets)"),
                  run->settings->host, port, timeout_s);
   else if (g_error_matches (last, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_CANCELLED, "Cancelled while connecting");
+    g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_CANCELLED,
+                 _("Cancelled while connecting"));
   else
     g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_CONNECT,
-                 "Cannot connect to %s port %u: %s", run->settings->host, port,
-                 last ? last->message : "no address");
+                 /* Translators: a host name, a port number, then the system's error. */
+                 _("Cannot connect to %s port %u: %s"), run->settings->host, port,
+                 last ? last->message : _("no address"));
   return FALSE;
 }
 
@@ -470,30 +503,35 @@ sd_run_tls (SdRun   *run,
                            run->settings->tls_ca_file, &local);
   if (tls == NULL)
     {
-      sd_run_set_io_error (error, local, "setting up TLS");
+      sd_run_set_io_error (error, local, _("setting up TLS"));
       return FALSE;
     }
 
-  sd_run_emit (run, SD_DIRECTION_INFO, FALSE, "Starting the TLS handshake");
+  sd_run_emit (run, SD_DIRECTION_INFO, FALSE, _("Starting the TLS handshake"));
   sd_tls_set_handshake_timeout (tls, sd_run_timeout_s (run));
   if (!sd_tls_handshake (tls, run->cancellable, &local))
     {
-      sd_run_set_io_error (error, local, "negotiating TLS");
+      sd_run_set_io_error (error, local, _("negotiating TLS"));
       return FALSE;
     }
 
   info = sd_tls_get_info (tls);
   run->encrypted = TRUE;
-  sd_run_emitf (run, SD_DIRECTION_INFO, "TLS established: %s, %s", info->version, info->cipher);
+  /* Translators: the TLS version (TLS1.3), then the cipher suite. */
+  sd_run_emitf (run, SD_DIRECTION_INFO, _("TLS established: %s, %s"), info->version,
+                info->cipher);
   leaf = info->chain->len > 0 ? info->chain->pdata[0] : NULL;
   if (leaf != NULL)
-    sd_run_emitf (run, SD_DIRECTION_INFO, "Certificate: %s, issued by %s, valid until %s, SHA-256 %s",
+    /* Translators: the certificate's subject, its issuer, its expiry date (ISO 8601) and
+     * its SHA-256 fingerprint. */
+    sd_run_emitf (run, SD_DIRECTION_INFO,
+                  _("Certificate: %s, issued by %s, valid until %s, SHA-256 %s"),
                   leaf->subject, leaf->issuer, leaf->not_after, leaf->sha256);
 
   if (!sd_tls_check_peer (tls, run->settings->tls_verify, run->settings->tls_pin, &local))
     {
       run->report->tls = sd_tls_info_copy (info);
-      sd_run_set_io_error (error, local, "checking the certificate");
+      sd_run_set_io_error (error, local, _("checking the certificate"));
       sd_tls_close (tls, NULL);
       return FALSE;
     }
@@ -501,16 +539,20 @@ sd_run_tls (SdRun   *run,
   switch (run->settings->tls_verify)
     {
     case SD_TLS_VERIFY:
-      sd_run_emit (run, SD_DIRECTION_INFO, FALSE, "Certificate verified: trusted, and valid for this server name");
+      sd_run_emit (run, SD_DIRECTION_INFO, FALSE,
+                   _("Certificate verified: trusted, and valid for this server name"));
       break;
     case SD_TLS_ACCEPT_ANY:
       sd_run_emitf (run, SD_DIRECTION_WARNING,
-                    "Certificate NOT verified (accept-any): %s. The connection is encrypted "
-                    "but the server is not authenticated",
-                    info->verify_error ? info->verify_error : "it passed the checks made");
+                    /* Translators: %s is why the certificate is not trusted. “accept-any”
+                     * is a setting's value: keep it. */
+                    _("Certificate NOT verified (accept-any): %s. The connection is "
+                      "encrypted but the server is not authenticated"),
+                    info->verify_error ? info->verify_error : _("it passed the checks made"));
       break;
     case SD_TLS_PIN:
-      sd_run_emit (run, SD_DIRECTION_INFO, FALSE, "Certificate matches the pinned SHA-256 fingerprint");
+      sd_run_emit (run, SD_DIRECTION_INFO, FALSE,
+                   _("Certificate matches the pinned SHA-256 fingerprint"));
       break;
     default:
       g_assert_not_reached ();
@@ -532,14 +574,15 @@ sd_run_greeting (SdRun   *run,
   g_autoptr(SdReply) reply = NULL;
 
   sd_run_enter (run, SD_STAGE_GREETING);
-  reply = sd_run_read_reply (run, "the connection (greeting)", error);
+  /* Translators: fills “waiting for the reply to %s”. */
+  reply = sd_run_read_reply (run, _("the connection (greeting)"), error);
   if (reply == NULL)
     return FALSE;
   run->report->banner = sd_reply_dup_text (reply);
   if (reply->code != 220)
     {
       sd_run_set_reply_error (run, error, SD_SESSION_ERROR_REJECTED, reply,
-                              "The server refused the connection");
+                              _("The server refused the connection"));
       sd_run_quit_quietly (run);
       return FALSE;
     }
@@ -579,7 +622,7 @@ sd_run_ehlo (SdRun   *run,
           sd_run_set_reply_error (run, error,
                                   reply->code == 421 || reply->code == 554
                                     ? SD_SESSION_ERROR_REJECTED : SD_SESSION_ERROR_PROTOCOL,
-                                  reply, "The server refused EHLO");
+                                  reply, _("The server refused EHLO"));
           sd_run_quit_quietly (run);
           return FALSE;
         }
@@ -588,7 +631,8 @@ sd_run_ehlo (SdRun   *run,
       g_clear_pointer (&reply, sd_reply_free);
       g_free (command);
       command = g_strdup_printf ("HELO %s", sd_run_ehlo_name (run));
-      sd_run_emit (run, SD_DIRECTION_WARNING, FALSE, "EHLO refused; trying HELO (no extensions)");
+      sd_run_emit (run, SD_DIRECTION_WARNING, FALSE,
+                   _("EHLO refused; trying HELO (no extensions)"));
       if (!sd_run_send (run, command, error))
         return FALSE;
       reply = sd_run_read_reply (run, "HELO", error);
@@ -597,7 +641,7 @@ sd_run_ehlo (SdRun   *run,
       if (reply->code != 250)
         {
           sd_run_set_reply_error (run, error, SD_SESSION_ERROR_REJECTED, reply,
-                                  "The server refused HELO");
+                                  _("The server refused HELO"));
           sd_run_quit_quietly (run);
           return FALSE;
         }
@@ -624,13 +668,14 @@ sd_run_starttls (SdRun   *run,
       if (run->settings->security == SD_SECURITY_STARTTLS_OPTIONAL)
         {
           sd_run_emit (run, SD_DIRECTION_WARNING, FALSE,
-                       "The server does not offer STARTTLS: continuing WITHOUT encryption "
-                       "(starttls-optional)");
+                       /* Translators: “starttls-optional” is a setting's value: keep it. */
+                       _("The server does not offer STARTTLS: continuing WITHOUT encryption "
+                         "(starttls-optional)"));
           return TRUE;
         }
       g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_TLS,
-                   "The server does not offer STARTTLS, and the security mode requires it. "
-                   "Nothing else was sent (no credentials, no mail)");
+                   _("The server does not offer STARTTLS, and the security mode requires "
+                     "it. Nothing else was sent (no credentials, no mail)"));
       sd_run_quit_quietly (run);
       return FALSE;
     }
@@ -646,14 +691,14 @@ sd_run_starttls (SdRun   *run,
     {
       /* Replies to commands we never sent (curl's CVE-2021-22947 case). */
       sd_run_set_reply_error (run, error, SD_SESSION_ERROR_PROTOCOL, reply,
-                              "The server refused STARTTLS and sent replies to commands "
-                              "that were never sent (response injection); aborted");
+                              _("The server refused STARTTLS and sent replies to commands "
+                                "that were never sent (response injection); aborted"));
       return FALSE;
     }
   if (reply->code != 220)
     {
       sd_run_set_reply_error (run, error, SD_SESSION_ERROR_TLS, reply,
-                              "The server refused STARTTLS");
+                              _("The server refused STARTTLS"));
       sd_run_quit_quietly (run);
       return FALSE;
     }
@@ -663,9 +708,9 @@ sd_run_starttls (SdRun   *run,
   if (injected > 0 || sd_connection_has_pending (run->conn))
     {
       g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_PROTOCOL,
-                   "The server sent more data right after its 220 reply to STARTTLS "
-                   "(before TLS started). This is a response-injection attack or a broken "
-                   "server; the session was aborted before the TLS handshake");
+                   _("The server sent more data right after its 220 reply to STARTTLS "
+                     "(before TLS started). This is a response-injection attack or a broken "
+                     "server; the session was aborted before the TLS handshake"));
       return FALSE;
     }
 
@@ -734,7 +779,8 @@ sd_run_show_challenge (SdRun  *run,
     /* An empty challenge has no data at all (PLAIN without initial response). */
     g_autofree char *text = len > 0 ? g_strndup (data, len) : g_strdup ("");
     g_autofree char *escaped = g_strescape (text, NULL);
-    sd_run_emitf (run, SD_DIRECTION_INFO, "Server challenge, decoded: \"%s\"", escaped);
+    /* Translators: %s is the server's text, decoded from base64. */
+    sd_run_emitf (run, SD_DIRECTION_INFO, _("Server challenge, decoded: \"%s\""), escaped);
   }
 }
 
@@ -757,20 +803,26 @@ sd_run_auth (SdRun   *run,
     return TRUE;
   if (settings->user == NULL || *settings->user == '\0')
     {
-      sd_run_emit (run, SD_DIRECTION_INFO, FALSE, "No user name given: not authenticating");
+      sd_run_emit (run, SD_DIRECTION_INFO, FALSE, _("No user name given: not authenticating"));
       return TRUE;
     }
 
   sd_run_enter (run, SD_STAGE_AUTH);
   if (run->caps->auth->len == 0)
     {
-      g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_AUTH,
-                   "The server offers no authentication (AUTH) %s, but credentials were "
-                   "given",
-                   run->encrypted ? "after STARTTLS"
-                   : run->report->caps_before_tls && run->settings->security == SD_SECURITY_NONE
-                     ? "on this unencrypted connection (many servers offer it only after STARTTLS)"
-                     : "on this connection");
+      const char *where;
+
+      if (run->encrypted)
+        where = _("The server offers no authentication (AUTH) after STARTTLS, but "
+                  "credentials were given");
+      else if (run->report->caps_before_tls && run->settings->security == SD_SECURITY_NONE)
+        where = _("The server offers no authentication (AUTH) on this unencrypted "
+                  "connection (many servers offer it only after STARTTLS), but credentials "
+                  "were given");
+      else
+        where = _("The server offers no authentication (AUTH) on this connection, but "
+                  "credentials were given");
+      g_set_error_literal (error, SD_SESSION_ERROR, SD_SESSION_ERROR_AUTH, where);
       sd_run_quit_quietly (run);
       return FALSE;
     }
@@ -779,10 +831,10 @@ sd_run_auth (SdRun   *run,
       settings->tls_verify == SD_TLS_ACCEPT_ANY && !settings->allow_plaintext_auth)
     {
       g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_AUTH,
-                   "Refusing to send credentials: the certificate was not verified "
-                   "(accept-any), so anyone in the middle could read them. Pin the "
-                   "certificate's SHA-256 (shown above) or trust its CA, or allow it "
-                   "explicitly with the plaintext-authentication option");
+                   _("Refusing to send credentials: the certificate was not verified "
+                     "(accept-any), so anyone in the middle could read them. Pin the "
+                     "certificate's SHA-256 (shown above) or trust its CA, or allow it "
+                     "explicitly with the plaintext-authentication option"));
       sd_run_quit_quietly (run);
       return FALSE;
     }
@@ -791,9 +843,10 @@ sd_run_auth (SdRun   *run,
     {
       g_autofree char *offered = sd_capabilities_dup_auth_string (run->caps);
       g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_AUTH,
-                   "Refusing to send credentials without TLS (the server offers AUTH %s "
-                   "in clear text). Use STARTTLS or implicit TLS, or allow plaintext "
-                   "authentication explicitly", offered);
+                   /* Translators: %s lists mechanisms such as “PLAIN LOGIN”. */
+                   _("Refusing to send credentials without TLS (the server offers AUTH %s "
+                     "in clear text). Use STARTTLS or implicit TLS, or allow plaintext "
+                     "authentication explicitly"), offered);
       sd_run_quit_quietly (run);
       return FALSE;
     }
@@ -817,7 +870,8 @@ sd_run_auth (SdRun   *run,
       mechanism = settings->auth;
       if (!sd_capabilities_has_auth (run->caps, mechanism))
         sd_run_emitf (run, SD_DIRECTION_WARNING,
-                      "The server does not offer %s; trying it anyway as asked", mechanism);
+                      /* Translators: %s is an AUTH mechanism such as LOGIN. */
+                      _("The server does not offer %s; trying it anyway as asked"), mechanism);
     }
 
   secret = sd_auth_mechanism_get_credential (mechanism) == SD_AUTH_CREDENTIAL_TOKEN
@@ -825,9 +879,12 @@ sd_run_auth (SdRun   *run,
   if (secret == NULL)
     {
       g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
+                   /* Translators: %s is an AUTH mechanism such as XOAUTH2; the options
+                    * are command-line options: keep them. */
                    sd_auth_mechanism_get_credential (mechanism) == SD_AUTH_CREDENTIAL_TOKEN
-                   ? "%s needs an access token (--oauth-token-env or --oauth-token-file)"
-                   : "%s needs a password", mechanism);
+                   ? _("%s needs an access token (--oauth-token-env or --oauth-token-file)")
+                   /* Translators: %s is an AUTH mechanism such as LOGIN. */
+                   : _("%s needs a password"), mechanism);
       sd_run_quit_quietly (run);
       return FALSE;
     }
@@ -840,7 +897,8 @@ sd_run_auth (SdRun   *run,
     }
   if (!run->encrypted)
     sd_run_emitf (run, SD_DIRECTION_WARNING,
-                  "Sending credentials WITHOUT encryption (%s), as explicitly allowed",
+                  /* Translators: %s is an AUTH mechanism such as LOGIN. */
+                  _("Sending credentials WITHOUT encryption (%s), as explicitly allowed"),
                   sd_auth_get_mechanism (auth));
   run->report->auth_mechanism = g_strdup (sd_auth_get_mechanism (auth));
 
@@ -893,8 +951,8 @@ sd_run_auth (SdRun   *run,
           g_autoptr(SdReply) cancel_reply = NULL;
           g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_AUTH,
                        challenge != NULL
-                       ? "The server keeps sending AUTH challenges; cancelled"
-                       : "The server's AUTH challenge is not valid base64; cancelled");
+                       ? _("The server keeps sending AUTH challenges; cancelled")
+                       : _("The server's AUTH challenge is not valid base64; cancelled"));
           if (sd_run_send (run, "*", NULL))
             cancel_reply = sd_run_read_reply (run, "AUTH cancel", NULL);
           return FALSE;
@@ -906,7 +964,9 @@ sd_run_auth (SdRun   *run,
         {
           g_autoptr(SdReply) cancel_reply = NULL;
           g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_AUTH,
-                       "Authentication cancelled: %s", local->message);
+                       /* Translators: %s says why, e.g. the server's NTLM challenge is
+                        * malformed. */
+                       _("Authentication cancelled: %s"), local->message);
           g_error_free (local);
           if (sd_run_send (run, "*", NULL))
             cancel_reply = sd_run_read_reply (run, "AUTH cancel", NULL);
@@ -928,11 +988,12 @@ sd_run_auth (SdRun   *run,
   if (reply->code != 235)
     {
       sd_run_set_reply_error (run, error, SD_SESSION_ERROR_AUTH, reply,
-                              "Authentication failed");
+                              _("Authentication failed"));
       sd_run_quit_quietly (run);
       return FALSE;
     }
-  sd_run_emitf (run, SD_DIRECTION_INFO, "Authenticated as %s with %s",
+  /* Translators: the user name, then the AUTH mechanism (LOGIN, NTLM…). */
+  sd_run_emitf (run, SD_DIRECTION_INFO, _("Authenticated as %s with %s"),
                 settings->user, sd_auth_get_mechanism (auth));
   return TRUE;
 }
@@ -981,7 +1042,10 @@ sd_run_show_message (SdRun  *run,
       p = next;
     }
   if (total > shown)
-    sd_run_emitf (run, SD_DIRECTION_INFO, "(%u more message lines not shown)", total - shown);
+    sd_run_emitf (run, SD_DIRECTION_INFO,
+                  g_dngettext (GETTEXT_PACKAGE, "(%u more message line not shown)",
+                               "(%u more message lines not shown)", total - shown),
+                  total - shown);
 }
 
 static SdRecipientResult *
@@ -1019,10 +1083,11 @@ sd_run_transaction (SdRun    *run,
   eightbit = sd_message_has_8bit (message);
   if (eightbit && !caps->eightbitmime)
     sd_run_emit (run, SD_DIRECTION_WARNING, FALSE,
-                 "The message has 8-bit bytes but the server does not offer 8BITMIME");
+                 _("The message has 8-bit bytes but the server does not offer 8BITMIME"));
   if (sd_message_longest_line (message) > SD_MESSAGE_MAX_LINE)
     sd_run_emitf (run, SD_DIRECTION_WARNING,
-                  "The message has a line longer than %d octets; servers may reject it",
+                  /* Translators: %d is the limit, 998. */
+                  _("The message has a line longer than %d octets; servers may reject it"),
                   SD_MESSAGE_MAX_LINE);
 
   mail = g_string_new (NULL);
@@ -1105,7 +1170,7 @@ sd_run_transaction (SdRun    *run,
             GError *local = NULL;
             if (!sd_connection_write_all (run->conn, bdat->str, bdat->len, run->cancellable, &local))
               {
-                sd_run_set_io_error (error, local, "sending");
+                sd_run_set_io_error (error, local, _("sending"));
                 return FALSE;
               }
           }
@@ -1146,7 +1211,8 @@ sd_run_transaction (SdRun    *run,
       if (result->reply != NULL && result->reply->code != 250 && result->reply->code != 251)
         {
           g_autofree char *text = sd_reply_dup_text (result->reply);
-          sd_run_emitf (run, SD_DIRECTION_WARNING, "Recipient %s refused: %u %s",
+          /* Translators: the address, the reply code, then the server's text. */
+          sd_run_emitf (run, SD_DIRECTION_WARNING, _("Recipient %s refused: %u %s"),
                         result->address, result->reply->code, text);
         }
     }
@@ -1159,12 +1225,13 @@ sd_run_transaction (SdRun    *run,
           /* The server waits for a message; end it empty so it can answer QUIT. */
           g_autoptr(SdReply) end_reply = NULL;
           if (sd_run_send (run, ".", NULL))
-            end_reply = sd_run_read_reply (run, "end of data", NULL);
+            /* Translators: fills “waiting for the reply to %s”. */
+            end_reply = sd_run_read_reply (run, _("end of data"), NULL);
         }
       sd_run_enter (run, SD_STAGE_RCPT);
       sd_run_set_reply_error (run, error, SD_SESSION_ERROR_REJECTED, result->reply,
-                              n_to == 1 ? "The recipient was refused"
-                                        : "Every recipient was refused");
+                              n_to == 1 ? _("The recipient was refused")
+                                        : _("Every recipient was refused"));
       if (!*quit_sent)
         sd_run_quit_quietly (run);
       return FALSE;
@@ -1210,13 +1277,14 @@ sd_run_transaction (SdRun    *run,
       }
     if (!sd_connection_write_all (run->conn, wire->str, wire->len, run->cancellable, &local))
       {
-        sd_run_set_io_error (error, local, "sending the message");
+        sd_run_set_io_error (error, local, _("sending the message"));
         return FALSE;
       }
   }
 
   g_clear_pointer (&data_reply, sd_reply_free);
-  data_reply = sd_run_read_reply (run, "the message", error);
+  /* Translators: fills “waiting for the reply to %s”. */
+  data_reply = sd_run_read_reply (run, _("the message"), error);
   if (data_reply == NULL)
     return FALSE;
   if (data_reply->code != 250)
@@ -1226,14 +1294,14 @@ sd_run_transaction (SdRun    *run,
 mail_refused:
   sd_run_enter (run, SD_STAGE_MAIL);
   sd_run_set_reply_error (run, error, SD_SESSION_ERROR_REJECTED, mail_reply,
-                          "The sender was refused");
+                          _("The sender was refused"));
   if (!*quit_sent)
     sd_run_quit_quietly (run);
   return FALSE;
 
 data_refused:
   sd_run_set_reply_error (run, error, SD_SESSION_ERROR_REJECTED, data_reply,
-                          "The message was refused");
+                          _("The message was refused"));
   if (!*quit_sent)
     sd_run_quit_quietly (run);
   return FALSE;
@@ -1250,9 +1318,9 @@ sd_run_quit (SdRun    *run,
 
   sd_run_enter (run, SD_STAGE_QUIT);
   if (!quit_sent && !sd_run_send (run, "QUIT", &local))
-    sd_run_emitf (run, SD_DIRECTION_WARNING, "Could not send QUIT: %s", local->message);
+    sd_run_emitf (run, SD_DIRECTION_WARNING, _("Could not send QUIT: %s"), local->message);
   else if ((reply = sd_run_read_reply (run, "QUIT", &local)) == NULL)
-    sd_run_emitf (run, SD_DIRECTION_WARNING, "No reply to QUIT: %s", local->message);
+    sd_run_emitf (run, SD_DIRECTION_WARNING, _("No reply to QUIT: %s"), local->message);
   /* The report keeps the last reply that mattered (the message's 250), not QUIT's. */
   g_clear_pointer (&run->report->reply, sd_reply_free);
   run->report->reply = last;
@@ -1359,8 +1427,8 @@ sd_session_run (SdSession    *self,
     }
   else
     sd_run_emit (&run, SD_DIRECTION_INFO, FALSE,
-                 self->settings->has_quit_after ? "Done: stopped where asked"
-                                                : "Done: the message was accepted");
+                 self->settings->has_quit_after ? _("Done: stopped where asked")
+                                                : _("Done: the message was accepted"));
 
   if (run.conn != NULL)
     sd_connection_close (run.conn);

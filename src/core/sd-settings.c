@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "sd-auth.h"
@@ -19,8 +20,8 @@ sd_settings_new (void)
   settings->security = SD_SECURITY_STARTTLS;
   settings->tls_verify = SD_TLS_VERIFY;
   settings->auth = g_strdup ("auto");
-  settings->subject = g_strdup ("SMTP Doctor test message");
-  settings->body = g_strdup ("This is a test message sent by SMTP Doctor.\n");
+  settings->subject = g_strdup (_("SMTP Doctor test message"));
+  settings->body = g_strdup_printf ("%s\n", _("This is a test message sent by SMTP Doctor."));
   settings->pipelining = SD_PIPELINING_AUTO;
   return settings;
 }
@@ -121,8 +122,9 @@ sd_check_line (const char  *what,
     if (*p == '\r' || *p == '\n')
       {
         g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
-                     "%s contains a line break (CR or LF); it would inject a command "
-                     "into the SMTP session. Nothing was sent.", what);
+                     /* Translators: %s names the field, e.g. “The subject”. */
+                     _("%s contains a line break (CR or LF); it would inject a command "
+                       "into the SMTP session. Nothing was sent."), what);
         return FALSE;
       }
   return TRUE;
@@ -141,8 +143,10 @@ sd_check_address (const char  *what,
     if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p) || *p == '<' || *p == '>')
       {
         g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
-                     "%s “%s” is not a plain address (no spaces, controls or angle "
-                     "brackets: give it as user@example.com)", what, value);
+                     /* Translators: the field (e.g. “The sender address”), then its
+                      * value. */
+                     _("%s “%s” is not a plain address (no spaces, controls or angle "
+                       "brackets: give it as user@example.com)"), what, value);
         return FALSE;
       }
   return TRUE;
@@ -154,7 +158,7 @@ sd_check_ehlo_name (const char  *name,
 {
   gsize len;
 
-  if (!sd_check_line ("The EHLO name", name, error))
+  if (!sd_check_line (_("The EHLO name"), name, error))
     return FALSE;
   len = strlen (name);
   if (len > 2 && name[0] == '[' && name[len - 1] == ']')
@@ -163,14 +167,14 @@ sd_check_ehlo_name (const char  *name,
     if (!g_ascii_isalnum (*p) && *p != '.' && *p != '-' && *p != '_')
       {
         g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
-                     "The EHLO name “%s” is not a domain name or an address literal "
-                     "such as [192.0.2.1]", name);
+                     _("The EHLO name “%s” is not a domain name or an address literal "
+                       "such as [192.0.2.1]"), name);
         return FALSE;
       }
   if (len == 0)
     {
-      g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
-                   "The EHLO name is empty");
+      g_set_error_literal (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
+                           _("The EHLO name is empty"));
       return FALSE;
     }
   return TRUE;
@@ -191,9 +195,9 @@ sd_check_pin (const char  *pin,
     }
   if (digits != 64)
     {
-      g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
-                   "The pinned fingerprint must be the certificate's SHA-256 as 64 hex "
-                   "digits (colons allowed)");
+      g_set_error_literal (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
+                           _("The pinned fingerprint must be the certificate's SHA-256 as "
+                             "64 hex digits (colons allowed)"));
       return FALSE;
     }
   return TRUE;
@@ -209,16 +213,17 @@ sd_check_token (const char  *token,
     return TRUE;
   if (*token == '\0')
     {
-      g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
-                   "The access token is empty");
+      g_set_error_literal (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
+                           _("The access token is empty"));
       return FALSE;
     }
   for (const char *p = token; *p; p++)
     if (!g_ascii_isalnum (*p) && strchr ("-._~+/=", *p) == NULL)
       {
         g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
-                     "The access token contains a character a bearer token cannot have "
-                     "(byte %u)", (guint) (guchar) *p);
+                     /* Translators: %u is the byte's value (0-255). */
+                     _("The access token contains a character a bearer token cannot have "
+                       "(byte %u)"), (guint) (guchar) *p);
         return FALSE;
       }
   return TRUE;
@@ -233,11 +238,11 @@ sd_settings_validate (const SdSettings  *settings,
 
   if (settings->host == NULL || *settings->host == '\0')
     {
-      g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
-                   "No server given");
+      g_set_error_literal (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
+                           _("No server given"));
       return FALSE;
     }
-  if (!sd_check_address ("The server name", settings->host, error))
+  if (!sd_check_address (_("The server name"), settings->host, error))
     return FALSE;
   if (settings->ehlo_name != NULL && !sd_check_ehlo_name (settings->ehlo_name, error))
     return FALSE;
@@ -249,18 +254,21 @@ sd_settings_validate (const SdSettings  *settings,
         sd_auth_mechanism_is_supported (settings->auth)))
     {
       g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
-                   "Unknown authentication “%s” (use auto, none, plain, login, cram-md5, "
-                   "ntlm, xoauth2 or oauthbearer)",
+                   /* Translators: the values in brackets are settings' values: keep
+                    * them. */
+                   _("Unknown authentication “%s” (use auto, none, plain, login, cram-md5, "
+                     "ntlm, xoauth2 or oauthbearer)"),
                    settings->auth ? settings->auth : "");
       return FALSE;
     }
-  if (!sd_check_line ("The user name", settings->user, error))
+  if (!sd_check_line (_("The user name"), settings->user, error))
     return FALSE;
   if (wants_auth && g_strcmp0 (settings->auth, "auto") != 0 &&
       (settings->user == NULL || *settings->user == '\0'))
     {
       g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
-                   "Authentication %s needs a user name", settings->auth);
+                   /* Translators: %s is an AUTH mechanism (login, ntlm…). */
+                   _("Authentication %s needs a user name"), settings->auth);
       return FALSE;
     }
   if (!sd_check_token (settings->oauth_token, error))
@@ -271,15 +279,16 @@ sd_settings_validate (const SdSettings  *settings,
       if (settings->oauth_token == NULL)
         {
           g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
-                       "Authentication %s needs an access token", settings->auth);
+                       /* Translators: %s is an AUTH mechanism (xoauth2…). */
+                       _("Authentication %s needs an access token"), settings->auth);
           return FALSE;
         }
     }
   else if (settings->user != NULL && *settings->user != '\0' && settings->password == NULL &&
            settings->oauth_token == NULL)
     {
-      g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
-                   "A user name was given but no password");
+      g_set_error_literal (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
+                           _("A user name was given but no password"));
       return FALSE;
     }
 
@@ -287,31 +296,31 @@ sd_settings_validate (const SdSettings  *settings,
     {
       if (settings->from == NULL)
         {
-          g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
-                       "No sender (From) given");
+          g_set_error_literal (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
+                               _("No sender (From) given"));
           return FALSE;
         }
       if (settings->to == NULL || settings->to[0] == NULL)
         {
-          g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
-                       "No recipient (To) given");
+          g_set_error_literal (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
+                               _("No recipient (To) given"));
           return FALSE;
         }
     }
-  if (!sd_check_address ("The sender address", settings->from, error))
+  if (!sd_check_address (_("The sender address"), settings->from, error))
     return FALSE;
   for (guint i = 0; settings->to != NULL && settings->to[i] != NULL; i++)
     {
       if (*settings->to[i] == '\0')
         {
-          g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
-                       "A recipient address is empty");
+          g_set_error_literal (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
+                               _("A recipient address is empty"));
           return FALSE;
         }
-      if (!sd_check_address ("The recipient address", settings->to[i], error))
+      if (!sd_check_address (_("The recipient address"), settings->to[i], error))
         return FALSE;
     }
-  if (!sd_check_line ("The subject", settings->subject, error))
+  if (!sd_check_line (_("The subject"), settings->subject, error))
     return FALSE;
 
   return TRUE;

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
@@ -61,13 +62,15 @@ char *
 sd_tls_info_describe_verdict (const SdTlsInfo *info)
 {
   if (info->verified)
-    return g_strdup ("verified");
+    /* Translators: the certificate's verdict, as in “certificate verified”. */
+    return g_strdup (_("verified"));
   /* A matching pin is a stronger check than the chain, not a failure. */
   if (info->pin_matched)
-    return g_strdup ("pinned (the SHA-256 matches)");
-  return g_strdup_printf ("NOT verified%s%s",
-                          info->verify_error ? ": " : "",
-                          info->verify_error ? info->verify_error : "");
+    return g_strdup (_("pinned (the SHA-256 matches)"));
+  if (info->verify_error == NULL)
+    return g_strdup (_("NOT verified"));
+  /* Translators: %s says why the certificate is not trusted. */
+  return g_strdup_printf (_("NOT verified: %s"), info->verify_error);
 }
 
 void
@@ -95,6 +98,7 @@ sd_tls_info_copy (const SdTlsInfo *info)
   copy->verified = info->verified;
   copy->pin_matched = info->pin_matched;
   copy->verify_error = g_strdup (info->verify_error);
+  copy->problems = info->problems;
   copy->policy = g_strdup (info->policy);
   copy->chain = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_cert_info_free);
   for (guint i = 0; i < info->chain->len; i++)
@@ -193,14 +197,16 @@ sd_tls_set_error (SdTls      *self,
 
   if (ret == GNUTLS_E_TIMEDOUT)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "%s: the peer was too slow", what);
+      /* Translators: %s is what failed, e.g. “TLS handshake failed”. */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("%s: the peer was too slow"), what);
       return;
     }
 
   if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED || ret == GNUTLS_E_WARNING_ALERT_RECEIVED)
     {
       gnutls_alert_description_t alert = gnutls_alert_get (self->session);
-      g_set_error (error, SD_TLS_ERROR, code, "%s: the peer sent the TLS alert “%s”",
+      /* Translators: what failed (“TLS handshake failed”), then GnuTLS's alert name. */
+      g_set_error (error, SD_TLS_ERROR, code, _("%s: the peer sent the TLS alert “%s”"),
                    what, gnutls_alert_get_name (alert));
       return;
     }
@@ -208,15 +214,18 @@ sd_tls_set_error (SdTls      *self,
   if (ret == GNUTLS_E_UNSUPPORTED_VERSION_PACKET)
     {
       g_set_error (error, SD_TLS_ERROR, code,
-                   "%s: no common TLS version (only TLS 1.2 and 1.3 are allowed; "
-                   "the server may offer only TLS 1.0 or 1.1)", what);
+                   /* Translators: %s is what failed, e.g. “TLS handshake failed”. */
+                   _("%s: no common TLS version (only TLS 1.2 and 1.3 are allowed; "
+                     "the server may offer only TLS 1.0 or 1.1)"), what);
       return;
     }
 
   if (ret == GNUTLS_E_UNEXPECTED_PACKET_LENGTH || ret == GNUTLS_E_UNEXPECTED_PACKET)
     {
       g_set_error (error, SD_TLS_ERROR, code,
-                   "%s: the peer did not answer with TLS (%s); is this port plain text?",
+                   /* Translators: what failed (“TLS handshake failed”), then GnuTLS's
+                    * error. */
+                   _("%s: the peer did not answer with TLS (%s); is this port plain text?"),
                    what, gnutls_strerror (ret));
       return;
     }
@@ -246,7 +255,7 @@ sd_tls_setup_session (SdTls   *self,
 
 failed:
   g_set_error (error, SD_TLS_ERROR, SD_TLS_ERROR_SETUP,
-               "Could not set up TLS: %s", gnutls_strerror (ret));
+               _("Could not set up TLS: %s"), gnutls_strerror (ret));
   return FALSE;
 }
 
@@ -277,8 +286,9 @@ sd_tls_new_client (GSocket     *socket,
       if (ret <= 0)
         {
           g_set_error (error, SD_TLS_ERROR, SD_TLS_ERROR_SETUP,
-                       "No CA certificate could be read from “%s”: %s", ca_file,
-                       ret == 0 ? "the file holds no PEM certificate" : gnutls_strerror (ret));
+                       /* Translators: a file name, then why. */
+                       _("No CA certificate could be read from “%s”: %s"), ca_file,
+                       ret == 0 ? _("the file holds no PEM certificate") : gnutls_strerror (ret));
           return NULL;
         }
       self->has_trust = TRUE;
@@ -296,7 +306,7 @@ sd_tls_new_client (GSocket     *socket,
   if (ret < 0)
     {
       g_set_error (error, SD_TLS_ERROR, SD_TLS_ERROR_SETUP,
-                   "Could not set TLS priorities: %s", gnutls_strerror (ret));
+                   _("Could not set TLS priorities: %s"), gnutls_strerror (ret));
       return NULL;
     }
 
@@ -325,7 +335,7 @@ sd_tls_new_server (GSocket     *socket,
   if (ret < 0)
     {
       g_set_error (error, SD_TLS_ERROR, SD_TLS_ERROR_SETUP,
-                   "Could not load the server certificate: %s", gnutls_strerror (ret));
+                   _("Could not load the server certificate: %s"), gnutls_strerror (ret));
       return NULL;
     }
 
@@ -339,7 +349,9 @@ sd_tls_new_server (GSocket     *socket,
   if (ret < 0)
     {
       g_set_error (error, SD_TLS_ERROR, SD_TLS_ERROR_SETUP,
-                   "Bad TLS priority string at “%s”: %s",
+                   /* Translators: the rest of the priority string from where it went
+                    * wrong, then GnuTLS's error. */
+                   _("Bad TLS priority string at “%s”: %s"),
                    err_pos ? err_pos : "", gnutls_strerror (ret));
       return NULL;
     }
@@ -424,7 +436,7 @@ sd_cert_info_new_from_der (const gnutls_datum_t *der)
   gnutls_x509_crt_init (&crt);
   if (gnutls_x509_crt_import (crt, der, GNUTLS_X509_FMT_DER) < 0)
     {
-      info->subject = g_strdup ("(unreadable certificate)");
+      info->subject = g_strdup (_("(unreadable certificate)"));
       info->sans = g_ptr_array_new_with_free_func (g_free);
       gnutls_x509_crt_deinit (crt);
       return info;
@@ -490,7 +502,7 @@ sd_tls_handshake (SdTls         *self,
 
   if (ret < 0)
     {
-      sd_tls_set_error (self, error, SD_TLS_ERROR_HANDSHAKE, ret, "TLS handshake failed");
+      sd_tls_set_error (self, error, SD_TLS_ERROR_HANDSHAKE, ret, _("TLS handshake failed"));
       return FALSE;
     }
 
@@ -550,7 +562,7 @@ sd_tls_describe_status (SdTls        *self,
   SdCertInfo *leaf = self->info->chain->len > 0 ? self->info->chain->pdata[0] : NULL;
 
   if (leaf == NULL)
-    return g_strdup ("the server sent no certificate");
+    return g_strdup (_("the server sent no certificate"));
 
   if (status & GNUTLS_CERT_UNEXPECTED_OWNER)
     {
@@ -559,41 +571,49 @@ sd_tls_describe_status (SdTls        *self,
       names = g_strjoinv (", ", (char **) leaf->sans->pdata);
       g_ptr_array_remove_index (leaf->sans, leaf->sans->len - 1);
       g_ptr_array_add (reasons,
-                       g_strdup_printf ("name mismatch: you connected to “%s” but the "
-                                        "certificate is for %s (subject %s)",
+                       /* Translators: the host name typed, the certificate's names
+                        * (DNS:mail.example.com, …), then its subject. */
+                       g_strdup_printf (_("name mismatch: you connected to “%s” but the "
+                                          "certificate is for %s (subject %s)"),
                                         self->server_name,
-                                        *names ? names : "no alternative names",
+                                        *names ? names : _("no alternative names"),
                                         leaf->subject ? leaf->subject : "?"));
     }
   if (status & GNUTLS_CERT_EXPIRED)
-    g_ptr_array_add (reasons, g_strdup_printf ("expired on %s", leaf->not_after));
+    /* Translators: %s is a date and time (ISO 8601). */
+    g_ptr_array_add (reasons, g_strdup_printf (_("expired on %s"), leaf->not_after));
   if (status & GNUTLS_CERT_NOT_ACTIVATED)
-    g_ptr_array_add (reasons, g_strdup_printf ("not valid before %s", leaf->not_before));
+    /* Translators: %s is a date and time (ISO 8601). */
+    g_ptr_array_add (reasons, g_strdup_printf (_("not valid before %s"), leaf->not_before));
   if (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
     {
       if (leaf->self_signed && self->info->chain->len == 1)
-        g_ptr_array_add (reasons, g_strdup ("self-signed: no trusted authority vouches for it"));
+        g_ptr_array_add (reasons, g_strdup (_("self-signed: no trusted authority vouches for it")));
       else
         g_ptr_array_add (reasons,
-                         g_strdup_printf ("unknown issuer: “%s” is not a trusted certificate "
-                                          "authority (or an intermediate certificate is "
-                                          "missing from the server's chain)",
+                         /* Translators: %s is the issuer's name (CN=…). */
+                         g_strdup_printf (_("unknown issuer: “%s” is not a trusted "
+                                            "certificate authority (or an intermediate "
+                                            "certificate is missing from the server's "
+                                            "chain)"),
                                           leaf->issuer ? leaf->issuer : "?"));
     }
   if (status & GNUTLS_CERT_SIGNER_NOT_CA)
-    g_ptr_array_add (reasons, g_strdup ("the issuer is not allowed to act as a CA"));
+    g_ptr_array_add (reasons, g_strdup (_("the issuer is not allowed to act as a CA")));
   if ((status & GNUTLS_CERT_INSECURE_ALGORITHM) &&
       (g_str_equal (leaf->key_type, "RSA") || g_str_equal (leaf->key_type, "DSA")) &&
       leaf->key_bits < 2048)
-    g_ptr_array_add (reasons, g_strdup_printf ("its %s key has only %u bits (2048 at least "
-                                               "are needed today)",
+    /* Translators: the key type (RSA), then its size in bits. */
+    g_ptr_array_add (reasons, g_strdup_printf (_("its %s key has only %u bits (2048 at "
+                                                 "least are needed today)"),
                                                leaf->key_type, leaf->key_bits));
   else if (status & GNUTLS_CERT_INSECURE_ALGORITHM)
-    g_ptr_array_add (reasons, g_strdup ("signed with an insecure algorithm or too weak a key"));
+    g_ptr_array_add (reasons, g_strdup (_("signed with an insecure algorithm or too weak a key")));
   if (status & GNUTLS_CERT_REVOKED)
-    g_ptr_array_add (reasons, g_strdup ("revoked"));
+    /* Translators: said of a certificate. */
+    g_ptr_array_add (reasons, g_strdup (_("revoked")));
   if (status & GNUTLS_CERT_SIGNATURE_FAILURE)
-    g_ptr_array_add (reasons, g_strdup ("its signature does not verify"));
+    g_ptr_array_add (reasons, g_strdup (_("its signature does not verify")));
   if (reasons->len == 0 && status == 0)
     return NULL;
   if (reasons->len == 0)
@@ -602,11 +622,30 @@ sd_tls_describe_status (SdTls        *self,
       if (gnutls_certificate_verification_status_print (status, GNUTLS_CRT_X509, &out, 0) == 0)
         g_ptr_array_add (reasons, sd_datum_take_string (&out));
       else
-        g_ptr_array_add (reasons, g_strdup_printf ("verification status 0x%x", status));
+        g_ptr_array_add (reasons, g_strdup_printf (_("verification status 0x%x"), status));
     }
 
   g_ptr_array_add (reasons, NULL);
   return g_strjoinv ("; ", (char **) reasons->pdata);
+}
+
+static SdCertProblems
+sd_tls_problems (SdTls        *self,
+                 unsigned int  status)
+{
+  SdCertInfo *leaf = self->info->chain->len > 0 ? self->info->chain->pdata[0] : NULL;
+  SdCertProblems problems = 0;
+
+  if (status & GNUTLS_CERT_UNEXPECTED_OWNER)
+    problems |= SD_CERT_PROBLEM_NAME_MISMATCH;
+  if (status & GNUTLS_CERT_EXPIRED)
+    problems |= SD_CERT_PROBLEM_EXPIRED;
+  /* As sd_tls_describe_status() tells them apart: a lone self-signed certificate is
+   * not an unknown CA. */
+  if ((status & GNUTLS_CERT_SIGNER_NOT_FOUND) &&
+      !(leaf != NULL && leaf->self_signed && self->info->chain->len == 1))
+    problems |= SD_CERT_PROBLEM_UNKNOWN_ISSUER;
+  return problems;
 }
 
 static char *
@@ -650,6 +689,7 @@ sd_tls_check_peer (SdTls            *self,
       status |= sd_tls_local_status (self);
       if (status != 0)
         self->info->verify_error = sd_tls_describe_status (self, status);
+      self->info->problems = sd_tls_problems (self, status);
       self->info->verified = self->info->verify_error == NULL;
     }
   else
@@ -658,9 +698,12 @@ sd_tls_check_peer (SdTls            *self,
       unsigned int status_local = sd_tls_local_status (self);
       g_autofree char *problems = status_local ? sd_tls_describe_status (self, status_local) : NULL;
       self->info->verified = FALSE;
+      self->info->problems = sd_tls_problems (self, status_local);
       self->info->verify_error =
-        g_strdup_printf ("not checked against a trust store%s%s",
-                         problems != NULL ? "; " : "", problems != NULL ? problems : "");
+        problems != NULL
+        /* Translators: %s lists what else is wrong with the certificate. */
+        ? g_strdup_printf (_("not checked against a trust store; %s"), problems)
+        : g_strdup (_("not checked against a trust store"));
     }
   leaf = self->info->chain->len > 0 ? self->info->chain->pdata[0] : NULL;
 
@@ -672,7 +715,8 @@ sd_tls_check_peer (SdTls            *self,
       if (!self->info->verified)
         {
           g_set_error (error, SD_TLS_ERROR, SD_TLS_ERROR_CERTIFICATE,
-                       "The server's certificate is not trusted: %s (SHA-256 %s)",
+                       /* Translators: why, then the certificate's fingerprint. */
+                       _("The server's certificate is not trusted: %s (SHA-256 %s)"),
                        self->info->verify_error, leaf && leaf->sha256 ? leaf->sha256 : "?");
           return FALSE;
         }
@@ -691,9 +735,10 @@ sd_tls_check_peer (SdTls            *self,
         if (leaf == NULL || leaf->sha256 == NULL || g_strcmp0 (want, leaf->sha256) != 0)
           {
             g_set_error (error, SD_TLS_ERROR, SD_TLS_ERROR_CERTIFICATE,
-                         "The server's certificate does not match the pinned fingerprint: "
-                         "expected SHA-256 %s, got %s", want,
-                         leaf && leaf->sha256 ? leaf->sha256 : "no certificate");
+                         /* Translators: two SHA-256 fingerprints (hex). */
+                         _("The server's certificate does not match the pinned fingerprint: "
+                           "expected SHA-256 %s, got %s"), want,
+                         leaf && leaf->sha256 ? leaf->sha256 : _("no certificate"));
             return FALSE;
           }
         self->info->pin_matched = TRUE;
@@ -722,7 +767,7 @@ sd_tls_read (SdTls         *self,
 
   if (ret < 0)
     {
-      sd_tls_set_error (self, error, SD_TLS_ERROR_RECORD, ret, "TLS read failed");
+      sd_tls_set_error (self, error, SD_TLS_ERROR_RECORD, ret, _("TLS read failed"));
       return -1;
     }
   return ret;
@@ -746,7 +791,7 @@ sd_tls_write_all (SdTls         *self,
       if (ret < 0)
         {
           self->cancellable = NULL;
-          sd_tls_set_error (self, error, SD_TLS_ERROR_RECORD, ret, "TLS write failed");
+          sd_tls_set_error (self, error, SD_TLS_ERROR_RECORD, ret, _("TLS write failed"));
           return FALSE;
         }
       p += ret;

@@ -36,6 +36,14 @@ typedef struct {
   gboolean   self_signed;
 } SdCertInfo;
 
+/* What was wrong with the certificate, for the hints: verify_error says it in words of
+ * the user's language. */
+typedef enum {
+  SD_CERT_PROBLEM_NAME_MISMATCH  = 1 << 0,
+  SD_CERT_PROBLEM_EXPIRED        = 1 << 1,
+  SD_CERT_PROBLEM_UNKNOWN_ISSUER = 1 << 2,
+} SdCertProblems;
+
 typedef struct {
   char      *version;        /* "TLS1.3" */
   char      *cipher;         /* "TLS_AES_256_GCM_SHA384" */
@@ -43,6 +51,7 @@ typedef struct {
   gboolean   verified;       /* passed the chain and host name check */
   gboolean   pin_matched;    /* the leaf's SHA-256 equals the pinned one */
   char      *verify_error;   /* why not, in words; NULL when verified */
+  SdCertProblems problems;
   char      *policy;         /* "verify", "accept-any", "pin" */
   GPtrArray *chain;          /* (element-type SdCertInfo) leaf first */
 } SdTlsInfo;

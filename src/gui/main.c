@@ -8,11 +8,13 @@
 #include <locale.h>
 
 #include "sd-application.h"
+#include "sd-i18n.h"
 
 #ifdef G_OS_WIN32
-/* Installed (or unpacked) as bin\smtp-doctor.exe with share\ beside bin\: find the data
- * from where the program is, so that a per-user install or a moved folder works. */
-static char *
+/* Installed (or unpacked) as bin\smtp-doctor.exe with share\ beside bin\: find the
+ * schemas from where the program is, so that a per-user install or a moved folder works
+ * (sd_i18n_bind() does the same for the translations). */
+static void
 sd_gui_win32_setup_datadir (void)
 {
   g_autofree char *top = g_win32_get_package_installation_directory_of_module (NULL);
@@ -22,7 +24,6 @@ sd_gui_win32_setup_datadir (void)
   if (g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL &&
       g_file_test (schemas, G_FILE_TEST_IS_DIR))
     g_setenv ("GSETTINGS_SCHEMA_DIR", schemas, FALSE);
-  return g_build_filename (top, "share", "locale", NULL);
 }
 #endif
 
@@ -31,15 +32,12 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(SdApplication) app = NULL;
-#ifdef G_OS_WIN32
-  g_autofree char *localedir = sd_gui_win32_setup_datadir ();
-#else
-  const char *localedir = LOCALEDIR;
-#endif
 
+#ifdef G_OS_WIN32
+  sd_gui_win32_setup_datadir ();
+#endif
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  sd_i18n_bind ();
   textdomain (GETTEXT_PACKAGE);
 
   app = sd_application_new ();

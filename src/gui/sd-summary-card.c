@@ -143,9 +143,13 @@ sd_summary_card_add_extensions (SdSummaryCard        *self,
   g_autofree char *size = NULL;
 
   if (caps->has_size)
-    size = caps->size ? g_strdup_printf (_("%" G_GUINT64_FORMAT " bytes (%.1f MB)"), caps->size,
-                                         caps->size / 1e6)
-                      : g_strdup (_("offered, no limit given"));
+    {
+      /* A 64-bit format would hide the string from xgettext: the number goes in as text. */
+      g_autofree char *bytes = g_strdup_printf ("%" G_GUINT64_FORMAT, caps->size);
+      /* Translators: the server's size limit: bytes, then megabytes. */
+      size = caps->size ? g_strdup_printf (_("%s bytes (%.1f MB)"), bytes, caps->size / 1e6)
+                        : g_strdup (_("offered, no limit given"));
+    }
   sd_summary_card_add (self, _("SIZE"), size ? size : _("not offered"));
   sd_summary_card_add (self, _("PIPELINING"), caps->pipelining ? _("yes") : _("no"));
 #define SD_EXT(flag, name) if (flag) g_string_append_printf (ext, "%s%s", ext->len ? ", " : "", name)

@@ -845,7 +845,7 @@ sd_window_rebuild_picker (SdWindow   *self,
     {
       g_autofree char *id = g_strconcat ("preset:", presets[i].id, NULL);
       /* Translators: a preset for a mail service in the profile picker */
-      g_autofree char *label = g_strdup_printf (_("Preset: %s"), presets[i].name);
+      g_autofree char *label = g_strdup_printf (_("Preset: %s"), _(presets[i].name));
       gtk_combo_box_text_append (self->profile_combo, id, label);
     }
   self->switching = FALSE;
@@ -1095,7 +1095,7 @@ sd_window_action_profile_save_as (GSimpleAction *action,
   const char *id = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->profile_combo));
   const SdPreset *preset = id && g_str_has_prefix (id, "preset:") ? sd_presets_lookup (id + strlen ("preset:")) : NULL;
   const char *suggested = self->current_profile ? self->current_profile
-                          : preset ? preset->name
+                          : preset ? _(preset->name)
                           : gtk_entry_get_text (self->server_entry);
 
   sd_window_ask_name (self, SD_NAME_SAVE_AS, suggested);
@@ -1272,8 +1272,8 @@ sd_window_on_profiles_file_response (GtkNativeDialog *dialog,
       guint n = 0;
 
       if (import && sd_window_import_profiles (self, file, &n, &error))
-        status = g_strdup_printf (g_dngettext (NULL, "Imported %u profile from %s.",
-                                               "Imported %u profiles from %s.", n), n, name);
+        status = g_strdup_printf (ngettext ("Imported %u profile from %s.",
+                                            "Imported %u profiles from %s.", n), n, name);
       else if (!import && sd_window_export_profiles (self, file, &error))
         status = g_strdup_printf (_("Exported the profiles to %s (no passwords)."), name);
       else
