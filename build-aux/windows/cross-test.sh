@@ -18,6 +18,7 @@ if [ ! -f "$shared/setup-cross.sh" ]; then
   echo "cross-test: $shared not found; skipping the Windows build"
   exit 0
 fi
+mkdir -p "$top/_build"
 if [ ! -x "$dest/wine64-wrapper" ]; then
   bash "$shared/setup-cross.sh" "$dest" >"$top/_build/windows-setup.log" 2>&1 \
     || { tail -20 "$top/_build/windows-setup.log"; exit 1; }
