@@ -3,14 +3,15 @@
 # bundle's own DLLs (not the sysroot's) on the search path:
 #   1. smtp-doctor-cli.exe version;
 #   2. smtp-doctor-cli.exe serve on a free loopback port, and a send against it;
-#   3. smtp-doctor.exe under Xvfb, one screenshot per theme: the bundle's settings.ini
-#      (win32) and GTK_THEME=Adwaita for comparison;
-#   4. a GSettings write through GLib's default backend on Windows (the registry).
+#   3. smtp-doctor.exe under Xvfb, once per theme (win32 and Adwaita through the
+#      bundle's settings.ini): a session against its built-in server, then a screenshot;
+#   4. the settings the GUI saved, in the registry (GLib's default backend on Windows)
+#      and read back by gsettings.exe.
 #
 #   build-aux/windows/wine-screenshot.sh BUNDLE [OUTDIR] [DEST]
 #     OUTDIR  where the PNGs and logs go (default _build/windows-shots)
 #     DEST    where the sysroot is set up, for its wine prefix (default /opt/win64)
-# Needs wine64, xvfb-run and imagemagick's import.
+# Needs wine64, xvfb-run, xdotool and imagemagick's import.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bundle=$(cd "${1:?usage: wine-screenshot.sh BUNDLE [OUTDIR] [DEST]}" && pwd)
@@ -52,33 +53,59 @@ fi
 kill "$serve" 2>/dev/null || true
 wait "$serve" 2>/dev/null || true
 
-# One screenshot of the window per theme. The first GTK start in a new prefix can
-# draw nothing (see ../shared/windows/README.md): a warm-up run comes first.
+# The GUI, once per theme (gtk-theme-name in the bundle's etc\gtk-3.0\settings.ini,
+# put back afterwards): it starts its built-in server and shows the "Built-in test
+# server" profile; a click on "Send test mail" runs a session against it, then the
+# screen is taken. Keys do not reach a wine window without a window manager, so it is
+# a click, at a spot inside that button in both themes (the third control of the
+# toolbar: x 316-390, y 8-31 from the window's corner). The first GTK start in a new
+# prefix can draw nothing (see ../shared/windows/README.md): a warm-up run comes first.
+ini="$bundle/etc/gtk-3.0/settings.ini"
+cp "$ini" "$out/settings.ini.orig"
+trap 'cp "$out/settings.ini.orig" "$ini"' EXIT
 shoot() {
-  local name=$1 wait=$2
-  shift 2
-  xvfb-run -a -s '-screen 0 1400x950x24' env "$@" sh -c '
+  local name=$1 theme=$2
+  # A wine session started without this display (the CLI, reg) would own the desktop
+  # window, and GTK could not create its windows: wait until that session has ended.
+  timeout 60 /usr/lib/wine/wineserver -w || true
+  printf '[Settings]\ngtk-theme-name=%s\n' "$theme" >"$ini"
+  timeout 150 xvfb-run -a -s '-screen 0 1400x950x24' bash -c '
     /usr/lib/wine/wine64 "$1" >"$2.log" 2>&1 & pid=$!
-    sleep "$3"; import -window root "$2.png"; kill $pid; wait $pid' \
-    sh "$bundle/bin/smtp-doctor.exe" "$out/$name" "$wait" || true
+    win=$(timeout 60 xdotool search --sync --name "^SMTP Doctor" | head -1)
+    if [ -n "$win" ]; then
+      sleep 5
+      xdotool mousemove --window "$win" 350 20
+      sleep 0.5; xdotool mousedown 1; sleep 0.2; xdotool mouseup 1
+      sleep 10
+      import -window root "$2.png"
+    fi
+    kill $pid; wait $pid' \
+    sh "$bundle/bin/smtp-doctor.exe" "$out/$name" || true
   if [ -s "$out/$name.png" ]; then
     echo "$out/$name.png"
   else
-    echo "no screenshot for $name:"; tail -20 "$out/$name.log"; status=1
+    echo "no screenshot for $name:"; grep -v -e '^$' -e Pango-CRITICAL "$out/$name.log" | tail -20; status=1
   fi
 }
 echo "== GUI"
-shoot warmup 15 SD_UNUSED=1
-shoot gui-win32 20 SD_UNUSED=1
-shoot gui-adwaita 20 GTK_THEME=Adwaita
+settings_key='HKCU\Software\GSettings\io\github\smtpdoctor\SmtpDoctor'
+$wine reg delete "$settings_key" /f >/dev/null 2>&1 || true
+shoot warmup win32
+rm -f "$out/warmup.png"
+shoot gui-win32 win32
+shoot gui-adwaita Adwaita
 
+# Settings: GLib's default backend on Windows is the registry. The GUI saved the form
+# when it sent (the key was deleted before it started); the registry must hold the
+# server, and GLib's own gsettings.exe (a separate process) must read it back.
 echo "== GSettings (registry backend)"
-$wine reg delete 'HKCU\Software\GSettings\io\github\smtpdoctor\SmtpDoctor' /f >/dev/null 2>&1 || true
+timeout 60 /usr/lib/wine/wineserver -w || true
+$wine reg query "$settings_key" 2>/dev/null | tr -d '\r' | grep -E '^ +(server|subject|profile) ' \
+  || { echo "the GUI wrote no settings to the registry"; status=1; }
 if [ -f "$dest/sysroot/bin/gsettings.exe" ]; then
-  WINEPATH="$(winepath -w "$bundle/bin" 2>/dev/null || echo "Z:$bundle/bin")" \
-    GSETTINGS_SCHEMA_DIR="Z:$bundle/share/glib-2.0/schemas" \
-    $wine "$dest/sysroot/bin/gsettings.exe" set io.github.smtpdoctor.SmtpDoctor server mail.example.test
-  $wine reg query 'HKCU\Software\GSettings\io\github\smtpdoctor\SmtpDoctor' 2>/dev/null | tr -d '\r' \
-    | grep -i server || { echo "server not in the registry"; status=1; }
+  got=$(WINEPATH="Z:$bundle/bin" GSETTINGS_SCHEMA_DIR="Z:$bundle/share/glib-2.0/schemas" \
+    $wine "$dest/sysroot/bin/gsettings.exe" get io.github.smtpdoctor.SmtpDoctor server | tr -d '\r')
+  echo "gsettings get server: $got"
+  [ "$got" = "'127.0.0.1'" ] || { echo "gsettings read back $got, not '127.0.0.1'"; status=1; }
 fi
 exit $status
