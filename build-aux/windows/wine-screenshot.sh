@@ -2,7 +2,9 @@
 # Tries the Windows bundle (build-aux/windows/bundle.sh) under wine, with only the
 # bundle's own DLLs (not the sysroot's) on the search path:
 #   1. smtp-doctor-cli.exe version;
-#   2. smtp-doctor-cli.exe serve on a free loopback port, and a send against it;
+#   2. smtp-doctor-cli.exe serve on a free loopback port, and a send against it; then
+#      certificate verification against the Windows certificate store (a private CA
+#      put into and taken out of the user's Root store);
 #   3. smtp-doctor.exe under Xvfb, once per theme (win32 and Adwaita through the
 #      bundle's settings.ini): a session against its built-in server, then a screenshot;
 #   4. the settings the GUI saved, in the registry (GLib's default backend on Windows)
@@ -11,7 +13,7 @@
 #   build-aux/windows/wine-screenshot.sh BUNDLE [OUTDIR] [DEST]
 #     OUTDIR  where the PNGs and logs go (default _build/windows-shots)
 #     DEST    where the sysroot is set up, for its wine prefix (default /opt/win64)
-# Needs wine64, xvfb-run, xdotool and imagemagick's import.
+# Needs wine64, xvfb-run, xdotool, openssl and imagemagick's import.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bundle=$(cd "${1:?usage: wine-screenshot.sh BUNDLE [OUTDIR] [DEST]}" && pwd)
@@ -32,26 +34,76 @@ status=0
 echo "== version"
 $wine "$cli" version
 
+# serve_send NAME VERIFY [SERVE-ARGS…]: the CLI's server on a free loopback port, one
+# send against it with --tls-verify VERIFY ("PIN" for the served certificate's SHA-256);
+# fails when the send does.
+serve_send() {
+  local name=$1 verify=$2 serve port rc=0
+  shift 2
+  $wine "$cli" serve --port 0 --accept-any-auth "$@" >"$out/serve-$name.log" 2>&1 &
+  serve=$!
+  port=
+  for _ in $(seq 60); do
+    port=$(sed -n 's/^Listening on 127\.0\.0\.1 port \([0-9]*\).*/\1/p' "$out/serve-$name.log")
+    [ -n "$port" ] && break
+    sleep 0.5
+  done
+  if [ -z "$port" ]; then
+    echo "serve did not start:"; cat "$out/serve-$name.log"; rc=1
+  else
+    if [ "$verify" = PIN ]; then
+      verify="pin:$(sed -n 's/.* SHA-256 \([0-9a-f]*\).*/\1/p' "$out/serve-$name.log")"
+    fi
+    SMTP_PASSWORD=secret $wine "$cli" send --server localhost --port "$port" \
+      --tls-verify "$verify" --user demo --password-env SMTP_PASSWORD \
+      --from a@example.test --to b@example.test --subject 'Grüße aus Wine' \
+      >"$out/send-$name.log" 2>&1 || rc=1
+    grep -E '^Result|^TLS' "$out/send-$name.log" || cat "$out/send-$name.log"
+  fi
+  kill "$serve" 2>/dev/null || true
+  wait "$serve" 2>/dev/null || true
+  return $rc
+}
+
 echo "== serve + send"
-$wine "$cli" serve --port 0 --accept-any-auth >"$out/serve.log" 2>&1 &
-serve=$!
-port=
-for _ in $(seq 60); do
-  port=$(sed -n 's/^Listening on 127\.0\.0\.1 port \([0-9]*\).*/\1/p' "$out/serve.log")
-  [ -n "$port" ] && break
-  sleep 0.5
-done
-if [ -z "$port" ]; then
-  echo "serve did not start:"; cat "$out/serve.log"; status=1
-else
-  SMTP_PASSWORD=secret $wine "$cli" send --server 127.0.0.1 --port "$port" \
-    --tls-verify "pin:$(sed -n 's/.* SHA-256 \([0-9a-f]*\).*/\1/p' "$out/serve.log")" --user demo --password-env SMTP_PASSWORD \
-    --from a@example.test --to b@example.test --subject 'Grüße aus Wine' \
-    >"$out/send.log" 2>&1 || status=1
-  grep -E '^Result|^TLS' "$out/send.log" || { cat "$out/send.log"; status=1; }
+serve_send pinned PIN || status=1
+
+# Certificate verification uses GnuTLS's system trust, which on Windows is the
+# certificate store. A private CA: its server is refused, then accepted once the CA is
+# in the current user's Root store (HKCU, as the registry store wine's crypt32 reads:
+# a "Blob" of property 32, the DER, under the SHA-1 of the DER), refused again after.
+echo "== TLS verification against the Windows certificate store"
+trust="$out/trust"
+mkdir -p "$trust"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=SMTP Doctor wine test CA" \
+  -keyout "$trust/ca.key" -out "$trust/ca.pem" 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+  -keyout "$trust/server.key" -out "$trust/server.csr" 2>/dev/null
+printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$trust/ext.cnf"
+openssl x509 -req -in "$trust/server.csr" -CA "$trust/ca.pem" -CAkey "$trust/ca.key" \
+  -CAcreateserial -days 1 -extfile "$trust/ext.cnf" -out "$trust/server.pem" 2>/dev/null
+openssl x509 -in "$trust/ca.pem" -outform DER -out "$trust/ca.der"
+ca_sha1=$(sha1sum "$trust/ca.der" | cut -c1-40 | tr a-f A-F)
+ca_key="HKCU\\Software\\Microsoft\\SystemCertificates\\Root\\Certificates\\$ca_sha1"
+le32() { printf '%02x%02x%02x%02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24)); }
+{
+  printf 'Windows Registry Editor Version 5.00\r\n\r\n[%s]\r\n"Blob"=hex:' "${ca_key/HKCU/HKEY_CURRENT_USER}"
+  { le32 32; le32 1; le32 "$(stat -c %s "$trust/ca.der")"; od -An -v -tx1 "$trust/ca.der"; } \
+    | tr -d ' \n' | sed 's/../&,/g; s/,$//'
+  printf '\r\n'
+} >"$trust/ca.reg"
+served=(--cert "Z:$trust/server.pem" --key "Z:$trust/server.key" --hostname localhost)
+if serve_send untrusted verify "${served[@]}"; then
+  echo "a certificate from a CA outside the store was accepted"; status=1
 fi
-kill "$serve" 2>/dev/null || true
-wait "$serve" 2>/dev/null || true
+timeout 60 /usr/lib/wine/wineserver -w || true
+$wine reg import "Z:$trust/ca.reg" >/dev/null 2>&1
+serve_send trusted verify "${served[@]}" || status=1
+$wine reg delete "$ca_key" /f >/dev/null 2>&1 || status=1
+timeout 60 /usr/lib/wine/wineserver -w || true
+if serve_send removed verify "${served[@]}"; then
+  echo "the CA still counted after it left the store"; status=1
+fi
 
 # The GUI, once per theme (gtk-theme-name in the bundle's etc\gtk-3.0\settings.ini,
 # put back afterwards): it starts its built-in server and shows the "Built-in test
