@@ -96,51 +96,89 @@ cp "$top/data/$app_id.gschema.xml" "$dest/share/glib-2.0/schemas/"
 cp "$prefix"/share/glib-2.0/schemas/org.gtk.*.gschema.xml "$dest/share/glib-2.0/schemas/" 2>/dev/null || true
 "$GLIB_COMPILE_SCHEMAS" --strict "$dest/share/glib-2.0/schemas"
 
-# Icons: ours in hicolor, plus the few themed icons the window and GTK's own widgets
-# ask for, from Adwaita when the prefix has it (MSYS2 does; the cross sysroot does not).
-mkdir -p "$dest/share/icons"
-cp -r "$top/data/icons/hicolor" "$dest/share/icons/"
-# Without an SVG loader GTK would pick the SVG, fail, and abort on the missing fallback.
-if ! ls "$prefix/$loaders"/loaders/*svg* >/dev/null 2>&1; then
-  rm -r "$dest/share/icons/hicolor/scalable"
-fi
-if [ -f "$prefix/share/icons/hicolor/index.theme" ]; then
-  cp "$prefix/share/icons/hicolor/index.theme" "$dest/share/icons/hicolor/"
-else
-  {
-    dirs=$(cd "$dest/share/icons/hicolor" && ls -d */apps | sort -V)
-    printf '[Icon Theme]\nName=Hicolor\nComment=Fallback Icon Theme\nHidden=true\nDirectories=%s\n' \
-      "$(echo $dirs | tr ' ' ',')"
-    for d in $dirs; do
-      size=${d%%x*}
-      if [ "$size" = scalable/apps ]; then
-        printf '\n[%s]\nSize=128\nMinSize=8\nMaxSize=512\nContext=Applications\nType=Scalable\n' "$d"
-      else
-        printf '\n[%s]\nSize=%s\nContext=Applications\nType=Fixed\n' "$d" "$size"
-      fi
-    done
-  } >"$dest/share/icons/hicolor/index.theme"
-fi
-icons="open-menu view-reveal view-conceal edit-copy dialog-warning dialog-error
-  dialog-information pan-down pan-up pan-start pan-end window-close window-maximize
-  window-minimize window-restore edit-find edit-clear go-up go-down list-add list-remove
-  object-select process-working document-save folder document-open user-home drive-harddisk
-  checkbox-checked checkbox-mixed radio-checked radio-mixed image-missing"
-if [ -f "$prefix/share/icons/Adwaita/index.theme" ]; then
-  adwaita="$prefix/share/icons/Adwaita"
-  mkdir -p "$dest/share/icons/Adwaita"
-  cp "$adwaita/index.theme" "$dest/share/icons/Adwaita/"
-  for icon in $icons; do
-    (cd "$adwaita" && find . \( -name "$icon.*" -o -name "$icon-symbolic.*" -o -name "$icon-symbolic-*" \) \
-      -print) | while read -r f; do
-      mkdir -p "$dest/share/icons/Adwaita/$(dirname "$f")"
-      cp "$adwaita/$f" "$dest/share/icons/Adwaita/$f"
-    done
+# Icons. GTK looks a name up in the icon theme (Adwaita), then in hicolor. Its own
+# built-in icons (image-missing, most symbolic ones its widgets draw) live inside
+# libgtk under hicolor's directory names, so they are found only through the
+# directories hicolor's index.theme lists: an index.theme with just our apps/
+# directories hides them, and GTK aborts on the missing image-missing. Hence
+# hicolor's full index.theme, and from Adwaita the icons the UI and GTK's widgets
+# ask for. Both come from PREFIX, else from this machine (Debian's hicolor-icon-theme
+# and adwaita-icon-theme; Debian's Adwaita has every symbolic icon as a PNG too).
+theme_dir() {
+  local d
+  for d in "$prefix/share/icons/$1" "/usr/share/icons/$1"; do
+    if [ -f "$d/index.theme" ]; then
+      echo "$d"
+      return
+    fi
   done
+  echo "bundle: no $1 icon theme in $prefix/share/icons or /usr/share/icons" >&2
+  return 1
+}
+svg_loader=
+if ls "$prefix/$loaders"/loaders/*svg*.dll >/dev/null 2>&1; then
+  svg_loader=1
 fi
+icons_dir="$dest/share/icons"
+mkdir -p "$icons_dir/Adwaita"
+cp -r "$top/data/icons/hicolor" "$icons_dir/"
+hicolor=$(theme_dir hicolor)
+cp "$hicolor/index.theme" "$icons_dir/hicolor/"
+# Without an SVG loader GTK would pick an SVG, fail to load it, and draw image-missing.
+if [ -z "$svg_loader" ]; then
+  rm -r "$icons_dir/hicolor/scalable"
+fi
+
+# The names our UI uses (icon-name properties, "…-symbolic" in the code), and the
+# ones GTK's widgets use: combo and menu arrows, search entry, spinner, dialogs,
+# window buttons, check and radio marks, the GTK file chooser's places.
+ui_icons=$(cd "$top" && { sed -n 's/.*name="icon[-_]name"[^>]*>\([^<]*\)<.*/\1/p' ui/*.ui
+                          grep -ho '"[a-z0-9-]*-symbolic"' src/gui/*.c | tr -d '"'; } | sort -u)
+gtk_icons="image-missing open-menu pan-down pan-up pan-start pan-end edit-find edit-clear
+  edit-copy edit-paste edit-cut edit-delete edit-select-all process-working object-select
+  view-reveal view-conceal dialog-warning dialog-error dialog-information dialog-question
+  window-close window-maximize window-minimize window-restore go-up go-down list-add
+  list-remove value-increase value-decrease checkbox-checked checkbox-mixed radio-checked
+  radio-mixed document-save document-open document-open-recent folder folder-new
+  user-home user-desktop drive-harddisk"
+adwaita=$(theme_dir Adwaita)
+cp "$adwaita/index.theme" "$icons_dir/Adwaita/"
+for icon in $(printf '%s\n' $ui_icons $gtk_icons | sed 's/-symbolic$//' | sort -u); do
+  (cd "$adwaita" && find . -type f \( -name "$icon.*" -o -name "$icon-symbolic.*" \
+      -o -name "$icon-symbolic-rtl.*" -o -name "$icon-symbolic-ltr.*" -o -name "$icon-rtl.*" \)) |
+    while read -r f; do
+      case $f in *.svg) [ -n "$svg_loader" ] || continue ;; esac
+      mkdir -p "$icons_dir/Adwaita/$(dirname "$f")"
+      cp "$adwaita/$f" "$icons_dir/Adwaita/$f"
+    done
+  # A symbolic icon Adwaita has only as SVG (process-working, the spinner's): without
+  # an SVG loader, GTK's own encoder turns it into the .symbolic.png GTK reads.
+  if [ -z "$svg_loader" ] && [ -z "$(find "$icons_dir/Adwaita" -name "$icon-symbolic.symbolic.png")" ]; then
+    svg=$(cd "$adwaita" && find . -name "$icon-symbolic.svg" | head -1)
+    if [ -n "$svg" ] && command -v gtk-encode-symbolic-svg >/dev/null; then
+      context=$(basename "$(dirname "$svg")")
+      for size in 16 24 32; do
+        mkdir -p "$icons_dir/Adwaita/${size}x$size/$context"
+        gtk-encode-symbolic-svg -o "$icons_dir/Adwaita/${size}x$size/$context" \
+          "$adwaita/$svg" "${size}x$size"
+      done
+    fi
+  fi
+done
+# Every name must resolve to something this GTK can load, or the window shows holes.
+for icon in $ui_icons; do
+  if [ -z "$(find "$icons_dir" -name "$icon.png" -o -name "$icon.symbolic.png" \
+             ${svg_loader:+-o -name "$icon.svg"} | head -1)" ]; then
+    echo "bundle: no loadable icon for $icon in $adwaita" >&2
+    exit 1
+  fi
+done
+# The caches spare GTK a directory scan at start; gtk-update-icon-cache also refuses
+# a theme without index.theme. The Windows build has it in PREFIX/bin (run it there),
+# Linux as gtk-update-icon-cache.
 if command -v gtk-update-icon-cache >/dev/null; then
-  for theme in "$dest"/share/icons/*/; do
-    gtk-update-icon-cache -q -f -t "$theme" || true
+  for theme in "$icons_dir"/*/; do
+    gtk-update-icon-cache -q -f "$theme"
   done
 fi
 
