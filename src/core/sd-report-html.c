@@ -250,8 +250,8 @@ sd_report_export_html (const SdReport     *report,
           /* Translators: two dates (ISO 8601): the certificate's validity. */
           g_autofree char *validity = g_strdup_printf (_("%s to %s"), leaf->not_before,
                                                        leaf->not_after);
-          /* Translators: a certificate's subject. */
-          sd_html_row (out, _("Subject"), leaf->subject);
+          /* Translators: a certificate's subject (not a mail's). */
+          sd_html_row (out, C_("certificate", "Subject"), leaf->subject);
           sd_html_row (out, _("Issuer"), leaf->issuer);
           /* Translators: a certificate's validity period. */
           sd_html_row (out, _("Valid"), validity);
