@@ -190,6 +190,13 @@ sd_stage_strip_init (SdStageStrip *self)
       gtk_style_context_add_class (gtk_widget_get_style_context (GTK_WIDGET (step->state_label)), "stage-state");
       step->time_label = GTK_LABEL (gtk_label_new (NULL));
       gtk_style_context_add_class (gtk_widget_get_style_context (GTK_WIDGET (step->time_label)), "stage-time");
+      /* Eight steps side by side must not set the window's minimum width (German names
+       * are long; laptops at 125 % scaling are about 1100 pixels wide): they shorten
+       * with an ellipsis, and the tooltip keeps the whole name. */
+      gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+      gtk_label_set_ellipsize (step->state_label, PANGO_ELLIPSIZE_END);
+      gtk_label_set_ellipsize (step->time_label, PANGO_ELLIPSIZE_END);
+      gtk_widget_set_tooltip_text (name, _(step_names[i]));
       gtk_container_add (GTK_CONTAINER (step->box), name);
       gtk_container_add (GTK_CONTAINER (step->box), GTK_WIDGET (step->state_label));
       gtk_container_add (GTK_CONTAINER (step->box), GTK_WIDGET (step->time_label));
