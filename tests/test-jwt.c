@@ -17,12 +17,12 @@
 
 static SdJwtInfo *
 inspect (const char *payload,
-         gboolean    microsoft,
+         SdJwtFor    purpose,
          const char *tenant)
 {
   g_autofree char *token = sd_test_idp_make_jwt (payload);
 
-  return sd_jwt_inspect (token, microsoft, tenant, NOW);
+  return sd_jwt_inspect (token, purpose, tenant, NOW);
 }
 
 /* The facts of the warnings, space-separated, for one comparison per test. */
@@ -39,7 +39,7 @@ check (const char *payload,
        const char *tenant,
        const char *expected_facts)
 {
-  g_autoptr(SdJwtInfo) info = inspect (payload, TRUE, tenant);
+  g_autoptr(SdJwtInfo) info = inspect (payload, SD_JWT_FOR_EXCHANGE, tenant);
   g_autofree char *facts = facts_of (info);
 
   g_assert_true (info->is_jwt);
@@ -49,7 +49,7 @@ check (const char *payload,
 static void
 test_good (void)
 {
-  g_autoptr(SdJwtInfo) info = inspect ("{" GOOD_CLAIMS ",\"exp\":1700003600}", TRUE, TENANT);
+  g_autoptr(SdJwtInfo) info = inspect ("{" GOOD_CLAIMS ",\"exp\":1700003600}", SD_JWT_FOR_EXCHANGE, TENANT);
   g_autofree char *text = sd_jwt_info_to_text (info, NOW);
 
   g_assert_true (info->is_jwt);
@@ -90,7 +90,7 @@ static void
 test_missing_scope (void)
 {
   g_autoptr(SdJwtInfo) info = inspect ("{\"aud\":\"https://outlook.office.com\","
-                                       "\"scp\":\"Mail.Send IMAP.AccessAsUser.All\"}", TRUE, NULL);
+                                       "\"scp\":\"Mail.Send IMAP.AccessAsUser.All\"}", SD_JWT_FOR_EXCHANGE, NULL);
   g_autofree char *text = sd_jwt_info_to_text (info, NOW);
 
   g_assert_cmpuint (info->warnings->len, ==, 1);
@@ -135,7 +135,7 @@ test_several (void)
 static void
 test_google_opaque (void)
 {
-  g_autoptr(SdJwtInfo) info = sd_jwt_inspect ("ya29.a0AfH6SMBx-opaque_token", FALSE, NULL, NOW);
+  g_autoptr(SdJwtInfo) info = sd_jwt_inspect ("ya29.a0AfH6SMBx-opaque_token", SD_JWT_FOR_ANY, NULL, NOW);
   g_autofree char *text = sd_jwt_info_to_text (info, NOW);
 
   g_assert_false (info->is_jwt);
@@ -148,10 +148,23 @@ static void
 test_not_microsoft (void)
 {
   /* For another provider only the expiry is checked. */
-  g_autoptr(SdJwtInfo) info = inspect ("{\"aud\":\"something\",\"exp\":1600000000}", FALSE, NULL);
+  g_autoptr(SdJwtInfo) info = inspect ("{\"aud\":\"something\",\"exp\":1600000000}", SD_JWT_FOR_ANY, NULL);
   g_autofree char *facts = facts_of (info);
 
   g_assert_cmpstr (facts, ==, "oauth-token-expired");
+}
+
+static void
+test_by_issuer (void)
+{
+  const char *microsoft = "{\"iss\":\"https://sts.windows.net/" TENANT "/\",\"scp\":\"Mail.Read\"}";
+  const char *other = "{\"iss\":\"https://sts.windows.net.example.com/\",\"scp\":\"Mail.Read\"}";
+  g_autoptr(SdJwtInfo) from_microsoft = inspect (microsoft, SD_JWT_FOR_ISSUER, NULL);
+  g_autoptr(SdJwtInfo) from_other = inspect (other, SD_JWT_FOR_ISSUER, NULL);
+  g_autofree char *facts = facts_of (from_microsoft);
+
+  g_assert_cmpstr (facts, ==, "oauth-wrong-audience oauth-missing-scope");
+  g_assert_cmpuint (from_other->warnings->len, ==, 0);
 }
 
 static void
@@ -164,13 +177,13 @@ test_malformed (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (tokens); i++)
     {
-      g_autoptr(SdJwtInfo) info = sd_jwt_inspect (tokens[i], TRUE, TENANT, NOW);
+      g_autoptr(SdJwtInfo) info = sd_jwt_inspect (tokens[i], SD_JWT_FOR_EXCHANGE, TENANT, NOW);
       g_assert_false (info->is_jwt);
       g_assert_cmpuint (info->warnings->len, ==, 0);
     }
   {
     /* e30 is "{}": a JWT that says nothing is still read, and warned about. */
-    g_autoptr(SdJwtInfo) info = sd_jwt_inspect ("e30.e30.sig", TRUE, NULL, NOW);
+    g_autoptr(SdJwtInfo) info = sd_jwt_inspect ("e30.e30.sig", SD_JWT_FOR_EXCHANGE, NULL, NOW);
     g_autofree char *facts = facts_of (info);
     g_assert_true (info->is_jwt);
     g_assert_cmpstr (facts, ==, "oauth-wrong-audience oauth-missing-scope");
@@ -191,6 +204,7 @@ main (int argc, char **argv)
   g_test_add_func ("/jwt/several", test_several);
   g_test_add_func ("/jwt/google-opaque", test_google_opaque);
   g_test_add_func ("/jwt/not-microsoft", test_not_microsoft);
+  g_test_add_func ("/jwt/by-issuer", test_by_issuer);
   g_test_add_func ("/jwt/malformed", test_malformed);
   return g_test_run ();
 }

@@ -265,9 +265,19 @@ sd_check_exchange (SdJwtInfo  *info,
              info->tenant, tenant);
 }
 
+static gboolean
+sd_is_microsoft_issuer (const char *issuer)
+{
+  g_autoptr(GUri) uri = issuer != NULL ? g_uri_parse (issuer, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  return host != NULL && (g_str_equal (host, "sts.windows.net") ||
+                          g_str_equal (host, "login.microsoftonline.com"));
+}
+
 SdJwtInfo *
 sd_jwt_inspect (const char *token,
-                gboolean    microsoft,
+                SdJwtFor    purpose,
                 const char *tenant,
                 gint64      now)
 {
@@ -287,7 +297,8 @@ sd_jwt_inspect (const char *token,
       info->is_jwt = TRUE;
       sd_read_claims (info, payload);
       sd_check_expiry (info, now);
-      if (microsoft)
+      if (purpose == SD_JWT_FOR_EXCHANGE ||
+          (purpose == SD_JWT_FOR_ISSUER && sd_is_microsoft_issuer (info->issuer)))
         sd_check_exchange (info, tenant);
     }
   json_decref (header);

@@ -31,11 +31,17 @@ typedef struct {
   GPtrArray *warnings;     /* (element-type SdJwtWarning) */
 } SdJwtInfo;
 
-/* Reads @token and checks it for SMTP use: @microsoft says the token is for Exchange
- * Online (audience and scope are checked then); @tenant, when a directory ID, must be
- * the token's; @now in Unix seconds. (transfer full) */
+/* Which checks apply beyond the expiry. */
+typedef enum {
+  SD_JWT_FOR_ANY,        /* an unknown provider: expiry only */
+  SD_JWT_FOR_EXCHANGE,   /* Exchange Online: audience, scope, tenant too */
+  SD_JWT_FOR_ISSUER,     /* Exchange Online checks when Microsoft issued it */
+} SdJwtFor;
+
+/* Reads @token and checks it for SMTP use; @tenant, when a directory ID, must be the
+ * token's; @now in Unix seconds. (transfer full) */
 SdJwtInfo *sd_jwt_inspect        (const char      *token,
-                                  gboolean         microsoft,
+                                  SdJwtFor         purpose,
                                   const char      *tenant,
                                   gint64           now);
 void       sd_jwt_info_free      (SdJwtInfo       *info);
