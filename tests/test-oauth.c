@@ -429,6 +429,36 @@ test_store (Fixture *f, gconstpointer data)
   g_assert_null (loaded);
 }
 
+static void
+test_store_google_secret (Fixture *f, gconstpointer data)
+{
+  SdSecretStore *store = sd_secret_store_get_default ();
+  g_autoptr(SdOAuthToken) token = sd_oauth_token_new ();
+  g_autoptr(SdOAuthToken) fresh = NULL;
+  g_autoptr(SdOAuthAccount) later = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean refreshed = FALSE;
+
+  f->account->provider = SD_OAUTH_PROVIDER_GOOGLE;
+  f->account->client_secret = g_strdup ("g-secret");
+  token->access_token = g_strdup ("ya29.old");
+  token->refresh_token = g_strdup ("1//refresh");
+  token->expires_at = 1;
+  g_assert_true (sd_oauth_store_save (store, f->account, token, &error));
+
+  /* Later runs name only the client ID: the secret comes from the store. */
+  later = sd_oauth_account_copy (f->account);
+  g_clear_pointer (&later->client_secret, g_free);
+  sd_test_idp_push (f->idp, "token", 200, "{\"access_token\":\"ya29.new\",\"expires_in\":3599}");
+  fresh = sd_oauth_store_get_fresh (store, later, &refreshed, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (refreshed);
+  g_assert_cmpstr (fresh->access_token, ==, "ya29.new");
+  g_assert_true (sd_test_idp_form_has (sd_test_idp_get_request (f->idp, "token", 0)->body,
+                                       "client_secret", "g-secret"));
+  g_assert_true (sd_oauth_store_delete (store, later, &error));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -451,6 +481,7 @@ main (int argc, char **argv)
   ADD ("/oauth/endpoint/off-machine", test_endpoint_off_machine);
   ADD ("/oauth/account/validate", test_account_validate);
   ADD ("/oauth/store", test_store);
+  ADD ("/oauth/store-google-secret", test_store_google_secret);
 #undef ADD
 
   return g_test_run ();

@@ -194,7 +194,8 @@ _sd_oauth_http_post (const char          *url,
 void
 _sd_oauth_json_free (json_t *answer)
 {
-  const char *secrets[] = { "access_token", "refresh_token", "id_token", "device_code" };
+  const char *secrets[] = { "access_token", "refresh_token", "id_token", "device_code",
+                            "client_secret" };
 
   if (answer == NULL)
     return;

@@ -40,6 +40,9 @@ sd_oauth_store_save (SdSecretStore         *store,
   if (token->refresh_token != NULL)
     json_object_set_new (object, "refresh_token", json_string (token->refresh_token));
   json_object_set_new (object, "expires_at", json_integer (token->expires_at));
+  /* Google's refresh needs the client secret too: kept with the token, not in a file. */
+  if (account->client_secret != NULL)
+    json_object_set_new (object, "client_secret", json_string (account->client_secret));
   if (token->scope != NULL)
     json_object_set_new (object, "scope", json_string (token->scope));
   text = json_dumps (object, JSON_COMPACT);
@@ -56,10 +59,12 @@ sd_oauth_store_save (SdSecretStore         *store,
   return ok;
 }
 
-SdOAuthToken *
-sd_oauth_store_load (SdSecretStore         *store,
-                     const SdOAuthAccount  *account,
-                     GError               **error)
+/* The stored token, and the client secret stored with it when @client_secret is given. */
+static SdOAuthToken *
+sd_load (SdSecretStore         *store,
+         const SdOAuthAccount  *account,
+         char                 **client_secret,
+         GError               **error)
 {
   g_autofree char *key = sd_oauth_store_dup_key (account);
   char *text = sd_secret_store_lookup_kind (store, SD_SECRET_KIND_OAUTH_TOKEN, key, error);
@@ -84,8 +89,18 @@ sd_oauth_store_load (SdSecretStore         *store,
   token->scope = g_strdup (json_string_value (json_object_get (object, "scope")));
   expires = json_object_get (object, "expires_at");
   token->expires_at = json_is_integer (expires) ? json_integer_value (expires) : 0;
+  if (client_secret != NULL)
+    *client_secret = g_strdup (json_string_value (json_object_get (object, "client_secret")));
   _sd_oauth_json_free (object);
   return token;
+}
+
+SdOAuthToken *
+sd_oauth_store_load (SdSecretStore         *store,
+                     const SdOAuthAccount  *account,
+                     GError               **error)
+{
+  return sd_load (store, account, NULL, error);
 }
 
 gboolean
@@ -106,13 +121,16 @@ sd_oauth_store_get_fresh (SdSecretStore         *store,
                           GError               **error)
 {
   g_autoptr(SdOAuthToken) token = NULL;
+  g_autoptr(SdOAuthAccount) with_secret = sd_oauth_account_copy (account);
+  char *stored_secret = NULL;
   g_autoptr(GError) local = NULL;
   SdOAuthToken *renewed;
 
   *refreshed = FALSE;
-  token = sd_oauth_store_load (store, account, error);
+  token = sd_load (store, account, &stored_secret, error);
   if (token == NULL)
     {
+      sd_secret_free (stored_secret);
       if (error != NULL && *error != NULL)
         return NULL;
       g_set_error_literal (error, SD_OAUTH_ERROR, SD_OAUTH_ERROR_NOT_SIGNED_IN,
@@ -122,15 +140,22 @@ sd_oauth_store_get_fresh (SdSecretStore         *store,
     }
   if (!sd_oauth_token_expires_by (token, g_get_real_time () / G_USEC_PER_SEC,
                                   SD_OAUTH_REFRESH_MARGIN_S))
-    return g_steal_pointer (&token);
+    {
+      sd_secret_free (stored_secret);
+      return g_steal_pointer (&token);
+    }
   if (token->refresh_token == NULL)
     {
+      sd_secret_free (stored_secret);
       g_set_error_literal (error, SD_OAUTH_ERROR, SD_OAUTH_ERROR_NOT_SIGNED_IN,
                            _("The stored access token has expired and there is no refresh "
                              "token: sign in again"));
       return NULL;
     }
-  renewed = sd_oauth_refresh (account, token->refresh_token, cancellable, &local);
+  if (with_secret->client_secret == NULL)
+    with_secret->client_secret = g_steal_pointer (&stored_secret);
+  sd_secret_free (stored_secret);
+  renewed = sd_oauth_refresh (with_secret, token->refresh_token, cancellable, &local);
   if (renewed == NULL)
     {
       if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -142,7 +167,7 @@ sd_oauth_store_get_fresh (SdSecretStore         *store,
       return NULL;
     }
   *refreshed = TRUE;
-  if (!sd_oauth_store_save (store, account, renewed, error))
+  if (!sd_oauth_store_save (store, with_secret, renewed, error))
     {
       sd_oauth_token_free (renewed);
       return NULL;
