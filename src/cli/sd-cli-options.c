@@ -26,6 +26,7 @@ sd_cli_options_clear (SdCliOptions *options)
     &options->server, &options->security, &options->tls_verify, &options->tls_ca,
     &options->auth, &options->user, &options->password_env, &options->password_file,
     &options->oauth_token_env, &options->oauth_token_file,
+    &options->oauth_provider, &options->oauth_tenant, &options->oauth_client_id,
     &options->ehlo, &options->from, &options->subject, &options->body, &options->body_file,
     &options->eml, &options->quit_after, &options->pipelining,
   };
@@ -52,6 +53,9 @@ sd_cli_options_add_entries (SdCliOptions   *o,
     { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &o->password_stdin, "Read the password from the first line of standard input", NULL },
     { "oauth-token-env", 0, 0, G_OPTION_ARG_STRING, &o->oauth_token_env, "Read the OAuth 2 access token (XOAUTH2, OAUTHBEARER) from environment variable VAR", "VAR" },
     { "oauth-token-file", 0, 0, G_OPTION_ARG_FILENAME, &o->oauth_token_file, "Read the OAuth 2 access token from the first line of FILE", "FILE" },
+    { "oauth-provider", 0, 0, G_OPTION_ARG_STRING, &o->oauth_provider, "Use the token stored by “oauth login” for microsoft or google", "NAME" },
+    { "tenant", 0, 0, G_OPTION_ARG_STRING, &o->oauth_tenant, "The Microsoft tenant of that sign-in", "TENANT" },
+    { "client-id", 0, 0, G_OPTION_ARG_STRING, &o->oauth_client_id, "The client ID of that sign-in", "ID" },
     { "allow-plaintext-auth", 0, 0, G_OPTION_ARG_NONE, &o->allow_plaintext, "Allow credentials on an unencrypted or unverified connection", NULL },
     { "ehlo", 0, 0, G_OPTION_ARG_STRING, &o->ehlo, "Name to give in EHLO (default: localhost)", "NAME" },
     { "from", 'f', 0, G_OPTION_ARG_STRING, &o->from, "Envelope sender and From header", "ADDR" },
@@ -286,6 +290,12 @@ sd_cli_options_apply (SdCliOptions  *o,
       sd_secret_free (settings->oauth_token);
       settings->oauth_token = token;
     }
+  if (o->oauth_provider != NULL && !g_str_equal (o->oauth_provider, "microsoft") &&
+      !g_str_equal (o->oauth_provider, "google"))
+    return sd_bad_value (error, "--oauth-provider must be microsoft or google");
+  sd_take (&settings->oauth_provider, &o->oauth_provider);
+  sd_take (&settings->oauth_tenant, &o->oauth_tenant);
+  sd_take (&settings->oauth_client_id, &o->oauth_client_id);
   if (o->allow_plaintext)
     settings->allow_plaintext_auth = TRUE;
   sd_take (&settings->ehlo_name, &o->ehlo);
