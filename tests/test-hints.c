@@ -109,6 +109,12 @@ report_from_case (const HintCase *c)
     }
   if (c->after != NULL)
     report->caps_after_tls = caps_from_text (c->after);
+  if (c->token != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (c->token, "|", -1);
+      report->auth_mechanism = g_strdup (parts[0]);
+      report->auth_token_facts = g_strdupv (parts + 1);
+    }
   if (c->tls != NULL)
     report->tls = tls_from_text (c->tls);
   else if (c->after != NULL)
