@@ -165,7 +165,8 @@ test_valid_token (gconstpointer data)
 /* Dovecot answers a bad token with the RFC 7628 error challenge, then 535. Its status is
  * Google's "401" for XOAUTH2 and RFC 7628's "invalid_token" for OAUTHBEARER. */
 static void
-assert_token_rejected (const SdReport *report)
+assert_token_rejected (const SdReport *report,
+                       const char     *first_hint)
 {
   gboolean xoauth2 = g_ascii_strcasecmp (report->auth_mechanism, "XOAUTH2") == 0;
 
@@ -174,7 +175,7 @@ assert_token_rejected (const SdReport *report)
   g_assert_cmpuint (report->reply->code, ==, 535);
   g_assert_cmpstr (report->auth_oauth_status, ==, xoauth2 ? "401" : "invalid_token");
   g_assert_cmpuint (report->hints->len, >, 0);
-  g_assert_cmpstr (((SdHint *) report->hints->pdata[0])->id, ==, "oauth-token-rejected");
+  g_assert_cmpstr (((SdHint *) report->hints->pdata[0])->id, ==, first_hint);
 }
 
 static void
@@ -183,7 +184,7 @@ test_bad_signature (gconstpointer data)
   g_autofree char *token = make_token (USER, 600, NULL);
   g_autoptr(SdReport) report = run (data, token);
 
-  assert_token_rejected (report);
+  assert_token_rejected (report, "oauth-token-rejected");
 }
 
 static void
@@ -192,7 +193,8 @@ test_expired (gconstpointer data)
   g_autofree char *token = make_token (USER, -3600, jwt_key);
   g_autoptr(SdReport) report = run (data, token);
 
-  assert_token_rejected (report);
+  /* Our own reading of the token (exp) names the cause before the server's 401 does. */
+  assert_token_rejected (report, "oauth-token-expired");
 }
 
 static void
@@ -201,7 +203,7 @@ test_other_user (gconstpointer data)
   g_autofree char *token = make_token ("mallory@example.test", 600, jwt_key);
   g_autoptr(SdReport) report = run (data, token);
 
-  assert_token_rejected (report);
+  assert_token_rejected (report, "oauth-token-rejected");
 }
 
 int

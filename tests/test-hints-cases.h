@@ -25,6 +25,7 @@ typedef struct {
   const char *banner;
   const char *mechanism;  /* the AUTH mechanism tried */
   const char *oauth;      /* an OAuth error challenge: "status|scope|schemes" */
+  const char *token;      /* "MECHANISM|fact|fact": AUTH tried and the token's warnings */
 } HintCase;
 
 #define E(code) (SD_SESSION_ERROR_##code + 1)
@@ -105,6 +106,18 @@ static const HintCase hint_cases[] = {
     .before = "STARTTLS", .after = "AUTH PLAIN LOGIN" },
   { "auth-failed-microsoft", "535 5.7.3 Authentication unsuccessful" },
   { "auth-failed-microsoft", "AUTH LOGIN\n334 VXNlcm5hbWU6\n334 UGFzc3dvcmQ6\n535 5.7.3 Authentication unsuccessful\n221 2.0.0 Service closing transmission channel" },
+  { "oauth-token-expired", NULL, "auth", E(AUTH), NULL, "535 5.7.3 Authentication unsuccessful",
+    "STARTTLS", "AUTH LOGIN XOAUTH2", .token = "XOAUTH2|oauth-token-expired" },
+  { "oauth-token-expired", NULL, "auth", E(AUTH), NULL, "535-5.7.8 Username and Password not accepted",
+    "STARTTLS", "AUTH XOAUTH2 OAUTHBEARER", .token = "XOAUTH2|oauth-token-expired" },
+  { "oauth-wrong-audience", NULL, "auth", E(AUTH), NULL, "535 5.7.3 Authentication unsuccessful",
+    "STARTTLS", "AUTH LOGIN XOAUTH2", .token = "XOAUTH2|oauth-wrong-audience" },
+  { "oauth-missing-scope", NULL, "auth", E(AUTH), NULL, "535 5.7.3 Authentication unsuccessful",
+    "STARTTLS", "AUTH LOGIN XOAUTH2", .token = "OAUTHBEARER|oauth-missing-scope" },
+  { "oauth-wrong-tenant", NULL, "auth", E(AUTH), NULL, "535 5.7.139 Authentication unsuccessful",
+    "STARTTLS", "AUTH LOGIN XOAUTH2", .token = "XOAUTH2|oauth-wrong-tenant" },
+  { "oauth-app-only", NULL, "auth", E(AUTH), NULL, "535 5.7.3 Authentication unsuccessful",
+    "STARTTLS", "AUTH LOGIN XOAUTH2", .token = "XOAUTH2|oauth-app-only" },
   { "exo-smtp-auth-disabled-tenant", "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information." },
   { "exo-security-defaults", "535 5.7.139 Authentication unsuccessful, user is locked by your organization's security defaults policy. Contact your administrator." },
   { "exo-smtp-auth-disabled-mailbox", "535 5.7.139 Authentication unsuccessful, the user credentials were incorrect or the request did not meet the criteria to be authenticated successfully. Contact your administrator." },

@@ -118,6 +118,13 @@ report_from_case (const HintCase *c)
       report->auth_oauth_scope = *f[1] ? g_strdup (f[1]) : NULL;
       report->auth_oauth_schemes = *f[2] ? g_strdup (f[2]) : NULL;
     }
+  if (c->token != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (c->token, "|", -1);
+      g_free (report->auth_mechanism);
+      report->auth_mechanism = g_strdup (parts[0]);
+      report->auth_token_facts = g_strdupv (parts + 1);
+    }
   if (c->tls != NULL)
     report->tls = tls_from_text (c->tls);
   else if (c->after != NULL)

@@ -27,6 +27,7 @@ sd_cli_options_clear (SdCliOptions *options)
     &options->server, &options->security, &options->tls_verify, &options->tls_ca,
     &options->auth, &options->user, &options->password_env, &options->password_file,
     &options->oauth_token_env, &options->oauth_token_file,
+    &options->oauth_provider, &options->oauth_tenant, &options->oauth_client_id,
     &options->ehlo, &options->from, &options->subject, &options->body, &options->body_file,
     &options->eml, &options->quit_after, &options->pipelining,
   };
@@ -53,6 +54,9 @@ sd_cli_options_add_entries (SdCliOptions   *o,
     { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &o->password_stdin, N_("Read the password from the first line of standard input"), NULL },
     { "oauth-token-env", 0, 0, G_OPTION_ARG_STRING, &o->oauth_token_env, N_("Read the OAuth 2 access token (XOAUTH2, OAUTHBEARER) from environment variable VAR"), N_("VAR") },
     { "oauth-token-file", 0, 0, G_OPTION_ARG_FILENAME, &o->oauth_token_file, N_("Read the OAuth 2 access token from the first line of FILE"), N_("FILE") },
+    { "oauth-provider", 0, 0, G_OPTION_ARG_STRING, &o->oauth_provider, N_("Use the token stored by “oauth login” for microsoft or google"), N_("NAME") },
+    { "tenant", 0, 0, G_OPTION_ARG_STRING, &o->oauth_tenant, N_("The Microsoft tenant of that sign-in"), N_("TENANT") },
+    { "client-id", 0, 0, G_OPTION_ARG_STRING, &o->oauth_client_id, N_("The client ID of that sign-in"), N_("ID") },
     { "allow-plaintext-auth", 0, 0, G_OPTION_ARG_NONE, &o->allow_plaintext, N_("Allow credentials on an unencrypted or unverified connection"), NULL },
     { "ehlo", 0, 0, G_OPTION_ARG_STRING, &o->ehlo, N_("Name to give in EHLO (default: localhost)"), N_("NAME") },
     { "from", 'f', 0, G_OPTION_ARG_STRING, &o->from, N_("Envelope sender and From header"), N_("ADDR") },
@@ -293,6 +297,12 @@ sd_cli_options_apply (SdCliOptions  *o,
       sd_secret_free (settings->oauth_token);
       settings->oauth_token = token;
     }
+  if (o->oauth_provider != NULL && !g_str_equal (o->oauth_provider, "microsoft") &&
+      !g_str_equal (o->oauth_provider, "google"))
+    return sd_bad_value (error, "--oauth-provider must be microsoft or google");
+  sd_take (&settings->oauth_provider, &o->oauth_provider);
+  sd_take (&settings->oauth_tenant, &o->oauth_tenant);
+  sd_take (&settings->oauth_client_id, &o->oauth_client_id);
   if (o->allow_plaintext)
     settings->allow_plaintext_auth = TRUE;
   sd_take (&settings->ehlo_name, &o->ehlo);

@@ -13,6 +13,7 @@ typedef struct {
   char     *server, *security, *tls_verify, *tls_ca, *auth, *user;
   char     *password_env, *password_file;
   char     *oauth_token_env, *oauth_token_file;
+  char     *oauth_provider, *oauth_tenant, *oauth_client_id;
   gboolean  password_stdin, allow_plaintext;
   char     *ehlo, *from, *subject, *body, *body_file, *eml, *quit_after, *pipelining;
   char    **to;

@@ -10,6 +10,7 @@
 
 #include "sd-cli.h"
 #include "sd-cli-options.h"
+#include "sd-cli-oauth.h"
 #include "sd-hints.h"
 #include "sd-profile.h"
 #include "sd-secret-store.h"
@@ -161,6 +162,34 @@ sd_send_start_settings (const char  *profile_name,
   return settings;
 }
 
+/* For XOAUTH2/OAUTHBEARER: the stored sign-in when no token was given, and what the
+ * token says before the session uses it. */
+static gboolean
+sd_send_prepare_token (SdSettings *settings,
+                       gboolean    quiet)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (settings->auth, "xoauth2") != 0 && g_strcmp0 (settings->auth, "oauthbearer") != 0)
+    return TRUE;
+  if (settings->oauth_token == NULL && settings->oauth_provider != NULL)
+    {
+      settings->oauth_token = sd_cli_oauth_stored_token (settings, quiet, &error);
+      if (settings->oauth_token == NULL)
+        {
+          fprintf (stderr, "smtp-doctor-cli send: %s\n", error->message);
+          return FALSE;
+        }
+    }
+  if (settings->oauth_token != NULL && !quiet)
+    {
+      sd_cli_oauth_print_token (settings->oauth_token, settings->oauth_provider,
+                                settings->oauth_tenant);
+      printf ("\n");
+    }
+  return TRUE;
+}
+
 int
 sd_cli_send (int    argc,
              char **argv)
@@ -208,6 +237,9 @@ sd_cli_send (int    argc,
       fprintf (stderr, "smtp-doctor-cli send: %s\n", _("--server is required (or --profile)"));
       return SD_CLI_EXIT_USAGE;
     }
+
+  if (!sd_send_prepare_token (settings, run.json))
+    return SD_CLI_EXIT_USAGE;
 
   loop = g_main_loop_new (NULL, FALSE);
   run.loop = loop;

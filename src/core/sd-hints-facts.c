@@ -335,6 +335,9 @@ sd_derive_mechanism_facts (SdHintInput    *input,
     /* Translators: %s is XOAUTH2 or OAUTHBEARER. */
     sd_factf (input, "auth-used-oauth", _("AUTH %s was tried"), mech);
 
+  for (guint i = 0; report->auth_token_facts != NULL && report->auth_token_facts[i] != NULL; i++)
+    sd_fact (input, report->auth_token_facts[i], "the access token's own claims say so");
+
   if (status == NULL && report->auth_oauth_scope == NULL)
     return;
   sd_var (input, "oauth-status", sd_or_none (status));

@@ -39,6 +39,12 @@ const char * const _sd_hint_known_facts[] = {
   "oauth-invalid-token",   /* ... with status 401 / invalid_token */
   "oauth-insufficient-scope", /* ... with status 403 / insufficient_scope */
   "oauth-bad-request",     /* ... with status 400 / invalid_request */
+  "oauth-token-expired",   /* the access token's own claims (sd-jwt.c): exp passed */
+  "oauth-token-expiring",  /* ... exp within minutes */
+  "oauth-wrong-audience",  /* ... aud is not Exchange Online */
+  "oauth-missing-scope",   /* ... no SMTP.Send in scp (or SMTP.SendAsApp in roles) */
+  "oauth-wrong-tenant",    /* ... tid is not the tenant signed in to */
+  "oauth-app-only",        /* ... roles, no scp: a client-credentials token */
   "server-closed",         /* the server dropped the connection */
   "unsolicited-221",       /* 221 without our QUIT */
   "closed-after-auth",

@@ -92,6 +92,9 @@ sd_profile_write (const SdProfile *profile,
   set_string (file, group, "tls-ca-file", s->tls_ca_file);
   set_string (file, group, "auth", s->auth);
   set_string (file, group, "user", s->user);
+  set_string (file, group, "oauth-provider", s->oauth_provider);
+  set_string (file, group, "oauth-tenant", s->oauth_tenant);
+  set_string (file, group, "oauth-client-id", s->oauth_client_id);
   g_key_file_set_boolean (file, group, "allow-plaintext-auth", s->allow_plaintext_auth);
   set_string (file, group, "ehlo", s->ehlo_name);
   set_string (file, group, "from", s->from);
@@ -164,6 +167,9 @@ sd_profile_read (GKeyFile    *file,
   s->tls_ca_file = get_string (file, group, "tls-ca-file");
   replace (&s->auth, get_string (file, group, "auth"));
   s->user = get_string (file, group, "user");
+  s->oauth_provider = get_string (file, group, "oauth-provider");
+  s->oauth_tenant = get_string (file, group, "oauth-tenant");
+  s->oauth_client_id = get_string (file, group, "oauth-client-id");
   s->allow_plaintext_auth = g_key_file_get_boolean (file, group, "allow-plaintext-auth", NULL);
   s->ehlo_name = get_string (file, group, "ehlo");
   s->from = get_string (file, group, "from");

@@ -38,6 +38,8 @@ typedef struct {
   char           *auth_oauth_status;  /* from a "334 <base64 JSON>" OAuth error, else NULL */
   char           *auth_oauth_scope;
   char           *auth_oauth_schemes;
+  char          **auth_token_facts; /* what reading the access token warned about
+                                     * ("oauth-token-expired", …; sd-jwt.h), else NULL */
   GPtrArray      *recipients;      /* (element-type SdRecipientResult) */
   gint64          timings_us[SD_N_STAGES]; /* -1: stage not run */
   GPtrArray      *events;          /* (element-type SdEvent) the whole transcript */

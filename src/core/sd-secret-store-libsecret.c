@@ -1,4 +1,4 @@
-/* sd-secret-store-libsecret.c: passwords in the Secret Service (GNOME Keyring, KWallet)
+/* sd-secret-store-libsecret.c: secrets in the Secret Service (GNOME Keyring, KWallet)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,14 +9,25 @@
 
 #include "sd-secret-store-private.h"
 
+/* One schema per kind, so a profile named like a token key can never collide. */
 static const SecretSchema *
-sd_schema (void)
+sd_schema (SdSecretKind kind)
 {
-  static const SecretSchema schema = {
+  static const SecretSchema password_schema = {
     "io.github.smtpdoctor.ProfilePassword", SECRET_SCHEMA_NONE,
     { { "profile", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } },
   };
-  return &schema;
+  static const SecretSchema token_schema = {
+    "io.github.smtpdoctor.OAuthToken", SECRET_SCHEMA_NONE,
+    { { "account", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } },
+  };
+  return kind == SD_SECRET_KIND_OAUTH_TOKEN ? &token_schema : &password_schema;
+}
+
+static const char *
+sd_attribute (SdSecretKind kind)
+{
+  return sd_schema (kind)->attributes[0].name;
 }
 
 static void
@@ -31,30 +42,37 @@ sd_wrap_error (GError     **error,
 }
 
 static gboolean
-libsecret_save (SdSecretStore *self, const char *profile, const char *password, GError **error)
+libsecret_save (SdSecretStore *self, SdSecretKind kind, const char *key, const char *secret,
+                GError **error)
 {
-  g_autofree char *label = g_strdup_printf ("SMTP Doctor: %s", profile);
+  g_autofree char *label = g_strdup_printf (kind == SD_SECRET_KIND_OAUTH_TOKEN
+                                            ? "SMTP Doctor sign-in: %s" : "SMTP Doctor: %s", key);
   GError *local = NULL;
 
-  if (!secret_password_store_sync (sd_schema (), SECRET_COLLECTION_DEFAULT, label, password,
-                                   NULL, &local, "profile", profile, NULL))
+  if (!secret_password_store_sync (sd_schema (kind), SECRET_COLLECTION_DEFAULT, label, secret,
+                                   NULL, &local, sd_attribute (kind), key, NULL))
     {
-      sd_wrap_error (error, local, _("The keyring could not save the password"));
+      sd_wrap_error (error, local, kind == SD_SECRET_KIND_OAUTH_TOKEN
+        ? _("The keyring could not save the sign-in")
+        : _("The keyring could not save the password"));
       return FALSE;
     }
   return TRUE;
 }
 
 static char *
-libsecret_lookup (SdSecretStore *self, const char *profile, GError **error)
+libsecret_lookup (SdSecretStore *self, SdSecretKind kind, const char *key, GError **error)
 {
   GError *local = NULL;
-  char *secret = secret_password_lookup_sync (sd_schema (), NULL, &local, "profile", profile, NULL);
+  char *secret = secret_password_lookup_sync (sd_schema (kind), NULL, &local,
+                                              sd_attribute (kind), key, NULL);
   char *copy;
 
   if (local != NULL)
     {
-      sd_wrap_error (error, local, _("The keyring could not read the password"));
+      sd_wrap_error (error, local, kind == SD_SECRET_KIND_OAUTH_TOKEN
+        ? _("The keyring could not read the sign-in")
+        : _("The keyring could not read the password"));
       return NULL;
     }
   if (secret == NULL)
@@ -66,14 +84,16 @@ libsecret_lookup (SdSecretStore *self, const char *profile, GError **error)
 }
 
 static gboolean
-libsecret_remove (SdSecretStore *self, const char *profile, GError **error)
+libsecret_remove (SdSecretStore *self, SdSecretKind kind, const char *key, GError **error)
 {
   GError *local = NULL;
 
-  secret_password_clear_sync (sd_schema (), NULL, &local, "profile", profile, NULL);
+  secret_password_clear_sync (sd_schema (kind), NULL, &local, sd_attribute (kind), key, NULL);
   if (local != NULL)
     {
-      sd_wrap_error (error, local, _("The keyring could not delete the password"));
+      sd_wrap_error (error, local, kind == SD_SECRET_KIND_OAUTH_TOKEN
+        ? _("The keyring could not delete the sign-in")
+        : _("The keyring could not delete the password"));
       return FALSE;
     }
   return TRUE;

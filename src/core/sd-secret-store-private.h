@@ -10,9 +10,9 @@ G_BEGIN_DECLS
 
 struct _SdSecretStore {
   const char *name;
-  gboolean  (*save)   (SdSecretStore *self, const char *profile, const char *password, GError **error);
-  char     *(*lookup) (SdSecretStore *self, const char *profile, GError **error);
-  gboolean  (*remove) (SdSecretStore *self, const char *profile, GError **error);
+  gboolean  (*save)   (SdSecretStore *self, SdSecretKind kind, const char *key, const char *secret, GError **error);
+  char     *(*lookup) (SdSecretStore *self, SdSecretKind kind, const char *key, GError **error);
+  gboolean  (*remove) (SdSecretStore *self, SdSecretKind kind, const char *key, GError **error);
 };
 
 /* What the OS offers, or NULL. */

@@ -16,36 +16,47 @@ G_DEFINE_QUARK (sd-secret-store-error-quark, sd_secret_store_error)
 static GMutex      memory_lock;
 static GHashTable *memory_table;
 
+/* Kinds share the table under distinct prefixes. */
+static char *
+memory_key (SdSecretKind kind, const char *key)
+{
+  return g_strdup_printf ("%d/%s", (int) kind, key);
+}
+
 static gboolean
-memory_save (SdSecretStore *self, const char *profile, const char *password, GError **error)
+memory_save (SdSecretStore *self, SdSecretKind kind, const char *key, const char *secret,
+             GError **error)
 {
   g_mutex_lock (&memory_lock);
   if (memory_table == NULL)
     memory_table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) sd_secret_free);
-  g_hash_table_replace (memory_table, g_strdup (profile), g_strdup (password));
+  g_hash_table_replace (memory_table, memory_key (kind, key), g_strdup (secret));
   g_mutex_unlock (&memory_lock);
   return TRUE;
 }
 
 static char *
-memory_lookup (SdSecretStore *self, const char *profile, GError **error)
+memory_lookup (SdSecretStore *self, SdSecretKind kind, const char *key, GError **error)
 {
-  char *password = NULL;
+  g_autofree char *full = memory_key (kind, key);
+  char *secret = NULL;
 
   g_mutex_lock (&memory_lock);
   if (memory_table != NULL)
-    password = g_strdup (g_hash_table_lookup (memory_table, profile));
+    secret = g_strdup (g_hash_table_lookup (memory_table, full));
   g_mutex_unlock (&memory_lock);
-  return password;
+  return secret;
 }
 
 static gboolean
-memory_remove (SdSecretStore *self, const char *profile, GError **error)
+memory_remove (SdSecretStore *self, SdSecretKind kind, const char *key, GError **error)
 {
+  g_autofree char *full = memory_key (kind, key);
+
   g_mutex_lock (&memory_lock);
   if (memory_table != NULL)
-    g_hash_table_remove (memory_table, profile);
+    g_hash_table_remove (memory_table, full);
   g_mutex_unlock (&memory_lock);
   return TRUE;
 }
@@ -55,23 +66,29 @@ static SdSecretStore memory_store = { "memory", memory_save, memory_lookup, memo
 /* --- none ------------------------------------------------------------------------ */
 
 static gboolean
-none_save (SdSecretStore *self, const char *profile, const char *password, GError **error)
+none_save (SdSecretStore *self, SdSecretKind kind, const char *key, const char *secret,
+           GError **error)
 {
-  g_set_error (error, SD_SECRET_STORE_ERROR, SD_SECRET_STORE_ERROR_UNAVAILABLE,
-               _("The password was not saved: this system has no secret store SMTP Doctor "
-                 "can use (on Linux it needs a running keyring such as GNOME Keyring). It "
-                 "will be asked for each time"));
+  if (kind == SD_SECRET_KIND_OAUTH_TOKEN)
+    g_set_error (error, SD_SECRET_STORE_ERROR, SD_SECRET_STORE_ERROR_UNAVAILABLE,
+                 _("The sign-in was not saved: this system has no secret store SMTP Doctor "
+                   "can use (on Linux it needs a running keyring such as GNOME Keyring)"));
+  else
+    g_set_error (error, SD_SECRET_STORE_ERROR, SD_SECRET_STORE_ERROR_UNAVAILABLE,
+                 _("The password was not saved: this system has no secret store SMTP Doctor "
+                   "can use (on Linux it needs a running keyring such as GNOME Keyring). It "
+                   "will be asked for each time"));
   return FALSE;
 }
 
 static char *
-none_lookup (SdSecretStore *self, const char *profile, GError **error)
+none_lookup (SdSecretStore *self, SdSecretKind kind, const char *key, GError **error)
 {
   return NULL;
 }
 
 static gboolean
-none_remove (SdSecretStore *self, const char *profile, GError **error)
+none_remove (SdSecretStore *self, SdSecretKind kind, const char *key, GError **error)
 {
   return TRUE;
 }
@@ -112,13 +129,41 @@ sd_secret_store_get_name (SdSecretStore *self)
 }
 
 gboolean
+sd_secret_store_save_kind (SdSecretStore  *self,
+                           SdSecretKind    kind,
+                           const char     *key,
+                           const char     *secret,
+                           GError        **error)
+{
+  g_return_val_if_fail (key != NULL && secret != NULL, FALSE);
+  return self->save (self, kind, key, secret, error);
+}
+
+char *
+sd_secret_store_lookup_kind (SdSecretStore  *self,
+                             SdSecretKind    kind,
+                             const char     *key,
+                             GError        **error)
+{
+  return self->lookup (self, kind, key, error);
+}
+
+gboolean
+sd_secret_store_delete_kind (SdSecretStore  *self,
+                             SdSecretKind    kind,
+                             const char     *key,
+                             GError        **error)
+{
+  return self->remove (self, kind, key, error);
+}
+
+gboolean
 sd_secret_store_save (SdSecretStore  *self,
                       const char     *profile,
                       const char     *password,
                       GError        **error)
 {
-  g_return_val_if_fail (profile != NULL && password != NULL, FALSE);
-  return self->save (self, profile, password, error);
+  return sd_secret_store_save_kind (self, SD_SECRET_KIND_PASSWORD, profile, password, error);
 }
 
 char *
@@ -126,7 +171,7 @@ sd_secret_store_lookup (SdSecretStore  *self,
                         const char     *profile,
                         GError        **error)
 {
-  return self->lookup (self, profile, error);
+  return sd_secret_store_lookup_kind (self, SD_SECRET_KIND_PASSWORD, profile, error);
 }
 
 gboolean
@@ -134,7 +179,7 @@ sd_secret_store_delete (SdSecretStore  *self,
                         const char     *profile,
                         GError        **error)
 {
-  return self->remove (self, profile, error);
+  return sd_secret_store_delete_kind (self, SD_SECRET_KIND_PASSWORD, profile, error);
 }
 
 #if !defined(HAVE_LIBSECRET)

@@ -22,6 +22,12 @@ typedef enum {
 
 typedef struct _SdSecretStore SdSecretStore;
 
+/* What a secret is for: each kind has its own name space in the store. */
+typedef enum {
+  SD_SECRET_KIND_PASSWORD,     /* a profile's password, keyed by profile name */
+  SD_SECRET_KIND_OAUTH_TOKEN,  /* OAuth tokens, keyed by provider, tenant, client and user */
+} SdSecretKind;
+
 /* The store for this system; SD_SECRET_STORE=memory in the environment picks a
  * process-local one (tests), SD_SECRET_STORE=none none at all. (transfer none) */
 SdSecretStore *sd_secret_store_get_default (void);
@@ -38,6 +44,21 @@ char          *sd_secret_store_lookup      (SdSecretStore  *self,
 /* Deleting what isn't there is not an error. */
 gboolean       sd_secret_store_delete      (SdSecretStore  *self,
                                             const char     *profile,
+                                            GError        **error);
+
+/* The same for any kind of secret. */
+gboolean       sd_secret_store_save_kind   (SdSecretStore  *self,
+                                            SdSecretKind    kind,
+                                            const char     *key,
+                                            const char     *secret,
+                                            GError        **error);
+char          *sd_secret_store_lookup_kind (SdSecretStore  *self,
+                                            SdSecretKind    kind,
+                                            const char     *key,
+                                            GError        **error);
+gboolean       sd_secret_store_delete_kind (SdSecretStore  *self,
+                                            SdSecretKind    kind,
+                                            const char     *key,
                                             GError        **error);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include "sd-secret.h"
 #include "sd-session.h"
 #include "sd-hints.h"
+#include "sd-jwt.h"
 
 #define SD_DEFAULT_TIMEOUT_S   30
 #define SD_MAX_AUTH_STEPS      8
@@ -784,6 +785,26 @@ sd_run_show_challenge (SdRun  *run,
   }
 }
 
+
+/* What the access token says about itself (the common reasons for a bare 535 5.7.3),
+ * in the transcript and for the hints; the token itself never goes anywhere. */
+static void
+sd_run_check_token (SdRun      *run,
+                    const char *token)
+{
+  const SdSettings *settings = run->settings;
+  SdJwtFor purpose = g_strcmp0 (settings->oauth_provider, "microsoft") == 0 ? SD_JWT_FOR_EXCHANGE
+                     : settings->oauth_provider == NULL ? SD_JWT_FOR_ISSUER : SD_JWT_FOR_ANY;
+  g_autoptr(SdJwtInfo) info = sd_jwt_inspect (token, purpose, settings->oauth_tenant,
+                                              g_get_real_time () / G_USEC_PER_SEC);
+
+  for (guint i = 0; i < info->warnings->len; i++)
+    sd_run_emit (run, SD_DIRECTION_WARNING, FALSE,
+                 ((SdJwtWarning *) info->warnings->pdata[i])->message);
+  g_strfreev (run->report->auth_token_facts);
+  run->report->auth_token_facts = info->warnings->len > 0 ? sd_jwt_info_dup_facts (info) : NULL;
+}
+
 static gboolean
 sd_run_auth (SdRun   *run,
              GError **error)
@@ -895,6 +916,8 @@ sd_run_auth (SdRun   *run,
       g_error_free (local);
       return FALSE;
     }
+  if (sd_auth_mechanism_get_credential (mechanism) == SD_AUTH_CREDENTIAL_TOKEN)
+    sd_run_check_token (run, secret);
   if (!run->encrypted)
     sd_run_emitf (run, SD_DIRECTION_WARNING,
                   /* Translators: %s is an AUTH mechanism such as LOGIN. */

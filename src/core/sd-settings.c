@@ -38,6 +38,9 @@ sd_settings_free (SdSettings *settings)
   g_free (settings->user);
   sd_secret_free (settings->password);
   sd_secret_free (settings->oauth_token);
+  g_free (settings->oauth_provider);
+  g_free (settings->oauth_tenant);
+  g_free (settings->oauth_client_id);
   g_free (settings->ehlo_name);
   g_free (settings->from);
   g_strfreev (settings->to);
@@ -59,6 +62,9 @@ sd_settings_copy (const SdSettings *settings)
   copy->user = g_strdup (settings->user);
   copy->password = g_strdup (settings->password);
   copy->oauth_token = g_strdup (settings->oauth_token);
+  copy->oauth_provider = g_strdup (settings->oauth_provider);
+  copy->oauth_tenant = g_strdup (settings->oauth_tenant);
+  copy->oauth_client_id = g_strdup (settings->oauth_client_id);
   copy->ehlo_name = g_strdup (settings->ehlo_name);
   copy->from = g_strdup (settings->from);
   copy->to = g_strdupv (settings->to);

@@ -40,6 +40,9 @@ typedef struct {
   char            *password;          /* wiped by sd_settings_free() */
   char            *oauth_token;       /* an OAuth 2 access token (XOAUTH2, OAUTHBEARER);
                                        * wiped by sd_settings_free(), never saved */
+  char            *oauth_provider;    /* whose sign-in gives the token: "microsoft", */
+  char            *oauth_tenant;      /* "google" or NULL; with tenant and client ID */
+  char            *oauth_client_id;   /* the stored token's key (sd-oauth-store.h) */
   gboolean         allow_plaintext_auth;
   char            *ehlo_name;         /* NULL: "smtp-doctor.localdomain"-like default */
   char            *from;

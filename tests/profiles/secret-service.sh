@@ -7,22 +7,13 @@
 set -euo pipefail
 cli=$1
 
-if ! command -v gnome-keyring-daemon >/dev/null || ! command -v dbus-run-session >/dev/null; then
-  echo "1..0 # SKIP gnome-keyring-daemon or dbus-run-session missing"
-  exit 77
-fi
-
-if [ -z "${SD_IN_DBUS_SESSION:-}" ]; then
-  export SD_IN_DBUS_SESSION=1
-  exec dbus-run-session -- bash "$0" "$@"
+if [ -z "${SD_IN_KEYRING:-}" ]; then
+  export SD_IN_KEYRING=1
+  exec bash "$(dirname "$0")/../keyring-run.sh" bash "$0" "$@"
 fi
 
 work=$(mktemp -d)
 trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-export HOME="$work/home" XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config"
-mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME"
-unset SD_SECRET_STORE
-echo -n "test-keyring-password" | gnome-keyring-daemon --daemonize --unlock --components=secrets >/dev/null
 
 echo "1..4"
 PW=secret "$cli" serve --port 0 --user alice --password-env PW >"$work/server.log" 2>&1 &
