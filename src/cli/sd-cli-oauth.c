@@ -18,7 +18,7 @@
 #define SD_OAUTH_EXIT_REFUSED 4
 #define SD_OAUTH_EXIT_CANCELLED 8
 
-static const char oauth_help[] =
+static const char oauth_help[] = N_(
   "Commands:\n"
   "  login   Sign in with the device code flow and store the token\n"
   "  show    Show what the stored token says (no network)\n"
@@ -31,7 +31,7 @@ static const char oauth_help[] =
   "client ID and --user; send --auth xoauth2 with the same flags uses them.\n"
   "\n"
   "Exit codes: 0 done, 1 bad usage, 2 the identity provider could not be reached,\n"
-  "4 refused, declined or expired, 8 cancelled or internal error.\n";
+  "4 refused, declined or expired, 8 cancelled or internal error.\n");
 
 typedef struct {
   GMainLoop    *loop;
@@ -228,22 +228,25 @@ int
 sd_cli_oauth (int    argc,
               char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("login|show|logout - OAuth 2.0 sign-in for XOAUTH2 and OAUTHBEARER");
+  g_autoptr(GOptionContext) context = g_option_context_new (
+    /* Translators: the summary in `smtp-doctor-cli oauth --help`; keep the commands. */
+    _("login|show|logout - OAuth 2.0 sign-in for XOAUTH2 and OAUTHBEARER"));
   g_autoptr(SdOAuthAccount) account = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *provider = NULL, *tenant = NULL, *client_id = NULL, *secret_env = NULL, *user = NULL;
   const GOptionEntry entries[] = {
-    { "provider", 0, 0, G_OPTION_ARG_STRING, &provider, "microsoft or google", "NAME" },
-    { "tenant", 0, 0, G_OPTION_ARG_STRING, &tenant, "Microsoft: directory (tenant) ID, a domain of the tenant, or organizations", "TENANT" },
-    { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id, "Client ID of your own app registration or OAuth client", "ID" },
-    { "client-secret-env", 0, 0, G_OPTION_ARG_STRING, &secret_env, "Google: the client secret, from environment variable VAR", "VAR" },
-    { "user", 'u', 0, G_OPTION_ARG_STRING, &user, "Whose sign-in this is (the SMTP user name; part of the stored token's key)", "NAME" },
+    { "provider", 0, 0, G_OPTION_ARG_STRING, &provider, N_("microsoft or google"), N_("NAME") },
+    { "tenant", 0, 0, G_OPTION_ARG_STRING, &tenant, N_("Microsoft: directory (tenant) ID, a domain of the tenant, or organizations"), N_("TENANT") },
+    { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id, N_("Client ID of your own app registration or OAuth client"), N_("ID") },
+    { "client-secret-env", 0, 0, G_OPTION_ARG_STRING, &secret_env, N_("Google: the client secret, from environment variable VAR"), N_("VAR") },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &user, N_("Whose sign-in this is (the SMTP user name; part of the stored token's key)"), N_("NAME") },
     { NULL }
   };
   const char *command;
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_description (context, oauth_help);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context, _(oauth_help));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       fprintf (stderr, "smtp-doctor-cli oauth: %s\n(see smtp-doctor-cli oauth --help)\n", error->message);
@@ -253,8 +256,8 @@ sd_cli_oauth (int    argc,
   if (argc != 2 || (!g_str_equal (command, "login") && !g_str_equal (command, "show") &&
                     !g_str_equal (command, "logout")))
     {
-      fprintf (stderr, "smtp-doctor-cli oauth: say login, show or logout\n"
-               "(see smtp-doctor-cli oauth --help)\n");
+      fprintf (stderr, "smtp-doctor-cli oauth: %s\n(see smtp-doctor-cli oauth --help)\n",
+               _("say login, show or logout"));
       return SD_CLI_EXIT_USAGE;
     }
   account = sd_cli_oauth_account (provider, tenant, client_id, secret_env, user, &error);
