@@ -245,6 +245,23 @@ test_device_refused (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (f->error->message, "AADSTS7000218"));
 }
 
+/* What Google's device endpoint answers for https://mail.google.com/: the error says
+ * what to do instead. */
+static void
+test_google_scope_refused (Fixture *f, gconstpointer data)
+{
+  f->account->provider = SD_OAUTH_PROVIDER_GOOGLE;
+  f->account->client_secret = g_strdup ("s3cret");
+  sd_test_idp_push (f->idp, "device/code", 400,
+                    "{\"error\":\"invalid_scope\",\"error_description\":"
+                    "\"Invalid device flow scope: https://mail.google.com/\"}");
+  sign_in (f);
+  g_assert_error (f->error, SD_OAUTH_ERROR, SD_OAUTH_ERROR_REFUSED);
+  g_assert_nonnull (strstr (f->error->message, "Invalid device flow scope"));
+  g_assert_nonnull (strstr (f->error->message, "--oauth-token-env"));
+  g_assert_cmpuint (f->intervals->len, ==, 0);
+}
+
 static void
 test_google (Fixture *f, gconstpointer data)
 {
@@ -475,6 +492,7 @@ main (int argc, char **argv)
   ADD ("/oauth/device/malformed-device-answer", test_malformed_device_answer);
   ADD ("/oauth/device/refused", test_device_refused);
   ADD ("/oauth/device/google", test_google);
+  ADD ("/oauth/device/google-scope-refused", test_google_scope_refused);
   ADD ("/oauth/refresh/success", test_refresh);
   ADD ("/oauth/refresh/refused", test_refresh_refused);
   ADD ("/oauth/refresh/unreachable", test_refresh_unreachable);

@@ -295,6 +295,13 @@ sd_set_answer_error (GError     **error,
   else if (g_strcmp0 (code, "expired_token") == 0)
     g_set_error (error, SD_OAUTH_ERROR, SD_OAUTH_ERROR_EXPIRED,
                  _("The code expired before the sign-in finished (expired_token): start again"));
+  else if (g_strcmp0 (code, "invalid_scope") == 0)
+    /* Google's device flow grants only a short list of scopes, and Gmail's is not on it. */
+    g_set_error (error, SD_OAUTH_ERROR, SD_OAUTH_ERROR_REFUSED,
+                 _("The identity provider does not grant the permission asked for "
+                   "(invalid_scope)%s. Google's device sign-in does not offer Gmail's scope "
+                   "(https://mail.google.com/): get the access token with another tool and "
+                   "give it with --oauth-token-env or --oauth-token-file"), description);
   else if (code != NULL)
     g_set_error (error, SD_OAUTH_ERROR, SD_OAUTH_ERROR_REFUSED,
                  _("The identity provider refused (%s)%s"), code, description);
