@@ -1365,6 +1365,111 @@ test_oauth_dialog_warnings_and_errors (Fixture       *f,
   oauth_run_stop (&run);
 }
 
+static gboolean
+dialog_gone (gpointer f)
+{
+  return find_dialog (f) == NULL;
+}
+
+static const char *
+oauth_status (Fixture *f)
+{
+  iterate (400);   /* the lookup waits for typing to pause, then runs in a worker */
+  return gtk_label_get_text (GTK_LABEL (need (f, "Sign-in status")));
+}
+
+static void
+test_oauth_window (Fixture       *f,
+                   gconstpointer  data)
+{
+  SdTestServerConfig config;
+  OAuthRun run;
+  g_autofree char *jwt = oauth_jwt (TRUE);
+  g_autofree char *renewed = NULL;
+  g_autofree char *answer = oauth_token_answer (jwt);
+  g_autofree char *renewed_answer = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(SdOAuthToken) expired = sd_oauth_token_new ();
+  g_autoptr(SdOAuthAccount) account = oauth_account ();
+  const SdTestIdpRequest *request;
+
+  static const char * const caps_tls[] = { "PIPELINING", "AUTH XOAUTH2 OAUTHBEARER", NULL };
+
+  sd_test_server_config_init (&config);
+  config.ehlo_caps_tls = caps_tls;
+  config.auth_user = OAUTH_USER;
+  config.auth_token = jwt;
+  start_server (f, &config);
+  fill_form (f, "starttls", "");
+
+  /* The password gives way to the sign-in rows, per provider. */
+  g_assert_true (gtk_widget_is_visible (need (f, "Password")));
+  g_assert_false (gtk_widget_is_visible (need (f, "Client ID")));
+  fill (f, "Authentication", "xoauth2");
+  g_assert_false (gtk_widget_is_visible (need (f, "Password")));
+  g_assert_true (gtk_widget_is_visible (need (f, "Tenant")));
+  g_assert_true (gtk_widget_is_visible (need (f, "Client ID")));
+  g_assert_false (gtk_widget_is_visible (need (f, "Client secret")));
+  fill (f, "OAuth provider", "google");
+  g_assert_false (gtk_widget_is_visible (need (f, "Tenant")));
+  g_assert_true (gtk_widget_is_visible (need (f, "Client secret")));
+  fill (f, "OAuth provider", "microsoft");
+  fill (f, "User", OAUTH_USER);
+  fill (f, "Tenant", OAUTH_TENANT);
+  fill (f, "Client ID", OAUTH_CLIENT);
+  g_assert_true (g_str_has_prefix (oauth_status (f), "Not signed in"));
+  iterate (100);
+  screenshot (f, "oauth-window.png");
+
+  /* Sign in from the window: the dialog, then the status says who until when. */
+  oauth_run_start (&run);
+  sd_test_idp_push (run.idp, "token", 200, answer);
+  click (f, "Sign in…");
+  g_assert_nonnull (find_dialog (f));
+  wait_until (dialog_gone, f);
+  g_test_message ("status: %s", oauth_status (f));
+  g_assert_true (g_str_has_prefix (oauth_status (f), "Signed in as " OAUTH_USER ", token valid until "));
+
+  /* Sending uses the stored token. */
+  click (f, "Send test mail");
+  wait_for_session (f);
+  text = transcript (f);
+  g_test_message ("transcript: %s", text);
+  g_assert_true (sd_window_get_report (f->window)->ok);
+  g_assert_nonnull (strstr (text, "AUTH XOAUTH2"));
+  g_assert_null (strstr (text, jwt));
+
+  /* An expired token is renewed first (in a worker), then used. */
+  expired->access_token = g_strdup ("old-token");
+  expired->refresh_token = g_strdup ("refresh-old");
+  expired->expires_at = g_get_real_time () / G_USEC_PER_SEC - 60;
+  g_assert_true (sd_oauth_store_save (sd_secret_store_get_default (), account, expired, NULL));
+  fill (f, "User", "");   /* the window looks again when the form changes */
+  fill (f, "User", OAUTH_USER);
+  g_assert_nonnull (strstr (oauth_status (f), "renewed when sending"));
+  sd_test_server_free (f->server);
+  f->server = NULL;
+  renewed = sd_test_idp_make_jwt ("{\"aud\":\"https://outlook.office.com\",\"scp\":\"SMTP.Send\"}");
+  renewed_answer = oauth_token_answer (renewed);
+  sd_test_idp_push (run.idp, "token", 200, renewed_answer);
+  config.auth_token = renewed;
+  start_server (f, &config);
+  {
+    g_autofree char *port = g_strdup_printf ("%u", sd_test_server_get_port (f->server));
+    fill (f, "Port", port);
+  }
+  click (f, "Send test mail");
+  g_assert_true (sd_window_is_running (f->window));
+  wait_for_session (f);
+  g_assert_true (sd_window_get_report (f->window)->ok);
+  request = sd_test_idp_get_request (run.idp, "token", sd_test_idp_count (run.idp, "token") - 1);
+  g_assert_true (sd_test_idp_form_has (request->body, "grant_type", "refresh_token"));
+  g_assert_true (sd_test_idp_form_has (request->body, "refresh_token", "refresh-old"));
+
+  g_assert_true (sd_oauth_store_delete (sd_secret_store_get_default (), account, NULL));
+  oauth_run_stop (&run);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1408,6 +1513,7 @@ main (int   argc,
   ADD ("/gui/oauth/dialog-cancel", test_oauth_dialog_cancel);
   ADD ("/gui/oauth/dialog-success", test_oauth_dialog_success);
   ADD ("/gui/oauth/dialog-warnings-and-errors", test_oauth_dialog_warnings_and_errors);
+  ADD ("/gui/oauth/window", test_oauth_window);
 #undef ADD
   g_test_add_func ("/gui/session/close-during-session", test_close_during_session);
 
