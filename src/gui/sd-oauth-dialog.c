@@ -58,6 +58,9 @@ sd_oauth_dialog_stop_waiting (SdOAuthDialog *self)
 {
   gtk_spinner_stop (self->spinner);
   gtk_widget_hide (self->wait_box);
+  /* The code is spent either way. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->copy_button), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->open_button), FALSE);
   gtk_widget_hide (GTK_WIDGET (self->cancel_button));
   gtk_widget_show (GTK_WIDGET (self->close_button));
   gtk_widget_grab_default (GTK_WIDGET (self->close_button));
