@@ -290,21 +290,12 @@ sd_cli_oauth_stored_token (const SdSettings  *settings,
                            gboolean           quiet,
                            GError           **error)
 {
-  g_autoptr(SdOAuthAccount) account = sd_cli_oauth_account (settings->oauth_provider,
-                                                            settings->oauth_tenant,
-                                                            settings->oauth_client_id, NULL,
-                                                            settings->user, error);
-  g_autoptr(SdOAuthToken) token = NULL;
   gboolean refreshed = FALSE;
+  char *token = sd_oauth_store_get_access_token (sd_secret_store_get_default (), settings,
+                                                 &refreshed, NULL, error);
 
-  if (account == NULL)
-    return NULL;
-  token = sd_oauth_store_get_fresh (sd_secret_store_get_default (), account, &refreshed, NULL,
-                                    error);
-  if (token == NULL)
-    return NULL;
-  if (!quiet)
+  if (token != NULL && !quiet)
     printf (refreshed ? _("Using the stored sign-in (renewed just now).\n")
                       : _("Using the stored sign-in.\n"));
-  return g_steal_pointer (&token->access_token);
+  return token;
 }

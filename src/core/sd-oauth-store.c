@@ -134,8 +134,9 @@ sd_oauth_store_get_fresh (SdSecretStore         *store,
       if (error != NULL && *error != NULL)
         return NULL;
       g_set_error_literal (error, SD_OAUTH_ERROR, SD_OAUTH_ERROR_NOT_SIGNED_IN,
-                           _("Not signed in for this provider, tenant, client ID and user: run "
-                             "“smtp-doctor-cli oauth login” first"));
+                           _("Not signed in for this provider, tenant, client ID and user: sign "
+                             "in first (“Sign in…” in the window, or “smtp-doctor-cli oauth "
+                             "login”)"));
       return NULL;
     }
   if (!sd_oauth_token_expires_by (token, g_get_real_time () / G_USEC_PER_SEC,
@@ -173,4 +174,51 @@ sd_oauth_store_get_fresh (SdSecretStore         *store,
       return NULL;
     }
   return renewed;
+}
+
+SdOAuthAccount *
+sd_oauth_account_for_settings (const SdSettings  *settings,
+                               GError           **error)
+{
+  g_autoptr(SdOAuthAccount) account = NULL;
+  SdOAuthProvider provider;
+
+  if (settings->oauth_provider == NULL ||
+      !sd_oauth_provider_from_string (settings->oauth_provider, &provider))
+    {
+      g_set_error_literal (error, SD_OAUTH_ERROR, SD_OAUTH_ERROR_INVALID_INPUT,
+                           _("The OAuth provider must be microsoft or google"));
+      return NULL;
+    }
+  if (provider == SD_OAUTH_PROVIDER_GOOGLE && settings->oauth_tenant != NULL &&
+      *settings->oauth_tenant != '\0')
+    {
+      g_set_error_literal (error, SD_OAUTH_ERROR, SD_OAUTH_ERROR_INVALID_INPUT,
+                           _("A tenant is for Microsoft only"));
+      return NULL;
+    }
+  account = sd_oauth_account_new (provider);
+  account->tenant = g_strdup (settings->oauth_tenant);
+  account->client_id = g_strdup (settings->oauth_client_id);
+  account->user = g_strdup (settings->user);
+  return g_steal_pointer (&account);
+}
+
+char *
+sd_oauth_store_get_access_token (SdSecretStore     *store,
+                                 const SdSettings  *settings,
+                                 gboolean          *refreshed,
+                                 GCancellable      *cancellable,
+                                 GError           **error)
+{
+  g_autoptr(SdOAuthAccount) account = sd_oauth_account_for_settings (settings, error);
+  g_autoptr(SdOAuthToken) token = NULL;
+
+  *refreshed = FALSE;
+  if (account == NULL)
+    return NULL;
+  token = sd_oauth_store_get_fresh (store, account, refreshed, cancellable, error);
+  if (token == NULL)
+    return NULL;
+  return g_steal_pointer (&token->access_token);
 }

@@ -9,6 +9,7 @@
 
 #include "sd-oauth.h"
 #include "sd-secret-store.h"
+#include "sd-settings.h"
 
 G_BEGIN_DECLS
 
@@ -36,5 +37,17 @@ SdOAuthToken *sd_oauth_store_get_fresh (SdSecretStore         *store,
                                         gboolean              *refreshed,
                                         GCancellable          *cancellable,
                                         GError               **error);
+
+/* The sign-in @settings name: oauth_provider, oauth_tenant, oauth_client_id and user. The
+ * client secret is not in the settings: the store keeps it with the token. (transfer full) */
+SdOAuthAccount *sd_oauth_account_for_settings   (const SdSettings  *settings,
+                                                 GError           **error);
+/* Blocking: sd_oauth_store_get_fresh() for that account; only the access token.
+ * (transfer full; wipe it with sd_secret_free) */
+char           *sd_oauth_store_get_access_token (SdSecretStore     *store,
+                                                 const SdSettings  *settings,
+                                                 gboolean          *refreshed,
+                                                 GCancellable      *cancellable,
+                                                 GError           **error);
 
 G_END_DECLS

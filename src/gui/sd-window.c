@@ -6,7 +6,11 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-auth.h"
 #include "sd-gui-private.h"
+#include "sd-jwt.h"
+#include "sd-oauth-dialog.h"
+#include "sd-oauth-store.h"
 #include "sd-presets.h"
 #include "sd-profile.h"
 #include "sd-report-html.h"
@@ -42,7 +46,19 @@ struct _SdWindow
   GtkLabel             *verify_hint;
   GtkComboBoxText      *auth_combo;
   GtkEntry             *user_entry;
+  GtkWidget            *password_label;
+  GtkWidget            *password_box;
   GtkEntry             *password_entry;
+  GtkWidget            *provider_label;
+  GtkComboBoxText      *provider_combo;
+  GtkWidget            *tenant_label;
+  GtkEntry             *tenant_entry;
+  GtkWidget            *client_id_label;
+  GtkEntry             *client_id_entry;
+  GtkWidget            *client_secret_label;
+  GtkEntry             *client_secret_entry;
+  GtkWidget            *oauth_box;
+  GtkLabel             *oauth_status;
   GtkToggleButton      *reveal_button;
   GtkCheckButton       *plaintext_check;
   GtkLabel             *plaintext_warning;
@@ -74,6 +90,9 @@ struct _SdWindow
   char                 *pending_id;      /* the switch waiting for "discard changes?" */
   GtkWidget            *name_dialog;
   GtkWidget            *confirm_dialog;
+  GtkWidget            *oauth_dialog;
+  guint                 oauth_status_id;     /* the status lookup waiting for typing to pause */
+  GCancellable         *oauth_status_cancellable;
   GtkFileChooserNative *profile_chooser;
   GApplication         *held_app;       /* held while a worker runs, even past dispose */
   gboolean              port_edited;    /* the user typed a port: stop following the mode */
@@ -86,6 +105,7 @@ struct _SdWindow
 G_DEFINE_FINAL_TYPE (SdWindow, sd_window, GTK_TYPE_APPLICATION_WINDOW)
 
 static void sd_window_update_modified (SdWindow       *self);
+static void sd_window_schedule_oauth_status (SdWindow *self);
 static void sd_window_add_filter      (GtkFileChooser *chooser,
                                        const char     *name,
                                        const char     *pattern);
@@ -262,6 +282,39 @@ sd_window_check_user (SdWindow *self)
   return NULL;
 }
 
+/* XOAUTH2 or OAUTHBEARER: a token from a sign-in instead of a password. */
+static gboolean
+sd_window_is_oauth (SdWindow *self)
+{
+  const char *auth = sd_window_combo_id (self->auth_combo, "auto");
+
+  return !g_str_equal (auth, "auto") && !g_str_equal (auth, "none") &&
+         sd_auth_mechanism_get_credential (auth) == SD_AUTH_CREDENTIAL_TOKEN;
+}
+
+static gboolean
+sd_window_is_google (SdWindow *self)
+{
+  return g_str_equal (sd_window_combo_id (self->provider_combo, "microsoft"), "google");
+}
+
+static const char *
+sd_window_check_tenant (SdWindow *self)
+{
+  if (!sd_window_is_oauth (self) || sd_window_is_google (self) ||
+      *gtk_entry_get_text (self->tenant_entry) != '\0')
+    return NULL;
+  return _("Enter the tenant: the directory ID or domain, or “organizations”");
+}
+
+static const char *
+sd_window_check_client_id (SdWindow *self)
+{
+  if (!sd_window_is_oauth (self) || *gtk_entry_get_text (self->client_id_entry) != '\0')
+    return NULL;
+  return _("Enter the client ID of your app registration");
+}
+
 static gboolean
 sd_window_needs_envelope (SdWindow *self)
 {
@@ -299,7 +352,8 @@ sd_window_check_to (SdWindow *self)
 static void
 sd_window_update_actions (SdWindow *self)
 {
-  gboolean running = self->session != NULL;
+  /* A cancellable without a session: the stored token is being fetched. */
+  gboolean running = self->session != NULL || self->cancellable != NULL;
   const struct { const char *name; gboolean enabled; } states[] = {
     { "send", !running && self->form_valid },
     { "test", !running && self->connect_valid },
@@ -327,6 +381,8 @@ sd_window_validate (SdWindow *self)
     { self->port_entry, sd_window_check_port (self), TRUE },
     { self->pin_entry, sd_window_check_pin (self), TRUE },
     { self->user_entry, sd_window_check_user (self), TRUE },
+    { self->tenant_entry, sd_window_check_tenant (self), TRUE },
+    { self->client_id_entry, sd_window_check_client_id (self), TRUE },
     { self->from_entry, sd_window_check_from (self), FALSE },
     { self->to_entry, sd_window_check_to (self), FALSE },
   };
@@ -372,6 +428,8 @@ sd_window_on_form_changed (SdWindow *self)
     return;
   sd_window_validate (self);
   sd_window_update_modified (self);
+  if (sd_window_is_oauth (self))
+    sd_window_schedule_oauth_status (self);
 }
 
 static void
@@ -422,6 +480,32 @@ sd_window_on_verify_combo_changed (SdWindow *self)
   sd_window_on_form_changed (self);
 }
 
+/* A sign-in replaces the password: provider, tenant (Microsoft), client ID, secret
+ * (Google) and the sign-in button. */
+static void
+sd_window_update_auth_rows (SdWindow *self)
+{
+  gboolean oauth = sd_window_is_oauth (self);
+  gboolean google = sd_window_is_google (self);
+  const struct { GtkWidget *widget; gboolean visible; } rows[] = {
+    { self->password_label, !oauth },
+    { self->password_box, !oauth },
+    { GTK_WIDGET (self->remember_check), !oauth },
+    { self->provider_label, oauth },
+    { GTK_WIDGET (self->provider_combo), oauth },
+    { self->tenant_label, oauth && !google },
+    { GTK_WIDGET (self->tenant_entry), oauth && !google },
+    { self->client_id_label, oauth },
+    { GTK_WIDGET (self->client_id_entry), oauth },
+    { self->client_secret_label, oauth && google },
+    { GTK_WIDGET (self->client_secret_entry), oauth && google },
+    { self->oauth_box, oauth },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    gtk_widget_set_visible (rows[i].widget, rows[i].visible);
+}
+
 static void
 sd_window_on_auth_combo_changed (SdWindow *self)
 {
@@ -429,6 +513,14 @@ sd_window_on_auth_combo_changed (SdWindow *self)
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->user_entry), !none);
   gtk_widget_set_sensitive (GTK_WIDGET (self->password_entry), !none);
+  sd_window_update_auth_rows (self);
+  sd_window_on_form_changed (self);
+}
+
+static void
+sd_window_on_oauth_changed (SdWindow *self)
+{
+  sd_window_update_auth_rows (self);
   sd_window_on_form_changed (self);
 }
 
@@ -479,6 +571,17 @@ sd_window_read_form (SdWindow *self,
     sd_take_str (&settings->auth, g_strdup ("none"));
   settings->user = *user ? g_strdup (user) : NULL;
   settings->password = *password ? g_strdup (password) : NULL;
+  if (sd_window_is_oauth (self))
+    {
+      const char *tenant = gtk_entry_get_text (self->tenant_entry);
+      const char *client_id = gtk_entry_get_text (self->client_id_entry);
+
+      settings->oauth_provider = g_strdup (sd_window_combo_id (self->provider_combo, "microsoft"));
+      if (!sd_window_is_google (self) && *tenant != '\0')
+        settings->oauth_tenant = g_strdup (tenant);
+      if (*client_id != '\0')
+        settings->oauth_client_id = g_strdup (client_id);
+    }
   settings->allow_plaintext_auth = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->plaintext_check));
   settings->from = g_strdup (gtk_entry_get_text (self->from_entry));
   settings->to = sd_split_addresses (gtk_entry_get_text (self->to_entry));
@@ -489,6 +592,15 @@ sd_window_read_form (SdWindow *self,
   return g_steal_pointer (&settings);
 }
 
+/* Test connection: as far as the credentials, never to MAIL. */
+static void
+sd_window_limit_to_connection (SdSettings *settings)
+{
+  settings->has_quit_after = TRUE;
+  settings->quit_after = !g_str_equal (settings->auth, "none") ? SD_STAGE_AUTH
+                         : settings->security != SD_SECURITY_NONE ? SD_STAGE_TLS : SD_STAGE_EHLO;
+}
+
 static SdSettings *
 sd_window_build_settings (SdWindow  *self,
                           gboolean   connection_only,
@@ -497,13 +609,7 @@ sd_window_build_settings (SdWindow  *self,
   g_autoptr(SdSettings) settings = sd_window_read_form (self, FALSE);
 
   if (connection_only)
-    {
-      /* As far as the credentials, never to MAIL. */
-      settings->has_quit_after = TRUE;
-      settings->quit_after = !g_str_equal (settings->auth, "none") ? SD_STAGE_AUTH
-                             : settings->security != SD_SECURITY_NONE ? SD_STAGE_TLS : SD_STAGE_EHLO;
-    }
-
+    sd_window_limit_to_connection (settings);
   if (!sd_settings_validate (settings, error))
     return NULL;
   return g_steal_pointer (&settings);
@@ -540,6 +646,14 @@ sd_window_fill_form (SdWindow         *self,
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->auth_combo), settings->auth ? settings->auth : "auto");
   gtk_entry_set_text (self->user_entry, settings->user ? settings->user : "");
   gtk_entry_set_text (self->password_entry, settings->password ? settings->password : "");
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->provider_combo),
+                               settings->oauth_provider && *settings->oauth_provider
+                               ? settings->oauth_provider : "microsoft");
+  gtk_entry_set_text (self->tenant_entry, settings->oauth_tenant ? settings->oauth_tenant : "");
+  gtk_entry_set_text (self->client_id_entry,
+                      settings->oauth_client_id ? settings->oauth_client_id : "");
+  /* The secret belongs to the sign-in it was typed for, not to the next profile. */
+  gtk_entry_set_text (self->client_secret_entry, "");
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->plaintext_check), settings->allow_plaintext_auth);
   gtk_entry_set_text (self->from_entry, settings->from ? settings->from : "");
   gtk_entry_set_text (self->to_entry, to);
@@ -588,6 +702,171 @@ sd_window_apply_profile (SdWindow         *self,
   sd_window_fill_form (self, settings);
 }
 
+/* ---- OAuth sign-in --------------------------------------------------------------- */
+
+/* The account the form names, with the typed client secret; NULL and a reason when
+ * something is missing. (transfer full) */
+static SdOAuthAccount *
+sd_window_dup_oauth_account (SdWindow  *self,
+                             GError   **error)
+{
+  g_autoptr(SdSettings) settings = sd_window_read_form (self, TRUE);
+  g_autoptr(SdOAuthAccount) account = sd_oauth_account_for_settings (settings, error);
+  const char *secret = gtk_entry_get_text (self->client_secret_entry);
+
+  if (account == NULL)
+    return NULL;
+  if (account->user == NULL)
+    {
+      g_set_error_literal (error, SD_OAUTH_ERROR, SD_OAUTH_ERROR_INVALID_INPUT,
+                           _("Enter the user first: the sign-in is kept for that user."));
+      return NULL;
+    }
+  if (account->provider == SD_OAUTH_PROVIDER_GOOGLE && *secret != '\0')
+    account->client_secret = g_strdup (secret);
+  if (!sd_oauth_account_validate (account, error))
+    return NULL;
+  return g_steal_pointer (&account);
+}
+
+static char *
+sd_format_time (gint64 unix_s)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (unix_s);
+
+  return time != NULL ? g_date_time_format (time, "%Y-%m-%d %H:%M") : g_strdup ("?");
+}
+
+/* "Signed in as …, token valid until …", or why it will not do. (transfer full) */
+static char *
+sd_window_describe_token (const SdOAuthAccount *account,
+                          const SdOAuthToken   *token)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(SdJwtInfo) info = sd_jwt_inspect (token->access_token, SD_JWT_FOR_ANY, NULL, now);
+  const char *who = info->user != NULL ? info->user : account->user;
+  g_autofree char *until = sd_format_time (token->expires_at);
+
+  if (token->expires_at == 0)
+    return g_strdup_printf (_("Signed in as %s."), who);
+  if (!sd_oauth_token_expires_by (token, now, 0))
+    /* Translators: a user, then a date and time. */
+    return g_strdup_printf (_("Signed in as %s, token valid until %s."), who, until);
+  if (token->refresh_token != NULL)
+    return g_strdup_printf (_("Signed in as %s; the token expired at %s and is renewed when "
+                              "sending."), who, until);
+  return g_strdup_printf (_("Signed in as %s, but the token expired at %s: sign in again."),
+                          who, until);
+}
+
+static void
+sd_window_load_token_thread (GTask        *task,
+                             gpointer      source,
+                             gpointer      task_data,
+                             GCancellable *cancellable)
+{
+  GError *error = NULL;
+  SdOAuthToken *token = sd_oauth_store_load (sd_secret_store_get_default (), task_data, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, token, (GDestroyNotify) sd_oauth_token_free);
+}
+
+static void
+sd_window_on_token_loaded (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  SdWindow *self = SD_WINDOW (source);
+  GTask *task = G_TASK (result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdOAuthToken) token = g_task_propagate_pointer (task, &error);
+  g_autofree char *text = NULL;
+
+  /* A newer lookup started meanwhile, or the window is going. */
+  if (g_task_get_cancellable (task) != self->oauth_status_cancellable ||
+      g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    return;
+  g_clear_object (&self->oauth_status_cancellable);
+  if (error != NULL)
+    text = g_strdup_printf (_("The sign-in could not be read: %s"), error->message);
+  else if (token == NULL)
+    text = g_strdup (_("Not signed in."));
+  else
+    text = sd_window_describe_token (g_task_get_task_data (task), token);
+  gtk_label_set_text (self->oauth_status, text);
+}
+
+/* The secret store may block: it is read in a worker, the newest lookup wins. */
+static void
+sd_window_update_oauth_status (SdWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdOAuthAccount) account = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  g_clear_handle_id (&self->oauth_status_id, g_source_remove);
+  g_cancellable_cancel (self->oauth_status_cancellable);
+  g_clear_object (&self->oauth_status_cancellable);
+  account = sd_window_dup_oauth_account (self, &error);
+  if (account == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Not signed in. %s"), error->message);
+      gtk_label_set_text (self->oauth_status, text);
+      return;
+    }
+  self->oauth_status_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->oauth_status_cancellable, sd_window_on_token_loaded, NULL);
+  g_task_set_task_data (task, g_steal_pointer (&account), (GDestroyNotify) sd_oauth_account_free);
+  g_task_run_in_thread (task, sd_window_load_token_thread);
+}
+
+static gboolean
+sd_window_on_oauth_status_due (gpointer user_data)
+{
+  SdWindow *self = user_data;
+
+  self->oauth_status_id = 0;
+  sd_window_update_oauth_status (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+sd_window_schedule_oauth_status (SdWindow *self)
+{
+  g_clear_handle_id (&self->oauth_status_id, g_source_remove);
+  self->oauth_status_id = g_timeout_add (250, sd_window_on_oauth_status_due, self);
+}
+
+static void
+sd_window_on_oauth_dialog_response (GtkDialog *dialog,
+                                    int        response,
+                                    SdWindow  *self)
+{
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  self->oauth_dialog = NULL;
+  sd_window_update_oauth_status (self);
+}
+
+static void
+sd_window_on_sign_in_clicked (SdWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdOAuthAccount) account = sd_window_dup_oauth_account (self, &error);
+
+  if (account == NULL)
+    {
+      gtk_label_set_text (self->oauth_status, error->message);
+      return;
+    }
+  self->oauth_dialog = sd_oauth_dialog_new (GTK_WINDOW (self), account);
+  g_signal_connect (self->oauth_dialog, "response",
+                    G_CALLBACK (sd_window_on_oauth_dialog_response), self);
+  gtk_widget_show (self->oauth_dialog);
+}
+
 /* ---- saved profiles -------------------------------------------------------------- */
 
 static gboolean
@@ -614,6 +893,9 @@ sd_settings_same (const SdSettings *a,
          && sd_str_same (a->auth, b->auth)
          && sd_str_same (a->user, b->user)
          && (!with_password || sd_str_same (a->password, b->password))
+         && sd_str_same (a->oauth_provider, b->oauth_provider)
+         && sd_str_same (a->oauth_tenant, b->oauth_tenant)
+         && sd_str_same (a->oauth_client_id, b->oauth_client_id)
          && a->allow_plaintext_auth == b->allow_plaintext_auth
          && sd_str_same (a->ehlo_name, b->ehlo_name)
          && sd_str_same (a->from, b->from)
@@ -1346,6 +1628,10 @@ sd_window_save_form (SdWindow *self)
   g_settings_set_string (self->settings, "tls-pin", gtk_entry_get_text (self->pin_entry));
   g_settings_set_string (self->settings, "auth", sd_window_combo_id (self->auth_combo, "auto"));
   g_settings_set_string (self->settings, "user", gtk_entry_get_text (self->user_entry));
+  g_settings_set_string (self->settings, "oauth-provider",
+                         sd_window_is_oauth (self) ? sd_window_combo_id (self->provider_combo, "microsoft") : "");
+  g_settings_set_string (self->settings, "oauth-tenant", gtk_entry_get_text (self->tenant_entry));
+  g_settings_set_string (self->settings, "oauth-client-id", gtk_entry_get_text (self->client_id_entry));
   g_settings_set_boolean (self->settings, "allow-plaintext-auth",
                           gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->plaintext_check)));
   g_settings_set_string (self->settings, "from", gtk_entry_get_text (self->from_entry));
@@ -1378,6 +1664,9 @@ sd_window_load_form (SdWindow *self)
   settings->tls_pin = g_settings_get_string (self->settings, "tls-pin");
   sd_take_str (&settings->auth, g_settings_get_string (self->settings, "auth"));
   settings->user = g_settings_get_string (self->settings, "user");
+  settings->oauth_provider = g_settings_get_string (self->settings, "oauth-provider");
+  settings->oauth_tenant = g_settings_get_string (self->settings, "oauth-tenant");
+  settings->oauth_client_id = g_settings_get_string (self->settings, "oauth-client-id");
   settings->allow_plaintext_auth = g_settings_get_boolean (self->settings, "allow-plaintext-auth");
   settings->from = g_settings_get_string (self->settings, "from");
   to = g_settings_get_string (self->settings, "to");
@@ -1487,18 +1776,17 @@ sd_window_on_done (GObject      *source,
 }
 
 static void
-sd_window_start (SdWindow *self,
-                 gboolean  connection_only)
+sd_window_run_session (SdWindow   *self,
+                       SdSettings *settings,
+                       gboolean    connection_only)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SdSettings) settings = NULL;
 
-  if (self->session != NULL)
-    return;
-  settings = sd_window_build_settings (self, connection_only, &error);
-  if (settings == NULL)
+  if (!sd_settings_validate (settings, &error))
     {
+      g_clear_object (&self->cancellable);
       sd_window_set_status (self, error->message);
+      sd_window_update_actions (self);
       return;
     }
   sd_window_save_form (self);
@@ -1510,7 +1798,8 @@ sd_window_start (SdWindow *self,
   g_clear_pointer (&self->report, sd_report_free);
 
   self->session = sd_session_new (settings);
-  self->cancellable = g_cancellable_new ();
+  if (self->cancellable == NULL)
+    self->cancellable = g_cancellable_new ();
   g_signal_connect (self->session, "events", G_CALLBACK (sd_window_on_events), self);
   /* Keeps the process alive until the worker has let go, even if the window closes. */
   self->held_app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
@@ -1523,6 +1812,85 @@ sd_window_start (SdWindow *self,
 
   gtk_spinner_start (self->spinner);
   sd_window_set_status (self, connection_only ? _("Testing the connection…") : _("Sending a test message…"));
+  sd_window_update_actions (self);
+}
+
+/* The stored token, renewed when due: blocking (secret store, identity provider). */
+static void
+sd_window_fetch_token_thread (GTask        *task,
+                              gpointer      source,
+                              gpointer      task_data,
+                              GCancellable *cancellable)
+{
+  GError *error = NULL;
+  gboolean refreshed = FALSE;
+  char *token = sd_oauth_store_get_access_token (sd_secret_store_get_default (), task_data,
+                                                 &refreshed, cancellable, &error);
+
+  if (token == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, token, (GDestroyNotify) sd_secret_free);
+}
+
+static void
+sd_window_on_token_fetched (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  SdWindow *self = SD_WINDOW (source);
+  GTask *task = G_TASK (result);
+  g_autoptr(GError) error = NULL;
+  char *token = g_task_propagate_pointer (task, &error);
+  SdSettings *settings = g_task_get_task_data (task);
+
+  if (g_task_get_cancellable (task) != self->cancellable || self->session != NULL)
+    {
+      sd_secret_free (token);   /* stopped, or the window went away */
+      return;
+    }
+  if (token == NULL)
+    {
+      g_clear_object (&self->cancellable);
+      gtk_spinner_stop (self->spinner);
+      sd_window_set_status (self, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                                  ? _("Stopped.") : error->message);
+      sd_window_update_actions (self);
+      sd_window_update_oauth_status (self);
+      return;
+    }
+  sd_secret_free (settings->oauth_token);
+  settings->oauth_token = token;
+  gtk_spinner_stop (self->spinner);
+  sd_window_run_session (self, settings, GPOINTER_TO_INT (user_data));
+}
+
+static void
+sd_window_start (SdWindow *self,
+                 gboolean  connection_only)
+{
+  g_autoptr(SdSettings) settings = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  if (self->session != NULL || self->cancellable != NULL)
+    return;
+  settings = sd_window_read_form (self, FALSE);
+  if (connection_only)
+    sd_window_limit_to_connection (settings);
+  if (!sd_window_is_oauth (self) || settings->oauth_provider == NULL)
+    {
+      sd_window_run_session (self, settings, connection_only);
+      return;
+    }
+
+  /* The token first, off the main thread; Stop cancels this too. */
+  self->cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->cancellable, sd_window_on_token_fetched,
+                     GINT_TO_POINTER (connection_only));
+  g_task_set_task_data (task, g_steal_pointer (&settings), (GDestroyNotify) sd_settings_free);
+  g_task_run_in_thread (task, sd_window_fetch_token_thread);
+  gtk_spinner_start (self->spinner);
+  sd_window_set_status (self, _("Getting the stored sign-in…"));
   sd_window_update_actions (self);
 }
 
@@ -1691,6 +2059,11 @@ sd_window_set_names (SdWindow *self)
     { self->auth_combo, N_("Authentication") },
     { self->user_entry, N_("User") },
     { self->password_entry, N_("Password") },
+    { self->provider_combo, N_("OAuth provider") },
+    { self->tenant_entry, N_("Tenant") },
+    { self->client_id_entry, N_("Client ID") },
+    { self->client_secret_entry, N_("Client secret") },
+    { self->oauth_status, N_("Sign-in status") },
     { self->reveal_button, N_("Show password") },
     { self->plaintext_check, N_("Allow plaintext authentication") },
     { self->from_entry, N_("From") },
@@ -1733,6 +2106,20 @@ sd_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->session, self);
       g_clear_object (&self->session);
       g_clear_object (&self->cancellable);
+    }
+  if (self->cancellable != NULL)
+    {
+      /* Fetching the token: sd_window_on_token_fetched() sees it was stopped. */
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+    }
+  g_clear_handle_id (&self->oauth_status_id, g_source_remove);
+  g_cancellable_cancel (self->oauth_status_cancellable);
+  g_clear_object (&self->oauth_status_cancellable);
+  if (self->oauth_dialog != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->oauth_dialog, self);
+      gtk_widget_destroy (g_steal_pointer (&self->oauth_dialog));
     }
   if (self->chooser != NULL)
     {
@@ -1787,6 +2174,18 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, modified_label);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, profile_menu_button);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, remember_check);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, password_label);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, password_box);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, provider_label);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, provider_combo);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, tenant_label);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, tenant_entry);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, client_id_label);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, client_id_entry);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, client_secret_label);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, client_secret_entry);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, oauth_box);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, oauth_status);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, send_button);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, test_button);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, stop_button);
@@ -1821,6 +2220,8 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, hints_panel);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, status_label);
   gtk_widget_class_bind_template_callback (widget_class, sd_window_on_form_changed);
+  gtk_widget_class_bind_template_callback (widget_class, sd_window_on_oauth_changed);
+  gtk_widget_class_bind_template_callback (widget_class, sd_window_on_sign_in_clicked);
   gtk_widget_class_bind_template_callback (widget_class, sd_window_on_security_combo_changed);
   gtk_widget_class_bind_template_callback (widget_class, sd_window_on_verify_combo_changed);
   gtk_widget_class_bind_template_callback (widget_class, sd_window_on_auth_combo_changed);
@@ -1843,6 +2244,7 @@ sd_window_init (SdWindow *self)
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->auth_combo), "auto");
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->quit_after_combo), "full");
   sd_window_set_names (self);
+  sd_window_update_auth_rows (self);
   sd_window_set_status (self, _("Ready."));
   sd_window_validate (self);
 }
@@ -1888,7 +2290,7 @@ sd_window_new (SdApplication *application)
 gboolean
 sd_window_is_running (SdWindow *self)
 {
-  return self->session != NULL;
+  return self->session != NULL || self->cancellable != NULL;
 }
 
 const SdReport *

@@ -12,12 +12,15 @@
 #include <gtk/gtk.h>
 
 #include "sd-application.h"
+#include "sd-oauth-dialog.h"
+#include "sd-oauth-store.h"
 #include "sd-presets.h"
 #include "sd-profile.h"
 #include "sd-secret.h"
 #include "sd-secret-store.h"
 #include "sd-session.h"
 #include "sd-test-certs.h"
+#include "sd-test-idp.h"
 #include "sd-test-server.h"
 #include "sd-window.h"
 
@@ -128,13 +131,23 @@ screenshot (Fixture    *f,
 }
 
 static void
+click_in (GtkWidget  *parent,
+          const char *name)
+{
+  GtkWidget *button = find_by_name (parent, name);
+
+  if (button == NULL)
+    g_error ("no widget with the accessible name \"%s\"", name);
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  gtk_button_clicked (GTK_BUTTON (button));
+}
+
+static void
 click (Fixture    *f,
        const char *name)
 {
-  GtkWidget *button = need (f, name);
-
-  g_assert_true (gtk_widget_is_sensitive (button));
-  gtk_button_clicked (GTK_BUTTON (button));
+  click_in (GTK_WIDGET (f->window), name);
 }
 
 static char *
@@ -1074,6 +1087,389 @@ test_profile_files (Fixture       *f,
   }
 }
 
+/* --- OAuth sign-in against the scripted identity provider ------------------------- */
+
+#define OAUTH_UNIT_MS 40   /* one "second" of the provider's intervals, in tests */
+#define OAUTH_TENANT "11111111-2222-3333-4444-555555555555"
+#define OAUTH_CLIENT "client-app-1"
+#define OAUTH_USER "alice@example.test"
+#define OAUTH_CODE "GUI-CODE-42"
+#define OAUTH_URI "https://microsoft.com/devicelogin"
+#define OAUTH_DEVICE_ANSWER \
+  "{\"device_code\":\"dev-code-1\",\"user_code\":\"" OAUTH_CODE "\"," \
+  "\"verification_uri\":\"" OAUTH_URI "\",\"expires_in\":600,\"interval\":1}"
+#define OAUTH_PENDING "{\"error\":\"authorization_pending\"}"
+
+typedef struct {
+  SdTestIdp *idp;
+  int        response;
+} OAuthRun;
+
+static void
+oauth_run_start (OAuthRun *run)
+{
+  run->idp = sd_test_idp_new ();
+  run->response = GTK_RESPONSE_NONE;
+  g_setenv ("SMTP_DOCTOR_OAUTH_TEST_ENDPOINT_BASE", sd_test_idp_get_base (run->idp), TRUE);
+  g_setenv ("SMTP_DOCTOR_OAUTH_TEST_SECOND_MS", G_STRINGIFY (OAUTH_UNIT_MS), TRUE);
+  sd_test_idp_push (run->idp, "devicecode", 200, OAUTH_DEVICE_ANSWER);
+}
+
+static void
+oauth_run_stop (OAuthRun *run)
+{
+  g_unsetenv ("SMTP_DOCTOR_OAUTH_TEST_ENDPOINT_BASE");
+  g_unsetenv ("SMTP_DOCTOR_OAUTH_TEST_SECOND_MS");
+  sd_test_idp_free (run->idp);
+}
+
+static SdOAuthAccount *
+oauth_account (void)
+{
+  SdOAuthAccount *account = sd_oauth_account_new (SD_OAUTH_PROVIDER_MICROSOFT);
+
+  account->tenant = g_strdup (OAUTH_TENANT);
+  account->client_id = g_strdup (OAUTH_CLIENT);
+  account->user = g_strdup (OAUTH_USER);
+  return account;
+}
+
+/* A Microsoft token that passes every check, or one for the wrong audience. */
+static char *
+oauth_jwt (gboolean right_audience)
+{
+  gint64 exp = g_get_real_time () / G_USEC_PER_SEC + 3600;
+  g_autofree char *payload = g_strdup_printf (
+    "{\"aud\":\"%s\",\"scp\":\"SMTP.Send\",\"tid\":\"" OAUTH_TENANT "\","
+    "\"upn\":\"" OAUTH_USER "\",\"exp\":%" G_GINT64_FORMAT "}",
+    right_audience ? "https://outlook.office.com" : "https://graph.microsoft.com", exp);
+
+  return sd_test_idp_make_jwt (payload);
+}
+
+static char *
+oauth_token_answer (const char *access_token)
+{
+  return g_strdup_printf ("{\"token_type\":\"Bearer\",\"expires_in\":3599,"
+                          "\"access_token\":\"%s\",\"refresh_token\":\"refresh-1\"}",
+                          access_token);
+}
+
+static void
+on_oauth_response (GtkDialog *dialog,
+                   int        response,
+                   OAuthRun  *run)
+{
+  run->response = response;
+}
+
+static void
+wait_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+has_code (gpointer dialog)
+{
+  return sd_oauth_dialog_get_user_code (dialog) != NULL;
+}
+
+static gboolean
+is_signed_in (gpointer dialog)
+{
+  return sd_oauth_dialog_get_signed_in (dialog);
+}
+
+static gboolean
+has_response (gpointer run)
+{
+  return ((OAuthRun *) run)->response != GTK_RESPONSE_NONE;
+}
+
+static gboolean
+polled_twice (gpointer run)
+{
+  return sd_test_idp_count (((OAuthRun *) run)->idp, "token") >= 2;
+}
+
+static const char *
+label_text (GtkWidget  *dialog,
+            const char *name)
+{
+  GtkWidget *label = find_by_name (dialog, name);
+
+  g_assert_true (GTK_IS_LABEL (label));
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+static SdOAuthToken *
+stored_token (void)
+{
+  g_autoptr(SdOAuthAccount) account = oauth_account ();
+  g_autoptr(GError) error = NULL;
+  SdOAuthToken *token = sd_oauth_store_load (sd_secret_store_get_default (), account, &error);
+
+  g_assert_no_error (error);
+  return token;
+}
+
+static GtkWidget *
+oauth_dialog_open (Fixture  *f,
+                   OAuthRun *run)
+{
+  g_autoptr(SdOAuthAccount) account = oauth_account ();
+  GtkWidget *dialog = sd_oauth_dialog_new (GTK_WINDOW (f->window), account);
+
+  g_signal_connect (dialog, "response", G_CALLBACK (on_oauth_response), run);
+  gtk_widget_show (dialog);
+  wait_until (has_code, dialog);
+  return dialog;
+}
+
+static void
+test_oauth_dialog_cancel (Fixture       *f,
+                          gconstpointer  data)
+{
+  OAuthRun run;
+  GtkWidget *dialog;
+  GtkClipboard *clipboard;
+  g_autofree char *copied = NULL;
+  guint polls;
+
+  oauth_run_start (&run);
+  for (guint i = 0; i < 200; i++)
+    sd_test_idp_push (run.idp, "token", 400, OAUTH_PENDING);
+  dialog = oauth_dialog_open (f, &run);
+
+  /* What the provider answered, as the user sees it. */
+  g_assert_cmpstr (label_text (dialog, "Sign-in code"), ==, OAUTH_CODE);
+  g_assert_cmpstr (label_text (dialog, "Sign-in page"), ==, OAUTH_URI);
+  click_in (dialog, "Copy code");
+  clipboard = gtk_widget_get_clipboard (dialog, GDK_SELECTION_CLIPBOARD);
+  copied = gtk_clipboard_wait_for_text (clipboard);
+  g_assert_cmpstr (copied, ==, OAUTH_CODE);
+  g_assert_true (gtk_widget_is_sensitive (find_by_name (dialog, "Open browser")));
+
+  wait_until (polled_twice, &run);
+  iterate (100);
+  widget_screenshot (dialog, "oauth-dialog.png");
+
+  /* Cancel: the polling stops, nothing is stored. */
+  click_in (dialog, "Cancel");
+  g_assert_cmpint (run.response, ==, GTK_RESPONSE_CANCEL);
+  iterate (3 * OAUTH_UNIT_MS);   /* a request already under way may still arrive */
+  polls = sd_test_idp_count (run.idp, "token");
+  iterate (6 * OAUTH_UNIT_MS);
+  g_assert_cmpuint (sd_test_idp_count (run.idp, "token"), ==, polls);
+  g_assert_null (stored_token ());
+  g_assert_false (sd_oauth_dialog_get_signed_in (SD_OAUTH_DIALOG (dialog)));
+
+  gtk_widget_destroy (dialog);
+  iterate (50);
+  oauth_run_stop (&run);
+}
+
+static void
+test_oauth_dialog_success (Fixture       *f,
+                           gconstpointer  data)
+{
+  OAuthRun run;
+  GtkWidget *dialog;
+  g_autofree char *jwt = oauth_jwt (TRUE);
+  g_autofree char *answer = oauth_token_answer (jwt);
+  g_autoptr(SdOAuthToken) token = NULL;
+
+  oauth_run_start (&run);
+  sd_test_idp_push (run.idp, "token", 400, OAUTH_PENDING);
+  sd_test_idp_push (run.idp, "token", 200, answer);
+  dialog = oauth_dialog_open (f, &run);
+  wait_until (has_response, &run);
+
+  /* A clean token: stored, and the dialog answers at once. */
+  g_assert_cmpint (run.response, ==, GTK_RESPONSE_OK);
+  g_assert_true (sd_oauth_dialog_get_signed_in (SD_OAUTH_DIALOG (dialog)));
+  token = stored_token ();
+  g_assert_nonnull (token);
+  g_assert_cmpstr (token->access_token, ==, jwt);
+  g_assert_cmpstr (token->refresh_token, ==, "refresh-1");
+
+  gtk_widget_destroy (dialog);
+  {
+    g_autoptr(SdOAuthAccount) account = oauth_account ();
+    g_assert_true (sd_oauth_store_delete (sd_secret_store_get_default (), account, NULL));
+  }
+  iterate (50);
+  oauth_run_stop (&run);
+}
+
+static void
+test_oauth_dialog_warnings_and_errors (Fixture       *f,
+                                       gconstpointer  data)
+{
+  OAuthRun run;
+  GtkWidget *dialog;
+  g_autofree char *jwt = oauth_jwt (FALSE);
+  g_autofree char *answer = oauth_token_answer (jwt);
+  GtkWidget *label;
+
+  /* A token for the wrong audience: stored, but the dialog stays open to say why. */
+  oauth_run_start (&run);
+  sd_test_idp_push (run.idp, "token", 200, answer);
+  dialog = oauth_dialog_open (f, &run);
+  wait_until (is_signed_in, dialog);
+  iterate (50);
+  g_assert_cmpint (run.response, ==, GTK_RESPONSE_NONE);
+  label = find_by_name (dialog, "Token warnings");
+  g_assert_true (gtk_widget_get_visible (label));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "outlook.office.com"));
+  widget_screenshot (dialog, "oauth-dialog-warnings.png");
+  click_in (dialog, "Close");
+  g_assert_cmpint (run.response, ==, GTK_RESPONSE_CLOSE);
+  gtk_widget_destroy (dialog);
+  {
+    g_autoptr(SdOAuthAccount) account = oauth_account ();
+    g_assert_true (sd_oauth_store_delete (sd_secret_store_get_default (), account, NULL));
+  }
+  oauth_run_stop (&run);
+
+  /* The user declines: the error in words, nothing stored. */
+  oauth_run_start (&run);
+  sd_test_idp_push (run.idp, "token", 400, "{\"error\":\"access_denied\"}");
+  dialog = oauth_dialog_open (f, &run);
+  label = find_by_name (dialog, "Sign-in error");
+  {
+    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    while (!gtk_widget_get_visible (label))
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (1000);
+      }
+  }
+  iterate (100);
+  g_test_message ("error shown: %s", gtk_label_get_text (GTK_LABEL (label)));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), "Signing in failed: "));
+  g_assert_null (stored_token ());
+  g_assert_true (gtk_widget_get_visible (find_by_name (dialog, "Close")));
+  widget_screenshot (dialog, "oauth-dialog-error.png");
+  gtk_widget_destroy (dialog);
+  iterate (50);
+  oauth_run_stop (&run);
+}
+
+static gboolean
+dialog_gone (gpointer f)
+{
+  return find_dialog (f) == NULL;
+}
+
+static const char *
+oauth_status (Fixture *f)
+{
+  iterate (400);   /* the lookup waits for typing to pause, then runs in a worker */
+  return gtk_label_get_text (GTK_LABEL (need (f, "Sign-in status")));
+}
+
+static void
+test_oauth_window (Fixture       *f,
+                   gconstpointer  data)
+{
+  SdTestServerConfig config;
+  OAuthRun run;
+  g_autofree char *jwt = oauth_jwt (TRUE);
+  g_autofree char *renewed = NULL;
+  g_autofree char *answer = oauth_token_answer (jwt);
+  g_autofree char *renewed_answer = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(SdOAuthToken) expired = sd_oauth_token_new ();
+  g_autoptr(SdOAuthAccount) account = oauth_account ();
+  const SdTestIdpRequest *request;
+
+  static const char * const caps_tls[] = { "PIPELINING", "AUTH XOAUTH2 OAUTHBEARER", NULL };
+
+  sd_test_server_config_init (&config);
+  config.ehlo_caps_tls = caps_tls;
+  config.auth_user = OAUTH_USER;
+  config.auth_token = jwt;
+  start_server (f, &config);
+  fill_form (f, "starttls", "");
+
+  /* The password gives way to the sign-in rows, per provider. */
+  g_assert_true (gtk_widget_is_visible (need (f, "Password")));
+  g_assert_false (gtk_widget_is_visible (need (f, "Client ID")));
+  fill (f, "Authentication", "xoauth2");
+  g_assert_false (gtk_widget_is_visible (need (f, "Password")));
+  g_assert_true (gtk_widget_is_visible (need (f, "Tenant")));
+  g_assert_true (gtk_widget_is_visible (need (f, "Client ID")));
+  g_assert_false (gtk_widget_is_visible (need (f, "Client secret")));
+  fill (f, "OAuth provider", "google");
+  g_assert_false (gtk_widget_is_visible (need (f, "Tenant")));
+  g_assert_true (gtk_widget_is_visible (need (f, "Client secret")));
+  fill (f, "OAuth provider", "microsoft");
+  fill (f, "User", OAUTH_USER);
+  fill (f, "Tenant", OAUTH_TENANT);
+  fill (f, "Client ID", OAUTH_CLIENT);
+  g_assert_true (g_str_has_prefix (oauth_status (f), "Not signed in"));
+  iterate (100);
+  screenshot (f, "oauth-window.png");
+
+  /* Sign in from the window: the dialog, then the status says who until when. */
+  oauth_run_start (&run);
+  sd_test_idp_push (run.idp, "token", 200, answer);
+  click (f, "Sign in…");
+  g_assert_nonnull (find_dialog (f));
+  wait_until (dialog_gone, f);
+  g_test_message ("status: %s", oauth_status (f));
+  g_assert_true (g_str_has_prefix (oauth_status (f), "Signed in as " OAUTH_USER ", token valid until "));
+
+  /* Sending uses the stored token. */
+  click (f, "Send test mail");
+  wait_for_session (f);
+  text = transcript (f);
+  g_test_message ("transcript: %s", text);
+  g_assert_true (sd_window_get_report (f->window)->ok);
+  g_assert_nonnull (strstr (text, "AUTH XOAUTH2"));
+  g_assert_null (strstr (text, jwt));
+
+  /* An expired token is renewed first (in a worker), then used. */
+  expired->access_token = g_strdup ("old-token");
+  expired->refresh_token = g_strdup ("refresh-old");
+  expired->expires_at = g_get_real_time () / G_USEC_PER_SEC - 60;
+  g_assert_true (sd_oauth_store_save (sd_secret_store_get_default (), account, expired, NULL));
+  fill (f, "User", "");   /* the window looks again when the form changes */
+  fill (f, "User", OAUTH_USER);
+  g_assert_nonnull (strstr (oauth_status (f), "renewed when sending"));
+  sd_test_server_free (f->server);
+  f->server = NULL;
+  renewed = sd_test_idp_make_jwt ("{\"aud\":\"https://outlook.office.com\",\"scp\":\"SMTP.Send\"}");
+  renewed_answer = oauth_token_answer (renewed);
+  sd_test_idp_push (run.idp, "token", 200, renewed_answer);
+  config.auth_token = renewed;
+  start_server (f, &config);
+  {
+    g_autofree char *port = g_strdup_printf ("%u", sd_test_server_get_port (f->server));
+    fill (f, "Port", port);
+  }
+  click (f, "Send test mail");
+  g_assert_true (sd_window_is_running (f->window));
+  wait_for_session (f);
+  g_assert_true (sd_window_get_report (f->window)->ok);
+  request = sd_test_idp_get_request (run.idp, "token", sd_test_idp_count (run.idp, "token") - 1);
+  g_assert_true (sd_test_idp_form_has (request->body, "grant_type", "refresh_token"));
+  g_assert_true (sd_test_idp_form_has (request->body, "refresh_token", "refresh-old"));
+
+  g_assert_true (sd_oauth_store_delete (sd_secret_store_get_default (), account, NULL));
+  oauth_run_stop (&run);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1114,6 +1510,10 @@ main (int   argc,
   ADD ("/gui/profiles/manage", test_profile_manage);
   ADD ("/gui/profiles/delete-restore-export", test_profile_delete_restore);
   ADD ("/gui/profiles/corrupt-and-newer-files", test_profile_files);
+  ADD ("/gui/oauth/dialog-cancel", test_oauth_dialog_cancel);
+  ADD ("/gui/oauth/dialog-success", test_oauth_dialog_success);
+  ADD ("/gui/oauth/dialog-warnings-and-errors", test_oauth_dialog_warnings_and_errors);
+  ADD ("/gui/oauth/window", test_oauth_window);
 #undef ADD
   g_test_add_func ("/gui/session/close-during-session", test_close_during_session);
 
