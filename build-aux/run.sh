@@ -12,5 +12,5 @@ if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ ! -x "$build/src/gui/smtp-doct
   echo "No display (or no GTK build): running the command-line demo instead." >&2
   exec "$top/build-aux/run-demo.sh" "$@"
 fi
-# The schema is compiled into the build dir; an installed copy is not needed to try it.
-GSETTINGS_SCHEMA_DIR="$build/data" exec "$build/src/gui/smtp-doctor" "$@"
+# The schema and the catalogs are built into the build dir; nothing needs installing.
+SMTP_DOCTOR_LOCALEDIR="${SMTP_DOCTOR_LOCALEDIR:-$build/po}" GSETTINGS_SCHEMA_DIR="$build/data" exec "$build/src/gui/smtp-doctor" "$@"
