@@ -59,20 +59,37 @@ test_good (void)
   g_assert_cmpint (info->expires_at, ==, 1700003600);
   g_assert_nonnull (strstr (text, "signature is not checked"));
   g_assert_nonnull (strstr (text, "SMTP.Send User.Read"));
-  g_assert_nonnull (strstr (text, "(in 60 min)"));
+  g_assert_nonnull (strstr (text, "(in 60 minutes)"));
   g_assert_null (strstr (text, "Warning"));
+}
+
+/* The one warning's message, for the counts in it. */
+static void
+check_message (const char *payload,
+               const char *expected)
+{
+  g_autoptr(SdJwtInfo) info = inspect (payload, SD_JWT_FOR_EXCHANGE, TENANT);
+  const SdJwtWarning *warning;
+
+  g_assert_cmpuint (info->warnings->len, ==, 1);
+  warning = info->warnings->pdata[0];
+  g_assert_true (g_str_has_prefix (warning->message, expected));
 }
 
 static void
 test_expired (void)
 {
   check ("{" GOOD_CLAIMS ",\"exp\":1699999000}", TENANT, "oauth-token-expired");
+  check_message ("{" GOOD_CLAIMS ",\"exp\":1699999000}", "The token expired 16 minutes ago:");
+  check_message ("{" GOOD_CLAIMS ",\"exp\":1699999940}", "The token expired 1 minute ago:");
 }
 
 static void
 test_expiring (void)
 {
   check ("{" GOOD_CLAIMS ",\"exp\":1700000100}", TENANT, "oauth-token-expiring");
+  check_message ("{" GOOD_CLAIMS ",\"exp\":1700000100}", "The token expires in 100 seconds:");
+  check_message ("{" GOOD_CLAIMS ",\"exp\":1700000001}", "The token expires in 1 second:");
 }
 
 static void

@@ -225,14 +225,30 @@ sd_check_expiry (SdJwtInfo *info,
 {
   if (info->expires_at == 0)
     return;
+  /* The counts go through ngettext as unsigned int: xgettext cannot see through
+   * G_GINT64_FORMAT, and a catalog needs the whole message. */
   if (info->expires_at <= now)
-    sd_warn (info, "oauth-token-expired",
-             _("The token expired %" G_GINT64_FORMAT " minutes ago: sign in again or refresh it"),
-             (now - info->expires_at) / 60);
+    {
+      guint minutes = (guint) MIN ((now - info->expires_at) / 60, G_MAXUINT);
+
+      sd_warn (info, "oauth-token-expired",
+               g_dngettext (GETTEXT_PACKAGE,
+                            "The token expired %u minute ago: sign in again or refresh it",
+                            "The token expired %u minutes ago: sign in again or refresh it",
+                            minutes),
+               minutes);
+    }
   else if (info->expires_at - now < SD_JWT_SOON_S)
-    sd_warn (info, "oauth-token-expiring",
-             _("The token expires in %" G_GINT64_FORMAT " seconds: it may expire during the test"),
-             info->expires_at - now);
+    {
+      guint seconds = (guint) (info->expires_at - now);
+
+      sd_warn (info, "oauth-token-expiring",
+               g_dngettext (GETTEXT_PACKAGE,
+                            "The token expires in %u second: it may expire during the test",
+                            "The token expires in %u seconds: it may expire during the test",
+                            seconds),
+               seconds);
+    }
 }
 
 static void
@@ -345,8 +361,14 @@ sd_jwt_info_to_text (const SdJwtInfo *info,
       g_autofree char *shown = NULL;
 
       if (info->expires_at > now)
-        shown = g_strdup_printf (_("%s (in %" G_GINT64_FORMAT " min)"), date,
-                                 (info->expires_at - now) / 60);
+        {
+          guint minutes = (guint) MIN ((info->expires_at - now) / 60, G_MAXUINT);
+
+          /* Translators: an expiry time, then how many minutes until then. */
+          shown = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (in %u minute)",
+                                                "%s (in %u minutes)", minutes),
+                                   date, minutes);
+        }
       else
         shown = g_strdup_printf (_("%s (expired)"), date);
       sd_add_line (text, _("Expires"), date != NULL ? shown : NULL);
