@@ -115,8 +115,14 @@ sd_hints_panel_add_card (SdHintsPanel *self,
   for (guint i = 0; hint->fixes && i < hint->fixes->len; i++)
     {
       const SdHintFix *fix = hint->fixes->pdata[i];
-      GtkWidget *expander = gtk_expander_new (fix->label ? fix->label : fix->product);
+      GtkWidget *expander = gtk_expander_new (NULL);
+      GtkWidget *label = gtk_label_new (fix->label ? fix->label : fix->product);
       GString *steps = g_string_new (NULL);
+
+      /* Translated product names run long: wrap them rather than widen the column. */
+      gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_expander_set_label_widget (GTK_EXPANDER (expander), label);
 
       for (guint j = 0; fix->steps && j < fix->steps->len; j++)
         g_string_append_printf (steps, "%s%u. %s", j ? "\n" : "", j + 1,
