@@ -188,6 +188,8 @@ test_session (Fixture       *f,
     }
   iterate (200);
   screenshot (GTK_WIDGET (f->window), "session");
+  g_test_message ("%s: the transcript is %d px wide in a 1100 px window", expected->language,
+                  gtk_widget_get_allocated_width (GTK_WIDGET (view)));
 
   g_assert_nonnull (sd_window_get_report (f->window));
   g_assert_true (sd_window_get_report (f->window)->ok);
