@@ -1,8 +1,8 @@
-/* test-l10n.c: smtp-doctor-cli speaks German under LANGUAGE=de
+/* test-l10n.c: smtp-doctor-cli speaks German under LANGUAGE=de, French under LANGUAGE=fr
  *
- * Runs the built CLI with the build tree's catalogs (po/de.po compiled by the build,
- * passed through SMTP_DOCTOR_LOCALEDIR) and looks for strings that po/de.po translates:
- * an option's description, an error of the CLI and an error of the core library. The
+ * Runs the built CLI with the build tree's catalogs (po/LANG.po compiled by the build,
+ * passed through SMTP_DOCTOR_LOCALEDIR) and looks for strings the catalogs translate:
+ * options' descriptions, errors of the CLI and an error of the core library. The
  * same runs in the C locale must stay English, so a test that sees German sees a
  * translation and not a fluke.
  *
@@ -68,39 +68,70 @@ typedef struct {
   const char *path;
   const char *args[12];
   gboolean    on_stderr;
-  const char *german;    /* from po/de.po */
   const char *english;
+  const char *german;    /* from po/de.po */
+  const char *french;    /* from po/fr.po */
 } L10nCase;
 
 static const L10nCase cases[] = {
   /* GOption descriptions go through our translation domain. */
   { "/l10n/cli/help", { "send", "--help" }, FALSE,
-    "Host-Name oder Adresse des SMTP-Servers", "SMTP server host name or address" },
-  /* An error the CLI makes itself. */
+    "SMTP server host name or address",
+    "Host-Name oder Adresse des SMTP-Servers",
+    "Nom d'hôte ou adresse du serveur SMTP" },
+  /* An error the CLI makes itself, and where to find help. */
   { "/l10n/cli/error", { "send", "--server", "127.0.0.1", "--port", "99999" }, TRUE,
-    "--port muss zwischen 1 und 65535 liegen", "--port must be 1-65535" },
+    "--port must be 1-65535 (0: from the security mode)\n(see smtp-doctor-cli send --help)",
+    "--port muss zwischen 1 und 65535 liegen (0: ergibt sich aus dem Sicherheitsmodus)\n"
+    "(siehe smtp-doctor-cli send --help)",
+    "--port doit être compris entre 1 et 65535 (0 : selon le mode de sécurité)\n"
+    "(voir smtp-doctor-cli send --help)" },
   /* An error of the core library (its own g_dgettext lookups), in the transcript and the
    * summary; refused before anything goes on the network. */
   { "/l10n/core/error", { "send", "--server", "127.0.0.1", "--from", "a@example.com", "--to",
                           "b@example.com", "--ehlo", "bad name" }, FALSE,
+    "The EHLO name “bad name” is not a domain name",
     "Der EHLO-Name „bad name“ ist weder ein Domänenname",
-    "The EHLO name “bad name” is not a domain name" },
+    "Le nom EHLO « bad name » n'est ni un nom de domaine" },
+  /* The oauth command's own errors, checked before any identity provider is asked. */
+  { "/l10n/cli/oauth-error", { "oauth", "login", "--provider", "example" }, TRUE,
+    "--oauth-provider (or --provider) must be microsoft or google\n"
+    "(see smtp-doctor-cli oauth --help)",
+    "--oauth-provider (oder --provider) muss microsoft oder google sein\n"
+    "(siehe smtp-doctor-cli oauth --help)",
+    "--oauth-provider (ou --provider) doit valoir microsoft ou google\n"
+    "(voir smtp-doctor-cli oauth --help)" },
+  { "/l10n/cli/oauth-help", { "oauth", "--help" }, FALSE,
+    "Client ID of your own app registration or OAuth client",
+    "Client-ID Ihrer eigenen App-Registrierung oder Ihres OAuth-Clients",
+    "ID client de votre propre inscription d'application ou de votre client OAuth" },
 };
+
+static void
+expect_text (const char *output,
+             const char *language,
+             const char *wanted,
+             const char *english)
+{
+  if (strstr (output, wanted) == NULL)
+    g_error ("%s expected (“%s”):\n%s", language, wanted, output);
+  if (english != NULL && strstr (output, english) != NULL)
+    g_error ("%s expected, English found (“%s”):\n%s", language, english, output);
+}
 
 static void
 test_case (gconstpointer data)
 {
   const L10nCase *c = data;
   Output german = run_cli ("de", c->args);
+  Output french = run_cli ("fr", c->args);
   Output english = run_cli (NULL, c->args);
-  const char *in_german = c->on_stderr ? german.err : german.out;
-  const char *in_english = c->on_stderr ? english.err : english.out;
 
-  if (strstr (in_german, c->german) == NULL || strstr (in_german, c->english) != NULL)
-    g_error ("German expected (“%s”):\n%s", c->german, in_german);
-  if (strstr (in_english, c->english) == NULL)
-    g_error ("English expected (“%s”):\n%s", c->english, in_english);
+  expect_text (c->on_stderr ? german.err : german.out, "German", c->german, c->english);
+  expect_text (c->on_stderr ? french.err : french.out, "French", c->french, c->english);
+  expect_text (c->on_stderr ? english.err : english.out, "English", c->english, NULL);
   output_clear (&german);
+  output_clear (&french);
   output_clear (&english);
 }
 

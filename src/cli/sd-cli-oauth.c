@@ -224,6 +224,16 @@ sd_oauth_logout (const SdOAuthAccount *account)
   return 0;
 }
 
+/* A usage error: what was wrong, then where the help is; @command may be NULL. */
+static int
+sd_oauth_usage_error (const char *command,
+                      const char *message)
+{
+  fprintf (stderr, "smtp-doctor-cli oauth%s%s: %s\n%s\n", command ? " " : "", command ? command : "",
+           message, _("(see smtp-doctor-cli oauth --help)"));
+  return SD_CLI_EXIT_USAGE;
+}
+
 int
 sd_cli_oauth (int    argc,
               char **argv)
@@ -249,16 +259,13 @@ sd_cli_oauth (int    argc,
   g_option_context_set_description (context, _(oauth_help));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      fprintf (stderr, "smtp-doctor-cli oauth: %s\n(see smtp-doctor-cli oauth --help)\n", error->message);
-      return SD_CLI_EXIT_USAGE;
+      return sd_oauth_usage_error (NULL, error->message);
     }
   command = argc > 1 ? argv[1] : NULL;
   if (argc != 2 || (!g_str_equal (command, "login") && !g_str_equal (command, "show") &&
                     !g_str_equal (command, "logout")))
     {
-      fprintf (stderr, "smtp-doctor-cli oauth: %s\n(see smtp-doctor-cli oauth --help)\n",
-               _("say login, show or logout"));
-      return SD_CLI_EXIT_USAGE;
+      return sd_oauth_usage_error (NULL, _("say login, show or logout"));
     }
   account = sd_cli_oauth_account (provider, tenant, client_id, secret_env, user, &error);
   if (account != NULL && g_str_equal (command, "login"))
@@ -274,9 +281,7 @@ sd_cli_oauth (int    argc,
     sd_oauth_account_validate (account, &error);
   if (error != NULL)
     {
-      fprintf (stderr, "smtp-doctor-cli oauth %s: %s\n(see smtp-doctor-cli oauth --help)\n",
-               command, error->message);
-      return SD_CLI_EXIT_USAGE;
+      return sd_oauth_usage_error (command, error->message);
     }
   if (g_str_equal (command, "login"))
     return sd_oauth_login (account);
