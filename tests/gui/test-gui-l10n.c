@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "sd-application.h"
+#include "sd-gui-test.h"
 #include "sd-hints-panel.h"
 #include "sd-i18n.h"
 #include "sd-oauth-dialog.h"
@@ -96,34 +97,12 @@ button_label (GtkWidget  *parent,
 }
 
 static void
-iterate (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
 screenshot (GtkWidget  *widget,
             const char *what)
 {
-  int width = gtk_widget_get_allocated_width (widget);
-  int height = gtk_widget_get_allocated_height (widget);
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cairo_t *cr = cairo_create (surface);
   g_autofree char *name = g_strdup_printf ("l10n-%s-%s.png", expected->language, what);
-  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
 
-  gtk_widget_draw (widget, cr);
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
-  g_test_message ("screenshot: %s (%d×%d)", path, width, height);
+  sd_gui_test_screenshot (widget, name);
 }
 
 static void
@@ -133,7 +112,7 @@ fixture_setup (Fixture       *f,
   f->window = g_object_ref_sink (sd_window_new (app));
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 720);
   gtk_widget_show (GTK_WIDGET (f->window));
-  iterate (100);
+  sd_gui_test_iterate (100);
 }
 
 static void
@@ -142,7 +121,7 @@ fixture_teardown (Fixture       *f,
 {
   gtk_widget_destroy (GTK_WIDGET (f->window));
   g_object_unref (f->window);
-  iterate (50);
+  sd_gui_test_iterate (50);
 }
 
 static void
@@ -179,14 +158,14 @@ test_session (Fixture       *f,
   g_autofree char *hints = NULL;
 
   gtk_button_clicked (GTK_BUTTON (need (GTK_WIDGET (f->window), "send_button")));
-  iterate (50);
+  sd_gui_test_iterate (50);
   while (sd_window_is_running (f->window) || sd_transcript_view_get_n_queued (view) > 0)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_main_context_iteration (NULL, FALSE);
       g_usleep (500);
     }
-  iterate (200);
+  sd_gui_test_iterate (200);
   screenshot (GTK_WIDGET (f->window), "session");
   g_test_message ("%s: the transcript is %d px wide in a 1100 px window", expected->language,
                   gtk_widget_get_allocated_width (GTK_WIDGET (view)));
@@ -213,7 +192,7 @@ test_oauth_rows (Fixture       *f,
 
   g_assert_false (gtk_widget_is_visible (tenant));
   g_assert_true (gtk_combo_box_set_active_id (GTK_COMBO_BOX (need (window, "auth_combo")), "xoauth2"));
-  iterate (100);
+  sd_gui_test_iterate (100);
   g_assert_true (gtk_widget_is_visible (tenant));
   g_assert_false (gtk_widget_is_visible (need (window, "password_entry")));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (tenant)), ==, expected->tenant_label);
@@ -250,7 +229,7 @@ test_oauth_dialog (Fixture       *f,
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
-  iterate (200);
+  sd_gui_test_iterate (200);
   screenshot (dialog, "oauth-dialog");
 
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, expected->dialog_title);
@@ -260,7 +239,7 @@ test_oauth_dialog (Fixture       *f,
 
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
   gtk_widget_destroy (dialog);
-  iterate (200);   /* a poll already under way ends before the provider goes */
+  sd_gui_test_iterate (200);   /* a poll already under way ends before the provider goes */
   g_unsetenv ("SMTP_DOCTOR_OAUTH_TEST_ENDPOINT_BASE");
   g_unsetenv ("SMTP_DOCTOR_OAUTH_TEST_SECOND_MS");
   sd_test_idp_free (idp);

@@ -12,6 +12,7 @@
 #include <gtk/gtk.h>
 
 #include "sd-application.h"
+#include "sd-gui-test.h"
 #include "sd-oauth-dialog.h"
 #include "sd-oauth-store.h"
 #include "sd-presets.h"
@@ -85,19 +86,6 @@ fill (Fixture    *f,
 }
 
 static void
-iterate (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
 wait_for_session (Fixture *f)
 {
   SdTranscriptView *view = sd_window_get_transcript_view (f->window);
@@ -109,25 +97,7 @@ wait_for_session (Fixture *f)
       g_main_context_iteration (NULL, FALSE);
       g_usleep (500);
     }
-  iterate (200);   /* let layout and drawing settle for the screenshot */
-}
-
-static void
-screenshot (Fixture    *f,
-            const char *name)
-{
-  GtkWidget *widget = GTK_WIDGET (f->window);
-  int width = gtk_widget_get_allocated_width (widget);
-  int height = gtk_widget_get_allocated_height (widget);
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cairo_t *cr = cairo_create (surface);
-  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-
-  gtk_widget_draw (widget, cr);
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
-  g_test_message ("screenshot: %s", path);
+  sd_gui_test_iterate (200);   /* let layout and drawing settle for the screenshot */
 }
 
 static void
@@ -165,7 +135,7 @@ fixture_setup (Fixture       *f,
   f->window = g_object_ref_sink (sd_window_new (app));
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1360, 860);
   gtk_widget_show (GTK_WIDGET (f->window));
-  iterate (100);
+  sd_gui_test_iterate (100);
 }
 
 static void
@@ -175,7 +145,7 @@ fixture_teardown (Fixture       *f,
   gtk_widget_destroy (GTK_WIDGET (f->window));
   g_object_unref (f->window);
   g_clear_pointer (&f->server, sd_test_server_free);
-  iterate (50);
+  sd_gui_test_iterate (50);
 }
 
 static void
@@ -363,7 +333,7 @@ test_success (Fixture       *f,
   g_test_message ("hints: %s", hints);
   g_assert_nonnull (strstr (hints, "The server accepted the message"));
 
-  screenshot (f, "screenshot-success.png");
+  sd_gui_test_screenshot (GTK_WIDGET (f->window), "screenshot-success.png");
 
   /* Find (Ctrl+F) selects the first match in the transcript. */
   {
@@ -373,7 +343,7 @@ test_success (Fixture       *f,
 
     g_action_group_activate_action (G_ACTION_GROUP (f->window), "find", NULL);
     gtk_entry_set_text (GTK_ENTRY (need (f, "Find in transcript")), "auth plain");
-    iterate (200);   /* GtkSearchEntry waits a moment before "search-changed" */
+    sd_gui_test_iterate (200);   /* GtkSearchEntry waits a moment before "search-changed" */
     g_assert_true (gtk_text_buffer_get_selection_bounds (buffer, &start, &end));
     selected = gtk_text_iter_get_text (&start, &end);
     g_assert_cmpstr (selected, ==, "AUTH PLAIN");
@@ -412,7 +382,7 @@ test_builtin_server (Fixture       *f,
   summary = sd_summary_card_dup_text (sd_window_get_summary_card (f->window));
   g_test_message ("summary: %s", summary);
   g_assert_nonnull (strstr (summary, "Verification: pinned SHA-256 matches"));
-  screenshot (f, "screenshot-builtin.png");
+  sd_gui_test_screenshot (GTK_WIDGET (f->window), "screenshot-builtin.png");
 }
 
 static void
@@ -439,7 +409,7 @@ test_wrong_password (Fixture       *f,
   hints = sd_hints_panel_dup_text (sd_window_get_hints_panel (f->window));
   g_test_message ("hints: %s", hints);
   g_assert_nonnull (strstr (hints, "rejected the user name or password"));
-  screenshot (f, "screenshot-failure-password.png");
+  sd_gui_test_screenshot (GTK_WIDGET (f->window), "screenshot-failure-password.png");
 }
 
 /* The server offers AUTH only inside TLS; the user picked no encryption. */
@@ -469,7 +439,7 @@ test_auth_only_after_starttls (Fixture       *f,
   hints = sd_hints_panel_dup_text (sd_window_get_hints_panel (f->window));
   g_test_message ("hints: %s", hints);
   g_assert_nonnull (strstr (hints, "No AUTH before STARTTLS"));
-  screenshot (f, "screenshot-failure-auth-before-tls.png");
+  sd_gui_test_screenshot (GTK_WIDGET (f->window), "screenshot-failure-auth-before-tls.png");
 }
 
 /* Test connection goes as far as logging in, never to MAIL. */
@@ -509,7 +479,7 @@ test_stop (Fixture       *f,
   start_server (f, &config);
   fill_form (f, "starttls", PASSWORD);
   click (f, "Send test mail");
-  iterate (300);
+  sd_gui_test_iterate (300);
   g_assert_true (sd_window_is_running (f->window));
   start = g_get_monotonic_time ();
   click (f, "Stop");
@@ -555,14 +525,14 @@ test_close_during_session (void)
   gtk_widget_show (GTK_WIDGET (window));
   sd_window_apply_builtin (window);
   g_action_group_activate_action (G_ACTION_GROUP (window), "send", NULL);
-  iterate (300);
+  sd_gui_test_iterate (300);
   g_assert_true (sd_window_is_running (window));
   gtk_widget_destroy (GTK_WIDGET (window));
 
   /* The worker lets go of the window once the cancelled session has returned. */
   deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
   while (!finalized && g_get_monotonic_time () < deadline)
-    iterate (10);
+    sd_gui_test_iterate (10);
   g_assert_true (finalized);
   sd_test_server_free (server);
 }
@@ -654,9 +624,9 @@ test_keyboard (Fixture       *f,
   fill_form (f, "starttls", PASSWORD);
   gtk_window_present (GTK_WINDOW (f->window));
   gtk_widget_grab_focus (need (f, "Subject"));
-  iterate (100);
+  sd_gui_test_iterate (100);
   send_key (GTK_WIDGET (f->window), GDK_KEY_Return, GDK_CONTROL_MASK);
-  iterate (300);
+  sd_gui_test_iterate (300);
   g_assert_true (sd_window_is_running (f->window));
   send_key (GTK_WIDGET (f->window), GDK_KEY_Escape, 0);
   wait_for_session (f);
@@ -664,7 +634,7 @@ test_keyboard (Fixture       *f,
 
   /* Ctrl+S opens the save dialog (GTK's own here: no portal under Xvfb). */
   send_key (GTK_WIDGET (f->window), GDK_KEY_s, GDK_CONTROL_MASK);
-  iterate (300);
+  sd_gui_test_iterate (300);
   {
     g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
     GtkWidget *chooser = NULL;
@@ -676,7 +646,7 @@ test_keyboard (Fixture       *f,
     g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==, GTK_FILE_CHOOSER_ACTION_SAVE);
     g_object_add_weak_pointer (G_OBJECT (chooser), (gpointer *) &chooser);
     send_key (chooser, GDK_KEY_Escape, 0);
-    iterate (200);
+    sd_gui_test_iterate (200);
     g_assert_true (chooser == NULL || !gtk_widget_get_visible (chooser));
     if (chooser != NULL)
       g_object_remove_weak_pointer (G_OBJECT (chooser), (gpointer *) &chooser);
@@ -706,7 +676,7 @@ activate (Fixture    *f,
           const char *action)
 {
   g_action_group_activate_action (G_ACTION_GROUP (f->window), action, NULL);
-  iterate (50);
+  sd_gui_test_iterate (50);
 }
 
 /* The window's one open dialog (name or confirmation), or NULL. */
@@ -738,7 +708,7 @@ respond (Fixture *f,
          int      response)
 {
   gtk_dialog_response (need_dialog (f), response);
-  iterate (50);
+  sd_gui_test_iterate (50);
 }
 
 /* Answers the name dialog; returns the inline error, if it stayed open (transfer full). */
@@ -755,23 +725,6 @@ answer_name (Fixture    *f,
   if (find_dialog (f) == NULL)
     return NULL;
   return g_strdup (atk_object_get_description (gtk_widget_get_accessible (entry)));
-}
-
-static void
-widget_screenshot (GtkWidget  *widget,
-                   const char *name)
-{
-  int width = gtk_widget_get_allocated_width (widget);
-  int height = gtk_widget_get_allocated_height (widget);
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cairo_t *cr = cairo_create (surface);
-  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-
-  gtk_widget_draw (widget, cr);
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
-  g_test_message ("screenshot: %s", path);
 }
 
 static const char *
@@ -873,8 +826,8 @@ test_profile_manage (Fixture       *f,
   problem = answer_name (f, "Office");
   g_assert_nonnull (problem);
   g_assert_nonnull (strstr (problem, "exists"));
-  iterate (100);
-  widget_screenshot (GTK_WIDGET (need_dialog (f)), "profile-name-dialog.png");
+  sd_gui_test_iterate (100);
+  sd_gui_test_screenshot (GTK_WIDGET (need_dialog (f)), "profile-name-dialog.png");
   g_clear_pointer (&problem, g_free);
   problem = answer_name (f, "bad\001name");
   g_assert_nonnull (problem);
@@ -951,8 +904,8 @@ test_profile_delete_restore (Fixture       *f,
   respond (f, GTK_RESPONSE_CANCEL);
   g_assert_cmpstr (picker_id (f), ==, "profile:Gone");
   activate (f, "profile-delete");
-  iterate (100);
-  widget_screenshot (GTK_WIDGET (need_dialog (f)), "profile-delete-dialog.png");
+  sd_gui_test_iterate (100);
+  sd_gui_test_screenshot (GTK_WIDGET (need_dialog (f)), "profile-delete-dialog.png");
   respond (f, GTK_RESPONSE_ACCEPT);
   g_assert_null (picker_id (f));
   g_assert_false (has_secret ("Gone"));
@@ -972,10 +925,10 @@ test_profile_delete_restore (Fixture       *f,
 
   /* The screenshot of the profile menu, open. */
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (need (f, "Profile menu")), TRUE);
-  iterate (300);
-  screenshot (f, "profile-menu.png");
+  sd_gui_test_iterate (300);
+  sd_gui_test_screenshot (GTK_WIDGET (f->window), "profile-menu.png");
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (need (f, "Profile menu")), FALSE);
-  iterate (100);
+  sd_gui_test_iterate (100);
 
   /* Export: no password, nothing remembered; a fresh store imports it. */
   g_assert_true (sd_window_export_profiles (f->window, export_file, &error));
@@ -1259,21 +1212,21 @@ test_oauth_dialog_cancel (Fixture       *f,
   g_assert_true (gtk_widget_is_sensitive (find_by_name (dialog, "Open browser")));
 
   wait_until (polled_twice, &run);
-  iterate (100);
-  widget_screenshot (dialog, "oauth-dialog.png");
+  sd_gui_test_iterate (100);
+  sd_gui_test_screenshot (dialog, "oauth-dialog.png");
 
   /* Cancel: the polling stops, nothing is stored. */
   click_in (dialog, "Cancel");
   g_assert_cmpint (run.response, ==, GTK_RESPONSE_CANCEL);
-  iterate (3 * OAUTH_UNIT_MS);   /* a request already under way may still arrive */
+  sd_gui_test_iterate (3 * OAUTH_UNIT_MS);   /* a request already under way may still arrive */
   polls = sd_test_idp_count (run.idp, "token");
-  iterate (6 * OAUTH_UNIT_MS);
+  sd_gui_test_iterate (6 * OAUTH_UNIT_MS);
   g_assert_cmpuint (sd_test_idp_count (run.idp, "token"), ==, polls);
   g_assert_null (stored_token ());
   g_assert_false (sd_oauth_dialog_get_signed_in (SD_OAUTH_DIALOG (dialog)));
 
   gtk_widget_destroy (dialog);
-  iterate (50);
+  sd_gui_test_iterate (50);
   oauth_run_stop (&run);
 }
 
@@ -1306,7 +1259,7 @@ test_oauth_dialog_success (Fixture       *f,
     g_autoptr(SdOAuthAccount) account = oauth_account ();
     g_assert_true (sd_oauth_store_delete (sd_secret_store_get_default (), account, NULL));
   }
-  iterate (50);
+  sd_gui_test_iterate (50);
   oauth_run_stop (&run);
 }
 
@@ -1325,12 +1278,12 @@ test_oauth_dialog_warnings_and_errors (Fixture       *f,
   sd_test_idp_push (run.idp, "token", 200, answer);
   dialog = oauth_dialog_open (f, &run);
   wait_until (is_signed_in, dialog);
-  iterate (50);
+  sd_gui_test_iterate (50);
   g_assert_cmpint (run.response, ==, GTK_RESPONSE_NONE);
   label = find_by_name (dialog, "Token warnings");
   g_assert_true (gtk_widget_get_visible (label));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), "outlook.office.com"));
-  widget_screenshot (dialog, "oauth-dialog-warnings.png");
+  sd_gui_test_screenshot (dialog, "oauth-dialog-warnings.png");
   click_in (dialog, "Close");
   g_assert_cmpint (run.response, ==, GTK_RESPONSE_CLOSE);
   gtk_widget_destroy (dialog);
@@ -1354,14 +1307,14 @@ test_oauth_dialog_warnings_and_errors (Fixture       *f,
         g_usleep (1000);
       }
   }
-  iterate (100);
+  sd_gui_test_iterate (100);
   g_test_message ("error shown: %s", gtk_label_get_text (GTK_LABEL (label)));
   g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), "Signing in failed: "));
   g_assert_null (stored_token ());
   g_assert_true (gtk_widget_get_visible (find_by_name (dialog, "Close")));
-  widget_screenshot (dialog, "oauth-dialog-error.png");
+  sd_gui_test_screenshot (dialog, "oauth-dialog-error.png");
   gtk_widget_destroy (dialog);
-  iterate (50);
+  sd_gui_test_iterate (50);
   oauth_run_stop (&run);
 }
 
@@ -1374,7 +1327,7 @@ dialog_gone (gpointer f)
 static const char *
 oauth_status (Fixture *f)
 {
-  iterate (400);   /* the lookup waits for typing to pause, then runs in a worker */
+  sd_gui_test_iterate (400);   /* the lookup waits for typing to pause, then runs in a worker */
   return gtk_label_get_text (GTK_LABEL (need (f, "Sign-in status")));
 }
 
@@ -1418,8 +1371,8 @@ test_oauth_window (Fixture       *f,
   fill (f, "Tenant", OAUTH_TENANT);
   fill (f, "Client ID", OAUTH_CLIENT);
   g_assert_true (g_str_has_prefix (oauth_status (f), "Not signed in"));
-  iterate (100);
-  screenshot (f, "oauth-window.png");
+  sd_gui_test_iterate (100);
+  sd_gui_test_screenshot (GTK_WIDGET (f->window), "oauth-window.png");
 
   /* Sign in from the window: the dialog, then the status says who until when. */
   oauth_run_start (&run);
