@@ -35,3 +35,24 @@ sd_gui_test_screenshot (GtkWidget  *widget,
   cairo_surface_destroy (surface);
   g_test_message ("screenshot: %s (%d×%d)", path, width, height);
 }
+
+SdWindow *
+sd_gui_test_window_new (SdApplication *app,
+                        int            width,
+                        int            height)
+{
+  SdWindow *window = g_object_ref_sink (sd_window_new (app));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_widget_show (GTK_WIDGET (window));
+  sd_gui_test_iterate (100);
+  return window;
+}
+
+void
+sd_gui_test_window_destroy (SdWindow *window)
+{
+  gtk_widget_destroy (GTK_WIDGET (window));
+  g_object_unref (window);
+  sd_gui_test_iterate (50);
+}

@@ -1,4 +1,4 @@
-/* sd-gui-test.h: what the GUI tests share: letting the main loop run, screenshots
+/* sd-gui-test.h: what the GUI tests share: the window, the main loop, screenshots
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,12 +6,21 @@
 
 #include <gtk/gtk.h>
 
+#include "sd-window.h"
+
 G_BEGIN_DECLS
 
 /* Runs the default main context for @ms milliseconds (layout, drawing, workers' events). */
-void sd_gui_test_iterate    (guint       ms);
+void      sd_gui_test_iterate        (guint          ms);
 /* Draws @widget into @name, a PNG beside the test in the build tree, and says where. */
-void sd_gui_test_screenshot (GtkWidget  *widget,
-                             const char *name);
+void      sd_gui_test_screenshot     (GtkWidget     *widget,
+                                      const char    *name);
+
+/* A new window of @app at @width × @height, shown and drawn; the caller owns it. */
+SdWindow *sd_gui_test_window_new     (SdApplication *app,
+                                      int            width,
+                                      int            height);
+/* Destroys @window and lets the main loop finish with it. */
+void      sd_gui_test_window_destroy (SdWindow      *window);
 
 G_END_DECLS

@@ -132,20 +132,15 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->window = g_object_ref_sink (sd_window_new (app));
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1360, 860);
-  gtk_widget_show (GTK_WIDGET (f->window));
-  sd_gui_test_iterate (100);
+  f->window = sd_gui_test_window_new (app, 1360, 860);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  gtk_widget_destroy (GTK_WIDGET (f->window));
-  g_object_unref (f->window);
+  sd_gui_test_window_destroy (f->window);
   g_clear_pointer (&f->server, sd_test_server_free);
-  sd_gui_test_iterate (50);
 }
 
 static void
