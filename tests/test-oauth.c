@@ -36,6 +36,7 @@ typedef struct {
   GError         *error;
   GCancellable   *cancellable;
   gboolean        cancel_on_code;
+  GThread        *code_thread;   /* where the last code notice ran */
 } Fixture;
 
 static void
@@ -77,6 +78,7 @@ on_code (const SdOAuthDeviceCode *code,
 {
   Fixture *f = user_data;
 
+  f->code_thread = g_thread_self ();
   g_free (f->user_code);
   f->user_code = g_strdup (code->user_code);
   g_free (f->uri);
@@ -136,6 +138,31 @@ test_pending_then_success (Fixture *f, gconstpointer data)
                                        "urn:ietf:params:oauth:grant-type:device_code"));
   g_assert_true (sd_test_idp_form_has (request->body, "device_code", "dev-code-1"));
   g_assert_false (sd_test_idp_form_has (request->body, "client_secret", ""));
+}
+
+/* The code notice runs where the caller iterates its context, never in the worker, even
+ * when the caller leaves the context free between iterations (as a GTK test does). */
+static void
+test_code_on_callers_thread (Fixture *f, gconstpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  sd_test_idp_push (f->idp, "devicecode", 200, DEVICE_ANSWER (1, 60));
+  sd_test_idp_push (f->idp, "token", 200, TOKEN_ANSWER);
+  sd_oauth_sign_in_async (f->account, on_code, f, NULL, f->cancellable, on_signed_in, f);
+  /* Nobody owns the context while this sleeps: the worker's answer arrives meanwhile. */
+  while (sd_test_idp_count (f->idp, "devicecode") == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (1000);
+    }
+  g_usleep (100 * 1000);
+  g_assert_null (f->code_thread);
+  g_main_loop_run (f->loop);
+
+  g_assert_no_error (f->error);
+  g_assert_cmpstr (f->user_code, ==, "ABCD-EFGH");
+  g_assert_true (f->code_thread == g_thread_self ());
 }
 
 static void
@@ -483,6 +510,7 @@ main (int argc, char **argv)
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/oauth/device/pending-then-success", test_pending_then_success);
+  ADD ("/oauth/device/code-on-callers-thread", test_code_on_callers_thread);
   ADD ("/oauth/device/slow-down", test_slow_down);
   ADD ("/oauth/device/expired-token", test_expired_token);
   ADD ("/oauth/device/access-denied", test_access_denied);

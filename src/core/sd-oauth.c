@@ -450,6 +450,7 @@ sd_notify (GTask      *task,
   SignIn *sign_in = g_task_get_task_data (task);
   Notice *notice = g_new0 (Notice, 1);
   const char *uri = sd_json_text (device, "verification_uri");
+  GSource *source;
 
   notice->task = g_object_ref (task);
   notice->user_code = g_strdup (sd_json_text (device, "user_code"));
@@ -458,8 +459,15 @@ sd_notify (GTask      *task,
   notice->verification_uri_complete = g_strdup (sd_json_text (device, "verification_uri_complete"));
   notice->interval_s = interval_s;
   notice->expires_in_s = expires_in_s;
-  g_main_context_invoke_full (sign_in->context, G_PRIORITY_DEFAULT, notice_deliver, notice,
-                              notice_free);
+  /* Always a source, never g_main_context_invoke(): that calls the function right here,
+   * in the worker, whenever the caller's context is its default and nobody iterates it
+   * at this instant, and the caller's code (a dialog's widgets) must not run here. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, notice_deliver, notice, notice_free);
+  g_source_set_static_name (source, "[smtp-doctor] OAuth device code");
+  g_source_attach (source, sign_in->context);
+  g_source_unref (source);
 }
 
 static gboolean
