@@ -23,8 +23,8 @@ typedef struct {
   gboolean      too_long;
 } Transfer;
 
-static void
-sd_curl_init_once (void)
+void
+sd_oauth_init (void)
 {
   static gsize done;
 
@@ -145,7 +145,7 @@ _sd_oauth_http_post (const char          *url,
   CURLcode code;
   CURL *curl;
 
-  sd_curl_init_once ();
+  sd_oauth_init ();   /* in case the program did not */
   curl = curl_easy_init ();
   if (curl == NULL)
     {

@@ -644,6 +644,7 @@ sd_oauth_sign_in_async (const SdOAuthAccount *account,
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   SignIn *sign_in = g_new0 (SignIn, 1);
 
+  sd_oauth_init ();
   sign_in->account = sd_oauth_account_copy (account);
   sign_in->code_func = code_func;
   sign_in->code_data = code_data;

@@ -79,6 +79,12 @@ typedef struct {
 typedef void (*SdOAuthCodeFunc) (const SdOAuthDeviceCode *code,
                                  gpointer                 user_data);
 
+/* Sets up the HTTP library once; call it from the main thread before any sign-in or
+ * refresh runs in a worker. libcurl's global set-up must not race with other threads,
+ * and the TLS libraries under it keep state in the thread that does it, which a worker
+ * thread leaves behind when it ends. sd_oauth_sign_in_async() calls it itself. */
+void          sd_oauth_init             (void);
+
 /* Runs the device authorization grant in a worker thread until the user signs in, the
  * code expires, the user declines or @cancellable fires. @code_data lives until the
  * task does: @code_data_free is called then. */
