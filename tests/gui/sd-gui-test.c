@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "sd-gui-test.h"
+#include "sd-transcript-view.h"
 
 void
 sd_gui_test_iterate (guint ms)
@@ -17,6 +18,35 @@ sd_gui_test_iterate (guint ms)
         g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
+}
+
+void
+sd_gui_test_wait_until (gboolean (*done) (gpointer),
+                        gpointer   data)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+void
+sd_gui_test_wait_for_session (SdWindow *window)
+{
+  SdTranscriptView *view = sd_window_get_transcript_view (window);
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (sd_window_is_running (window) || sd_transcript_view_get_n_queued (view) > 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+    }
+  sd_gui_test_iterate (200);   /* let layout and drawing settle for the screenshot */
 }
 
 void

@@ -12,6 +12,12 @@ G_BEGIN_DECLS
 
 /* Runs the default main context for @ms milliseconds (layout, drawing, workers' events). */
 void      sd_gui_test_iterate        (guint          ms);
+/* Runs the main context until @done (@data) is true; fails the test after 20 s. */
+void      sd_gui_test_wait_until     (gboolean     (*done) (gpointer),
+                                      gpointer       data);
+/* Waits until @window's session has ended and its transcript is all shown, then lets
+ * layout and drawing settle; fails the test after 30 s. */
+void      sd_gui_test_wait_for_session (SdWindow    *window);
 /* Draws @widget into @name, a PNG beside the test in the build tree, and says where. */
 void      sd_gui_test_screenshot     (GtkWidget     *widget,
                                       const char    *name);

@@ -148,19 +148,12 @@ test_session (Fixture       *f,
               gconstpointer  data)
 {
   SdTranscriptView *view = sd_window_get_transcript_view (f->window);
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   g_autofree char *transcript = NULL;
   g_autofree char *hints = NULL;
 
   gtk_button_clicked (GTK_BUTTON (need (GTK_WIDGET (f->window), "send_button")));
   sd_gui_test_iterate (50);
-  while (sd_window_is_running (f->window) || sd_transcript_view_get_n_queued (view) > 0)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-  sd_gui_test_iterate (200);
+  sd_gui_test_wait_for_session (f->window);
   screenshot (GTK_WIDGET (f->window), "session");
   g_test_message ("%s: the transcript is %d px wide in a 1100 px window", expected->language,
                   gtk_widget_get_allocated_width (GTK_WIDGET (view)));
@@ -194,6 +187,12 @@ test_oauth_rows (Fixture       *f,
   screenshot (window, "oauth-rows");
 }
 
+static gboolean
+has_code (gpointer dialog)
+{
+  return sd_oauth_dialog_get_user_code (dialog) != NULL;
+}
+
 /* The sign-in dialog against the scripted identity provider, waiting for the user. */
 static void
 test_oauth_dialog (Fixture       *f,
@@ -201,7 +200,6 @@ test_oauth_dialog (Fixture       *f,
 {
   SdTestIdp *idp = sd_test_idp_new ();
   g_autoptr(SdOAuthAccount) account = sd_oauth_account_new (SD_OAUTH_PROVIDER_MICROSOFT);
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   GtkWidget *dialog;
 
   g_setenv ("SMTP_DOCTOR_OAUTH_TEST_ENDPOINT_BASE", sd_test_idp_get_base (idp), TRUE);
@@ -218,12 +216,7 @@ test_oauth_dialog (Fixture       *f,
 
   dialog = sd_oauth_dialog_new (GTK_WINDOW (f->window), account);
   gtk_widget_show (dialog);
-  while (sd_oauth_dialog_get_user_code (SD_OAUTH_DIALOG (dialog)) == NULL)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  sd_gui_test_wait_until (has_code, dialog);
   sd_gui_test_iterate (200);
   screenshot (dialog, "oauth-dialog");
 

@@ -86,21 +86,6 @@ fill (Fixture    *f,
 }
 
 static void
-wait_for_session (Fixture *f)
-{
-  SdTranscriptView *view = sd_window_get_transcript_view (f->window);
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (sd_window_is_running (f->window) || sd_transcript_view_get_n_queued (view) > 0)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-  sd_gui_test_iterate (200);   /* let layout and drawing settle for the screenshot */
-}
-
-static void
 click_in (GtkWidget  *parent,
           const char *name)
 {
@@ -300,7 +285,7 @@ test_success (Fixture       *f,
   fill_form (f, "starttls", PASSWORD);
   click (f, "Send test mail");
   g_assert_true (sd_window_is_running (f->window));
-  wait_for_session (f);
+  sd_gui_test_wait_for_session (f->window);
 
   report = sd_window_get_report (f->window);
   g_assert_nonnull (report);
@@ -362,7 +347,7 @@ test_builtin_server (Fixture       *f,
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (need (f, "Server"))), ==, "127.0.0.1");
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (need (f, "User"))), ==, "demo");
   click (f, "Send test mail");
-  wait_for_session (f);
+  sd_gui_test_wait_for_session (f->window);
 
   report = sd_window_get_report (f->window);
   if (!report->ok)
@@ -392,7 +377,7 @@ test_wrong_password (Fixture       *f,
   start_server (f, &config);
   fill_form (f, "starttls", "wrong-password");
   click (f, "Send test mail");
-  wait_for_session (f);
+  sd_gui_test_wait_for_session (f->window);
 
   g_assert_false (sd_window_get_report (f->window)->ok);
   text = transcript (f);
@@ -422,7 +407,7 @@ test_auth_only_after_starttls (Fixture       *f,
   fill (f, "Certificate check", "verify");
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (need (f, "Allow plaintext authentication")), TRUE);
   click (f, "Send test mail");
-  wait_for_session (f);
+  sd_gui_test_wait_for_session (f->window);
 
   g_assert_false (sd_window_get_report (f->window)->ok);
   g_assert_cmpstr (sd_stage_state_to_string (sd_stage_strip_get_state (strip, SD_STAGE_EHLO)), ==, "ok");
@@ -452,7 +437,7 @@ test_connection_only (Fixture       *f,
   fill (f, "From", "");   /* not needed to test the connection */
   g_assert_false (gtk_widget_is_sensitive (need (f, "Send test mail")));
   click (f, "Test connection");
-  wait_for_session (f);
+  sd_gui_test_wait_for_session (f->window);
 
   g_assert_true (sd_window_get_report (f->window)->ok);
   g_assert_cmpint (sd_stage_strip_get_state (strip, SD_STAGE_AUTH), ==, SD_STAGE_STATE_OK);
@@ -478,7 +463,7 @@ test_stop (Fixture       *f,
   g_assert_true (sd_window_is_running (f->window));
   start = g_get_monotonic_time ();
   click (f, "Stop");
-  wait_for_session (f);
+  sd_gui_test_wait_for_session (f->window);
   g_test_message ("stopped after %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
   g_assert_error (sd_window_get_report (f->window)->error, SD_SESSION_ERROR, SD_SESSION_ERROR_CANCELLED);
@@ -545,7 +530,7 @@ test_export (Fixture       *f,
   start_server (f, &config);
   fill_form (f, "starttls", PASSWORD);
   click (f, "Send test mail");
-  wait_for_session (f);
+  sd_gui_test_wait_for_session (f->window);
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -624,7 +609,7 @@ test_keyboard (Fixture       *f,
   sd_gui_test_iterate (300);
   g_assert_true (sd_window_is_running (f->window));
   send_key (GTK_WIDGET (f->window), GDK_KEY_Escape, 0);
-  wait_for_session (f);
+  sd_gui_test_wait_for_session (f->window);
   g_assert_error (sd_window_get_report (f->window)->error, SD_SESSION_ERROR, SD_SESSION_ERROR_CANCELLED);
 
   /* Ctrl+S opens the save dialog (GTK's own here: no portal under Xvfb). */
@@ -1111,19 +1096,6 @@ on_oauth_response (GtkDialog *dialog,
   run->response = response;
 }
 
-static void
-wait_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
 static gboolean
 has_code (gpointer dialog)
 {
@@ -1178,7 +1150,7 @@ oauth_dialog_open (Fixture  *f,
 
   g_signal_connect (dialog, "response", G_CALLBACK (on_oauth_response), run);
   gtk_widget_show (dialog);
-  wait_until (has_code, dialog);
+  sd_gui_test_wait_until (has_code, dialog);
   return dialog;
 }
 
@@ -1206,7 +1178,7 @@ test_oauth_dialog_cancel (Fixture       *f,
   g_assert_cmpstr (copied, ==, OAUTH_CODE);
   g_assert_true (gtk_widget_is_sensitive (find_by_name (dialog, "Open browser")));
 
-  wait_until (polled_twice, &run);
+  sd_gui_test_wait_until (polled_twice, &run);
   sd_gui_test_iterate (100);
   sd_gui_test_screenshot (dialog, "oauth-dialog.png");
 
@@ -1239,7 +1211,7 @@ test_oauth_dialog_success (Fixture       *f,
   sd_test_idp_push (run.idp, "token", 400, OAUTH_PENDING);
   sd_test_idp_push (run.idp, "token", 200, answer);
   dialog = oauth_dialog_open (f, &run);
-  wait_until (has_response, &run);
+  sd_gui_test_wait_until (has_response, &run);
 
   /* A clean token: stored, and the dialog answers at once. */
   g_assert_cmpint (run.response, ==, GTK_RESPONSE_OK);
@@ -1272,7 +1244,7 @@ test_oauth_dialog_warnings_and_errors (Fixture       *f,
   oauth_run_start (&run);
   sd_test_idp_push (run.idp, "token", 200, answer);
   dialog = oauth_dialog_open (f, &run);
-  wait_until (is_signed_in, dialog);
+  sd_gui_test_wait_until (is_signed_in, dialog);
   sd_gui_test_iterate (50);
   g_assert_cmpint (run.response, ==, GTK_RESPONSE_NONE);
   label = find_by_name (dialog, "Token warnings");
@@ -1374,13 +1346,13 @@ test_oauth_window (Fixture       *f,
   sd_test_idp_push (run.idp, "token", 200, answer);
   click (f, "Sign in…");
   g_assert_nonnull (find_dialog (f));
-  wait_until (dialog_gone, f);
+  sd_gui_test_wait_until (dialog_gone, f);
   g_test_message ("status: %s", oauth_status (f));
   g_assert_true (g_str_has_prefix (oauth_status (f), "Signed in as " OAUTH_USER ", token valid until "));
 
   /* Sending uses the stored token. */
   click (f, "Send test mail");
-  wait_for_session (f);
+  sd_gui_test_wait_for_session (f->window);
   text = transcript (f);
   g_test_message ("transcript: %s", text);
   g_assert_true (sd_window_get_report (f->window)->ok);
@@ -1408,7 +1380,7 @@ test_oauth_window (Fixture       *f,
   }
   click (f, "Send test mail");
   g_assert_true (sd_window_is_running (f->window));
-  wait_for_session (f);
+  sd_gui_test_wait_for_session (f->window);
   g_assert_true (sd_window_get_report (f->window)->ok);
   request = sd_test_idp_get_request (run.idp, "token", sd_test_idp_count (run.idp, "token") - 1);
   g_assert_true (sd_test_idp_form_has (request->body, "grant_type", "refresh_token"));
