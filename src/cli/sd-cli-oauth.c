@@ -258,15 +258,11 @@ sd_cli_oauth (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (context, _(oauth_help));
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      return sd_oauth_usage_error (NULL, error->message);
-    }
+    return sd_oauth_usage_error (NULL, error->message);
   command = argc > 1 ? argv[1] : NULL;
   if (argc != 2 || (!g_str_equal (command, "login") && !g_str_equal (command, "show") &&
                     !g_str_equal (command, "logout")))
-    {
-      return sd_oauth_usage_error (NULL, _("say login, show or logout"));
-    }
+    return sd_oauth_usage_error (NULL, _("say login, show or logout"));
   account = sd_cli_oauth_account (provider, tenant, client_id, secret_env, user, &error);
   if (account != NULL && g_str_equal (command, "login"))
     sd_oauth_account_validate (account, &error);
@@ -280,9 +276,7 @@ sd_cli_oauth (int    argc,
   else if (account != NULL)
     sd_oauth_account_validate (account, &error);
   if (error != NULL)
-    {
-      return sd_oauth_usage_error (command, error->message);
-    }
+    return sd_oauth_usage_error (command, error->message);
   if (g_str_equal (command, "login"))
     return sd_oauth_login (account);
   if (g_str_equal (command, "show"))
