@@ -7,10 +7,12 @@ cd "$1"
 shift
 pot=$(mktemp)
 trap 'rm -f "$pot"' EXIT
-# The keywords of meson's "glib" preset (po/meson.build); xgettext knows the rest.
+# The keywords of meson's "glib" preset (po/meson.build); xgettext knows the rest. Its
+# failure must fail the test: an empty template would pass every catalog.
 xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
   --keyword=g_dcgettext:2 --keyword=g_dngettext:2,3 --keyword=g_dpgettext2:2c,3 \
-  --files-from=po/POTFILES --output="$pot" 2>&1 >/dev/null | grep -v '^xgettext: warning' >&2 || true
+  --files-from=po/POTFILES --output="$pot" 2>/dev/null ||
+  { echo "1..0"; echo "Bail out! xgettext failed on po/POTFILES"; exit 1; }
 echo "1..$#"
 n=0
 status=0
