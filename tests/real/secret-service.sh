@@ -9,7 +9,7 @@ cli=$1
 
 if [ -z "${SD_IN_KEYRING:-}" ]; then
   export SD_IN_KEYRING=1
-  exec bash "$(dirname "$0")/../keyring-run.sh" bash "$0" "$@"
+  exec bash "$(dirname "$0")/keyring-run.sh" bash "$0" "$@"
 fi
 
 work=$(mktemp -d)
