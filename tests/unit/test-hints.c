@@ -206,13 +206,25 @@ test_every_rule_has_a_case (void)
   g_test_message ("%u rules, %u cases", kb->rules->len, (guint) G_N_ELEMENTS (hint_cases));
 }
 
+/* @json as the base and as the only rule file: each part reads what is its own. */
+static SdHintKb *
+load_one (GBytes  *json,
+          GError **error)
+{
+  static const char * const names[] = { "base", "rules", NULL };
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();
+
+  g_ptr_array_add (files, json);
+  return _sd_hint_kb_load (json, files, names, FALSE, error);
+}
+
 static void
 expect_invalid (const char *json,
                 const char *needle)
 {
   g_autoptr(GBytes) bytes = g_bytes_new_static (json, strlen (json));
   g_autoptr(GError) error = NULL;
-  g_autoptr(SdHintKb) kb = _sd_hint_kb_load (bytes, FALSE, &error);
+  g_autoptr(SdHintKb) kb = load_one (bytes, &error);
 
   g_assert_null (kb);
   g_assert_error (error, SD_HINTS_ERROR, SD_HINTS_ERROR_INVALID);
@@ -240,9 +252,23 @@ test_validation (void)
   static const char good[] = KB_HEAD KB_RULE ("{\"text\": [\"x\"]}", "{\"generic\": [\"s\"]}") "]}";
 
   ok = g_bytes_new_static (good, strlen (good));
-  kb = _sd_hint_kb_load (ok, FALSE, &error);
+  kb = load_one (ok, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (kb->rules->len, ==, 1);
+  g_clear_pointer (&kb, _sd_hint_kb_free);
+
+  /* ids are unique across rule files too */
+  {
+    static const char * const names[] = { "base", "a.json", "b.json", NULL };
+    g_autoptr(GPtrArray) files = g_ptr_array_new ();
+    g_ptr_array_add (files, ok);
+    g_ptr_array_add (files, ok);
+    kb = _sd_hint_kb_load (ok, files, names, FALSE, &error);
+    g_assert_null (kb);
+    g_assert_error (error, SD_HINTS_ERROR, SD_HINTS_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "duplicate id"));
+    g_clear_error (&error);
+  }
 
   expect_invalid ("{", "line");
   expect_invalid (KB_HEAD "{\"id\": \"r\", \"severity\": \"error\", \"detail\": \"d\", \"match\": {\"text\": [\"x\"]}, \"fixes\": {\"generic\": [\"s\"]}}]}",

@@ -409,48 +409,86 @@ sd_kb_load_table (SdKbLoad   *load,
   return table;
 }
 
+static json_t *
+sd_kb_parse (SdKbLoad   *load,
+             const char *name,
+             GBytes     *bytes)
+{
+  json_error_t json_error;
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  json_t *root = json_loadb (data, len, JSON_REJECT_DUPLICATES, &json_error);
+
+  if (root == NULL)
+    g_string_append_printf (load->problems, "\n  %s: line %d: %s",
+                            name, json_error.line, json_error.text);
+  return root;
+}
+
+static void
+sd_kb_load_base (SdKbLoad *load,
+                 SdHintKb *kb,
+                 json_t   *root)
+{
+  json_t *status;
+
+  kb->products = sd_kb_load_table (load, root, "products");
+  for (guint p = 0; _sd_hint_known_products[p] != NULL; p++)
+    if (!g_hash_table_contains (kb->products, _sd_hint_known_products[p]))
+      sd_kb_problem (load, NULL, "no label for product “%s”", _sd_hint_known_products[p]);
+
+  status = json_object_get (root, "status_codes");
+  kb->classes = sd_kb_load_table (load, status, "class");
+  kb->subjects = sd_kb_load_table (load, status, "subject");
+  kb->details = sd_kb_load_table (load, status, "detail");
+  kb->basic = sd_kb_load_table (load, status, "basic");
+}
+
+static void
+sd_kb_load_rules (SdKbLoad   *load,
+                  SdHintKb   *kb,
+                  GHashTable *seen,
+                  const char *name,
+                  json_t     *root)
+{
+  json_t *rules = json_object_get (root, "rules"), *rule;
+  size_t i;
+
+  if (!json_is_array (rules) || json_array_size (rules) == 0)
+    g_string_append_printf (load->problems, "\n  %s: missing “rules” array", name);
+  else
+    json_array_foreach (rules, i, rule)
+      sd_kb_load_rule (load, kb, seen, i, rule);
+}
+
 SdHintKb *
-_sd_hint_kb_load (GBytes   *json,
-                  gboolean  translate,
-                  GError  **error)
+_sd_hint_kb_load (GBytes            *base,
+                  GPtrArray         *rule_files,
+                  const char *const *names,
+                  gboolean           translate,
+                  GError           **error)
 {
   g_autoptr(SdHintKb) kb = g_new0 (SdHintKb, 1);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GString) problems = g_string_new (NULL);
   SdKbLoad load = { problems, translate };
-  json_error_t json_error;
-  json_t *root, *rules, *status, *rule;
-  gsize len;
-  const char *data = g_bytes_get_data (json, &len);
-  size_t i;
-
-  root = json_loadb (data, len, JSON_REJECT_DUPLICATES, &json_error);
-  if (root == NULL)
-    {
-      g_set_error (error, SD_HINTS_ERROR, SD_HINTS_ERROR_INVALID,
-                   "line %d: %s", json_error.line, json_error.text);
-      return NULL;
-    }
+  json_t *root;
 
   kb->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_hint_rule_free);
-  kb->products = sd_kb_load_table (&load, root, "products");
-  for (guint p = 0; _sd_hint_known_products[p] != NULL; p++)
-    if (!g_hash_table_contains (kb->products, _sd_hint_known_products[p]))
-      sd_kb_problem (&load, NULL, "no label for product “%s”", _sd_hint_known_products[p]);
-
-  status = json_object_get (root, "status_codes");
-  kb->classes = sd_kb_load_table (&load, status, "class");
-  kb->subjects = sd_kb_load_table (&load, status, "subject");
-  kb->details = sd_kb_load_table (&load, status, "detail");
-  kb->basic = sd_kb_load_table (&load, status, "basic");
-
-  rules = json_object_get (root, "rules");
-  if (!json_is_array (rules) || json_array_size (rules) == 0)
-    sd_kb_problem (&load, NULL, "missing “rules” array");
-  else
-    json_array_foreach (rules, i, rule)
-      sd_kb_load_rule (&load, kb, seen, i, rule);
+  root = sd_kb_parse (&load, names[0], base);
+  if (root != NULL)
+    sd_kb_load_base (&load, kb, root);
   json_decref (root);
+
+  for (guint f = 0; f < rule_files->len; f++)
+    {
+      root = sd_kb_parse (&load, names[f + 1], rule_files->pdata[f]);
+      if (root != NULL)
+        sd_kb_load_rules (&load, kb, seen, names[f + 1], root);
+      json_decref (root);
+    }
+  if (kb->rules->len == 0)
+    sd_kb_problem (&load, NULL, "no rules");
 
   if (problems->len > 0)
     {

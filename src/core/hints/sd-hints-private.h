@@ -50,12 +50,17 @@ extern const char * const _sd_hint_known_facts[];
 /* The products a fix may name; the KB gives each its shown label. */
 extern const char * const _sd_hint_known_products[];
 
-/* Parses and checks the whole file: required fields, known stages, products and facts,
- * regexes that compile. @translate looks strings up with g_dgettext (off in the
- * validator, which must see the msgids). Every problem is listed in the error. */
-SdHintKb   *_sd_hint_kb_load      (GBytes        *json,
-                                   gboolean       translate,
-                                   GError       **error);
+/* Parses and checks the knowledge base: @base (products and status codes) and
+ * @rule_files (element-type GBytes; each {"rules": [...]}); @names names the base, then
+ * each rule file, for the messages. Required fields, known stages, products and facts,
+ * regexes that compile, ids unique across files. @translate looks strings up with
+ * g_dgettext (off in the validator, which must see the msgids). Every problem is
+ * listed in the error. */
+SdHintKb   *_sd_hint_kb_load      (GBytes            *base,
+                                   GPtrArray         *rule_files,
+                                   const char *const *names,
+                                   gboolean           translate,
+                                   GError           **error);
 void        _sd_hint_kb_free      (SdHintKb      *kb);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdHintKb, _sd_hint_kb_free)

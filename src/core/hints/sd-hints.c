@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
@@ -21,8 +22,54 @@
 #include "sd-json-private.h"
 #include "sd-session.h"
 
-#define SD_HINTS_RESOURCE "/org/smtpdoctor/hints/rules.json"
+#define SD_HINTS_RESOURCE_BASE  "/org/smtpdoctor/hints/kb.json"
+#define SD_HINTS_RESOURCE_RULES "/org/smtpdoctor/hints/rules/"
 #define SD_HINTS_MAX      8     /* more than this is noise */
+
+static gint
+sd_strcmp (gconstpointer a,
+           gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* kb.json and every file under rules/, in name order (the build validated them all, so
+ * failing here is a packaging bug). */
+static SdHintKb *
+sd_hints_load_resources (void)
+{
+  GResource *resource = sd_hints_get_resource ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) base = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) children = NULL;
+  SdHintKb *kb;
+
+  base = g_resource_lookup_data (resource, SD_HINTS_RESOURCE_BASE, 0, &error);
+  children = g_resource_enumerate_children (resource, SD_HINTS_RESOURCE_RULES, 0,
+                                            error == NULL ? &error : NULL);
+  if (base == NULL || children == NULL)
+    g_error ("Cannot load the hints knowledge base: %s", error->message);
+  qsort (children, g_strv_length (children), sizeof (char *), sd_strcmp);
+
+  g_ptr_array_add (names, g_strdup (SD_HINTS_RESOURCE_BASE));
+  for (guint i = 0; children[i] != NULL; i++)
+    {
+      g_autofree char *path = g_strconcat (SD_HINTS_RESOURCE_RULES, children[i], NULL);
+      GBytes *bytes = g_resource_lookup_data (resource, path, 0, &error);
+      if (bytes == NULL)
+        g_error ("Cannot load the hints knowledge base: %s", error->message);
+      g_ptr_array_add (files, bytes);
+      g_ptr_array_add (names, g_steal_pointer (&path));
+    }
+  g_ptr_array_add (names, NULL);
+
+  kb = _sd_hint_kb_load (base, files, (const char *const *) names->pdata, TRUE, &error);
+  if (kb == NULL)
+    g_error ("Cannot load the hints knowledge base: %s", error->message);
+  return kb;
+}
 
 const SdHintKb *
 _sd_hints_get_kb (void)
@@ -32,12 +79,7 @@ _sd_hints_get_kb (void)
 
   if (g_once_init_enter (&once))
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GBytes) bytes = g_resource_lookup_data (sd_hints_get_resource (),
-                                                        SD_HINTS_RESOURCE, 0, &error);
-      /* The build validated this very file, so failing here is a packaging bug. */
-      if (bytes == NULL || (kb = _sd_hint_kb_load (bytes, TRUE, &error)) == NULL)
-        g_error ("Cannot load the hints knowledge base: %s", error->message);
+      kb = sd_hints_load_resources ();
       g_once_init_leave (&once, 1);
     }
   return kb;
