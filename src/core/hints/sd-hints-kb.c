@@ -60,12 +60,26 @@ const char * const _sd_hint_known_facts[] = {
   "cert-unknown-ca", "cert-accept-any",
   "ehlo-refused",
   "rcpt-rejected",         /* some recipient refused */
+  /* Pasted text: who answered, from host names, banners, tags and log shapes... */
+  "server-exchange", "server-exchange-online", "server-gmail", "server-postfix",
+  "server-exim", "server-kerio", "server-hmailserver", "server-iis-smtp",
+  "server-amazon-ses", "server-sendgrid", "server-mailgun", "server-postmark",
+  "server-mail-gateway",
+  /* ... who sent: the client library or program, from exception types and messages... */
+  "client-dotnet", "client-mailkit", "client-java", "client-phpmailer", "client-symfony",
+  "client-python", "client-nodemailer", "client-powershell", "client-outlook",
+  "client-curl", "client-swaks", "client-msmtp",
+  "sender-appliance",      /* a device's notification settings: NAS, scanner, BMC, UPS... */
+  /* ... and the language of the words around the codes. */
+  "text-de", "text-fr",
   NULL
 };
 
 const char * const _sd_hint_known_products[] = {
   "exchange", "exchange-2003", "exchange-online", "gmail", "postfix", "kerio",
-  "iis-smtp", "sharepoint", "network", "azure", "generic", NULL
+  "iis-smtp", "sharepoint", "network", "azure", "generic",
+  "exim", "hmailserver", "amazon-ses", "sendgrid", "mailgun", "postmark", "mail-gateway",
+  "appliance", "client-code", "windows", NULL
 };
 
 typedef struct {
