@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gtk/gtk.h>
 
 G_BEGIN_DECLS
 
@@ -15,6 +15,19 @@ sd_take_str (char **field,
 {
   g_free (*field);
   *field = value;
+}
+
+/* A file chooser's filter for @pattern, shown as @name. */
+static inline void
+sd_file_chooser_add_filter (GtkFileChooser *chooser,
+                            const char     *name,
+                            const char     *pattern)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  gtk_file_filter_add_pattern (filter, pattern);
+  gtk_file_chooser_add_filter (chooser, filter);
 }
 
 G_END_DECLS
