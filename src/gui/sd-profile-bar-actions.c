@@ -244,11 +244,9 @@ sd_profile_bar_ask_name (SdProfileBar *self,
   g_object_set_data (G_OBJECT (dialog), "sd-error", gtk_builder_get_object (builder, "error_label"));
   g_signal_connect (entry, "changed", G_CALLBACK (sd_profile_bar_on_name_changed), dialog);
   g_signal_connect (dialog, "response", G_CALLBACK (sd_profile_bar_on_name_response), self);
-  /* Destroyed with the window too, which may come before our dispose. */
-  g_signal_connect (dialog, "destroy", G_CALLBACK (gtk_widget_destroyed), &self->name_dialog);
   gtk_entry_set_text (entry, suggested ? suggested : "");
   sd_profile_bar_on_name_changed (entry, GTK_DIALOG (dialog));
-  self->name_dialog = dialog;
+  sd_dialog_track (dialog, &self->name_dialog);
   gtk_widget_show (dialog);
   gtk_widget_grab_focus (GTK_WIDGET (entry));
 }

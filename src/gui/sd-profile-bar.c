@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-gui-private.h"
 #include "sd-presets.h"
 #include "sd-profile-bar-private.h"
 #include "sd-secret.h"
@@ -262,10 +263,8 @@ sd_profile_bar_confirm (SdProfileBar *self,
   /* A stray Enter must not destroy anything. */
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
   g_signal_connect (dialog, "response", on_response, self);
-  /* Destroyed with the window too, which may come before our dispose. */
-  g_signal_connect (dialog, "destroy", G_CALLBACK (gtk_widget_destroyed), &self->confirm_dialog);
+  sd_dialog_track (dialog, &self->confirm_dialog);
   gtk_widget_show (dialog);
-  self->confirm_dialog = dialog;
 }
 
 static void
@@ -434,16 +433,8 @@ sd_profile_bar_dispose (GObject *object)
       g_clear_object (&self->profile_chooser);
     }
   /* Modal children: their handlers must not see a dead bar. */
-  if (self->name_dialog != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->name_dialog, self);
-      gtk_widget_destroy (g_steal_pointer (&self->name_dialog));
-    }
-  if (self->confirm_dialog != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->confirm_dialog, self);
-      gtk_widget_destroy (g_steal_pointer (&self->confirm_dialog));
-    }
+  sd_dialog_close (&self->name_dialog, self);
+  sd_dialog_close (&self->confirm_dialog, self);
   g_clear_pointer (&self->profiles, sd_profile_store_free);
   g_clear_pointer (&self->current_profile, g_free);
   g_clear_pointer (&self->clean, sd_settings_free);
@@ -489,14 +480,13 @@ sd_profile_bar_class_init (SdProfileBarClass *klass)
 static void
 sd_profile_bar_set_names (SdProfileBar *self)
 {
-  const struct { gpointer widget; const char *name; } names[] = {
+  const SdAccessibleName names[] = {
     { self->profile_combo, N_("Profile") },
     { self->profile_menu_button, N_("Profile menu") },
     { self->modified_label, N_("Profile modified") },
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    atk_object_set_name (gtk_widget_get_accessible (GTK_WIDGET (names[i].widget)), _(names[i].name));
+  sd_set_accessible_names (names, G_N_ELEMENTS (names));
 }
 
 static void

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-gui-private.h"
 #include "sd-jwt.h"
 #include "sd-oauth-dialog.h"
 #include "sd-oauth-store.h"
@@ -195,10 +196,8 @@ sd_settings_form_on_sign_in_clicked (SdSettingsForm *self)
       gtk_label_set_text (self->oauth_status, error->message);
       return;
     }
-  self->oauth_dialog = sd_oauth_dialog_new (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
-                                            account);
-  /* Destroyed with the window too, which may come before our dispose. */
-  g_signal_connect (self->oauth_dialog, "destroy", G_CALLBACK (gtk_widget_destroyed), &self->oauth_dialog);
+  sd_dialog_track (sd_oauth_dialog_new (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL, account),
+                   &self->oauth_dialog);
   g_signal_connect (self->oauth_dialog, "response",
                     G_CALLBACK (sd_settings_form_on_oauth_dialog_response), self);
   gtk_widget_show (self->oauth_dialog);
@@ -210,9 +209,5 @@ sd_settings_form_clear_oauth (SdSettingsForm *self)
   g_clear_handle_id (&self->oauth_status_id, g_source_remove);
   g_cancellable_cancel (self->oauth_status_cancellable);
   g_clear_object (&self->oauth_status_cancellable);
-  if (self->oauth_dialog != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->oauth_dialog, self);
-      gtk_widget_destroy (g_steal_pointer (&self->oauth_dialog));
-    }
+  sd_dialog_close (&self->oauth_dialog, self);
 }

@@ -428,7 +428,7 @@ sd_settings_form_restore_state (SdSettingsForm *self,
 static void
 sd_settings_form_set_names (SdSettingsForm *self)
 {
-  const struct { gpointer widget; const char *name; } names[] = {
+  const SdAccessibleName names[] = {
     { self->remember_check, N_("Remember password") },
     { self->server_entry, N_("Server") },
     { self->port_entry, N_("Port") },
@@ -452,8 +452,7 @@ sd_settings_form_set_names (SdSettingsForm *self)
     { self->quit_after_combo, N_("Stop after") },
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    atk_object_set_name (gtk_widget_get_accessible (GTK_WIDGET (names[i].widget)), _(names[i].name));
+  sd_set_accessible_names (names, G_N_ELEMENTS (names));
 }
 
 static void

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-gui-private.h"
 #include "sd-window-private.h"
 
 G_DEFINE_FINAL_TYPE (SdWindow, sd_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -122,7 +123,7 @@ sd_window_load_state (SdWindow *self)
 static void
 sd_window_set_names (SdWindow *self)
 {
-  const struct { gpointer widget; const char *name; } names[] = {
+  const SdAccessibleName names[] = {
     { self->send_button, N_("Send test mail") },
     { self->test_button, N_("Test connection") },
     { self->stop_button, N_("Stop") },
@@ -132,8 +133,7 @@ sd_window_set_names (SdWindow *self)
     { self->status_label, N_("Status") },
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    atk_object_set_name (gtk_widget_get_accessible (GTK_WIDGET (names[i].widget)), _(names[i].name));
+  sd_set_accessible_names (names, G_N_ELEMENTS (names));
 }
 
 static gboolean
