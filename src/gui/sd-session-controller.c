@@ -10,7 +10,6 @@
 
 #include <glib/gi18n.h>
 
-#include "sd-hints-panel.h"
 #include "sd-oauth-store.h"
 #include "sd-secret.h"
 #include "sd-secret-store.h"
@@ -70,19 +69,6 @@ sd_session_controller_on_events (SdSession           *session,
   g_signal_emit (self, signals[EVENTS], 0, events);
 }
 
-static char *
-sd_session_controller_describe (const SdReport *report)
-{
-  g_autofree char *message = NULL;
-
-  if (report->ok)
-    return report->stage >= SD_STAGE_QUIT
-      ? g_strdup (_("Done: the server accepted the message."))
-      : g_strdup_printf (_("Done: stopped after %s as asked."), sd_stage_to_string (report->stage));
-  message = sd_text_escape (report->error ? report->error->message : "");
-  return g_strdup_printf (_("Failed %s: %s"), sd_stage_describe (report->stage), message);
-}
-
 static void
 sd_session_controller_on_done (GObject      *source,
                                GAsyncResult *result,
@@ -91,7 +77,6 @@ sd_session_controller_on_done (GObject      *source,
   g_autoptr(SdSessionController) self = user_data;
   g_autoptr(SdReport) report = sd_session_run_finish (SD_SESSION (source), result);
   g_autoptr(GApplication) app = g_steal_pointer (&self->held_app);
-  g_autofree char *status = NULL;
 
   if (app != NULL)
     g_application_release (app);
@@ -104,8 +89,6 @@ sd_session_controller_on_done (GObject      *source,
   g_clear_pointer (&self->report, sd_report_free);
   self->report = g_steal_pointer (&report);
   g_signal_emit (self, signals[FINISHED], 0, self->report);
-  status = sd_session_controller_describe (self->report);
-  sd_session_controller_say (self, status);
   sd_session_controller_notify_running (self);
 }
 

@@ -17,7 +17,7 @@ G_DECLARE_FINAL_TYPE (SdSessionController, sd_session_controller, SD, SESSION_CO
  *   "started"        a session begins (after a token, if one was needed)
  *   "events"         (GPtrArray of SdEvent) what it did since the last emission
  *   "finished"       (const SdReport *) it ended; the report stays until the next one
- *   "message"        (const char *) a line for the status bar
+ *   "message"        (const char *) a line for the status bar, until the report
  *   "sign-in-failed" the stored token could not be had
  * and "running" (a property) while a session or its token fetch is under way. */
 SdSessionController *sd_session_controller_new             (void);

@@ -52,13 +52,6 @@ sd_session_view_on_events (SdSessionView *self,
     sd_stage_strip_enter (self->stage_strip, ((SdEvent *) events->pdata[i])->stage);
 }
 
-static void
-sd_session_view_on_finished (SdSessionView  *self,
-                             const SdReport *report)
-{
-  sd_session_view_show_report (self, report);
-}
-
 void
 sd_session_view_set_controller (SdSessionView       *self,
                                 SdSessionController *controller)
@@ -70,7 +63,7 @@ sd_session_view_set_controller (SdSessionView       *self,
     return;
   g_signal_connect_swapped (controller, "started", G_CALLBACK (sd_session_view_clear), self);
   g_signal_connect_swapped (controller, "events", G_CALLBACK (sd_session_view_on_events), self);
-  g_signal_connect_swapped (controller, "finished", G_CALLBACK (sd_session_view_on_finished), self);
+  g_signal_connect_swapped (controller, "finished", G_CALLBACK (sd_session_view_show_report), self);
 }
 
 SdStageStrip *

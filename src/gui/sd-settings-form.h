@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 #define SD_TYPE_SETTINGS_FORM (sd_settings_form_get_type ())
 G_DECLARE_FINAL_TYPE (SdSettingsForm, sd_settings_form, SD, SETTINGS_FORM, GtkGrid)
 
-/* "changed" is emitted after each edit, once the fields have been checked again. */
+/* Emits "changed" after each edit, once the fields have been checked again. */
 GtkWidget  *sd_settings_form_new                  (void);
 /* The form as it stands (transfer full). @for_profile keeps what the user chose rather
  * than what a session would do with it. */

@@ -29,6 +29,25 @@ sd_window_on_form_changed (SdWindow *self)
   sd_profile_bar_update_modified (self->profile_bar);
 }
 
+/* How the session ended, in the status line. */
+static void
+sd_window_on_session_finished (SdWindow       *self,
+                               const SdReport *report)
+{
+  g_autofree char *status = NULL;
+
+  if (report->ok)
+    status = report->stage >= SD_STAGE_QUIT
+      ? g_strdup (_("Done: the server accepted the message."))
+      : g_strdup_printf (_("Done: stopped after %s as asked."), sd_stage_to_string (report->stage));
+  else
+    {
+      g_autofree char *message = sd_text_escape (report->error ? report->error->message : "");
+      status = g_strdup_printf (_("Failed %s: %s"), sd_stage_describe (report->stage), message);
+    }
+  sd_window_set_status (self, status);
+}
+
 static void
 sd_window_on_running_changed (SdWindow *self)
 {
@@ -71,6 +90,8 @@ sd_window_connect_parts (SdWindow *self)
   g_signal_connect_swapped (self->controller, "notify::running",
                             G_CALLBACK (sd_window_on_running_changed), self);
   g_signal_connect_swapped (self->controller, "started", G_CALLBACK (sd_window_save_form), self);
+  g_signal_connect_swapped (self->controller, "finished",
+                            G_CALLBACK (sd_window_on_session_finished), self);
   g_signal_connect_swapped (self->controller, "sign-in-failed",
                             G_CALLBACK (sd_window_on_sign_in_failed), self);
 }
