@@ -400,6 +400,18 @@ sd_kb_load_fixes (SdKbLoad   *load,
     }
 }
 
+/* ^[a-z0-9][a-z0-9.-]*$, without compiling a regex per rule */
+static gboolean
+sd_kb_id_valid (const char *id)
+{
+  if (id == NULL || !(g_ascii_islower (*id) || g_ascii_isdigit (*id)))
+    return FALSE;
+  for (const char *p = id; *p; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '.' && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
 static void
 sd_kb_load_rule (SdKbLoad   *load,
                  SdHintKb   *kb,
@@ -413,7 +425,7 @@ sd_kb_load_rule (SdKbLoad   *load,
   json_t *weight, *source;
   g_autofree char *where = g_strdup_printf ("rule %zu", index);
 
-  if (id == NULL || !g_regex_match_simple ("^[a-z0-9][a-z0-9.-]*$", id, 0, 0))
+  if (!sd_kb_id_valid (id))
     {
       sd_kb_problem (load, where, "missing or malformed “id” (lower case, digits, '-', '.')");
       id = where;
