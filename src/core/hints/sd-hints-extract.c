@@ -46,6 +46,7 @@ typedef struct {
   GRegex *mode_starttls;
   GRegex *error;       /* an exception or a socket error */
   GRegex *handshake;   /* a TLS handshake broken off, no side named */
+  GRegex *host_named;  /* the server's name as a program quotes it: {host} */
 } SdExtractor;
 
 static GRegex *
@@ -104,6 +105,10 @@ sd_extractor_get (void)
                               "do not possess a common algorithm|handshake failure|"
                               "SSL routines|handshake_failure|SEC_E_ALGORITHM_MISMATCH|"
                               "0x80090331|Received fatal alert", G_REGEX_CASELESS);
+      x.host_named = sd_regex ("(?:could not be resolved: '|resolved: '|r.solu\\s*: '|aufgel.st werden: '|"
+                               "\\bENOTFOUND |\\bEAI_AGAIN |SMTP host: |hostname: '|\\bconnect to |"
+                               "Connecting to |-SmtpServer |Cannot find the server .)"
+                               "(?<host>[a-z0-9][a-z0-9.-]*\\.[a-z]{2,})\\b", G_REGEX_CASELESS);
       g_once_init_leave (&once, 1);
     }
   return &x;
@@ -512,13 +517,18 @@ sd_has_any_fact (SdHintInput *input,
   return FALSE;
 }
 
-/* Port and security mode, where the text names the client's settings. */
+/* Port, security mode and server name, where the text names the client's settings. */
 static void
 sd_derive_setting_facts (SdHintInput       *input,
                          const SdExtractor *x,
                          const char        *text)
 {
   g_autoptr(GMatchInfo) match = NULL;
+
+  if (g_regex_match (x->host_named, text, 0, &match))
+    g_hash_table_replace (input->vars, g_strdup ("host"),
+                          g_match_info_fetch_named (match, "host"));
+  g_clear_pointer (&match, g_match_info_free);
 
   if (g_regex_match (x->port, text, 0, &match))
     {
@@ -566,6 +576,13 @@ sd_derive_tls_side (SdHintInput       *input,
                                g_hash_table_lookup (input->facts, "tls-server-too-old"));
       g_hash_table_replace (input->vars, g_strdup ("tls-version"), g_strdup ("TLS 1.0/1.1"));
     }
+}
+
+void
+_sd_hint_input_detect_servers (SdHintInput *input,
+                               const char  *text)
+{
+  sd_derive_group (input, _sd_hints_get_evidence ()->servers, text, TRUE, TRUE);
 }
 
 static void

@@ -493,6 +493,26 @@ sd_derive_event_facts (SdHintInput    *input,
     }
 }
 
+/* Who answered, from the host name, the banner and the failing reply. */
+static void
+sd_derive_server (SdHintInput    *input,
+                  const SdReport *report)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (report->host != NULL)
+    g_string_append_printf (text, "%s\n", report->host);
+  if (report->banner != NULL)
+    g_string_append_printf (text, "%s\n", report->banner);
+  for (guint i = 0; report->reply != NULL && i < report->reply->lines->len; i++)
+    g_string_append_printf (text, "%s\n", (char *) report->reply->lines->pdata[i]);
+  if (text->len > 0)
+    {
+      g_autofree char *valid = g_utf8_make_valid (text->str, -1);
+      _sd_hint_input_detect_servers (input, valid);
+    }
+}
+
 SdHintInput *
 _sd_hint_input_new_from_report (const SdReport *report)
 {
@@ -550,5 +570,6 @@ _sd_hint_input_new_from_report (const SdReport *report)
   sd_derive_tls_facts (input, report);
   sd_derive_error_facts (input, report);
   sd_derive_event_facts (input, report);
+  sd_derive_server (input, report);
   return input;
 }

@@ -161,6 +161,9 @@ void         _sd_hint_input_derive_capability_facts (SdHintInput          *input
                                                      const SdCapabilities *after,
                                                      gboolean              implicit_tls);
 void         _sd_hint_reply_free             (SdHintReply    *reply);
+/* Facts server-* (and fixes first) from host names and banners (sd-hints-extract.c). */
+void         _sd_hint_input_detect_servers   (SdHintInput    *input,
+                                              const char     *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdHintInput, _sd_hint_input_free)
 
