@@ -394,6 +394,7 @@ sd_add_reply (const SdExtractor *x,
   reply->code = code;
   reply->enhanced = g_steal_pointer (&enhanced);
   reply->folded = g_steal_pointer (&folded);
+  reply->line = input->lines->len - 1;
   g_ptr_array_add (input->replies, reply);
 }
 
@@ -610,6 +611,61 @@ sd_derive_text_facts (SdHintInput       *input,
     }
 }
 
+/* Does @regex match in the reply itself (from its code on, as written)? */
+static gboolean
+sd_names_in_reply (GRegex            *regex,
+                   const SdHintInput *input,
+                   const SdHintReply *reply)
+{
+  const char *raw = input->lines->pdata[reply->line];
+  const char *raw_folded = input->raw_folded->pdata[reply->line];
+  g_autofree char *head = g_utf8_substring (reply->folded, 0, 12);
+  const char *at = strstr (raw_folded, head);
+  gssize offset = at != NULL ? at - raw_folded : 0;
+
+  /* Case-folding keeps ASCII offsets; elsewhere the whole line will do. */
+  if (offset > (gssize) strlen (raw))
+    offset = 0;
+  return g_regex_match_full (regex, raw, -1, offset, 0, NULL, NULL);
+}
+
+/* The server named inside a failing reply answered: its fixes lead. One named only
+ * elsewhere (the Postfix that logged it, a host in the admin's words) keeps its fact
+ * but does not lead, unless no reply names any server. */
+static void
+sd_rank_servers (SdHintInput          *input,
+                 const SdHintEvidence *evidence)
+{
+  g_autoptr(GPtrArray) ranked = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < evidence->servers->len; i++)
+      {
+        const SdHintSignature *signature = evidence->servers->pdata[i];
+        gboolean on_reply = FALSE;
+        guint index;
+
+        if (!g_ptr_array_find_with_equal_func (input->products, signature->id, g_str_equal,
+                                               &index))
+          continue;
+        for (guint r = 0; r < input->replies->len && !on_reply; r++)
+          on_reply = sd_names_in_reply (signature->regex, input, input->replies->pdata[r]);
+        /* Only when no server is named in a reply do the others lead the fixes. */
+        if (on_reply == (pass == 0) && (pass == 0 || ranked->len == 0))
+          g_ptr_array_add (ranked, g_strdup (signature->id));
+      }
+  /* The sending side's products (appliance, client-code) keep their place after. */
+  for (guint i = 0; i < input->products->len; i++)
+    {
+      const char *product = input->products->pdata[i];
+      g_autofree char *fact = g_strconcat ("server-", product, NULL);
+      if (!g_hash_table_contains (input->facts, fact))
+        g_ptr_array_add (ranked, g_strdup (product));
+    }
+  g_ptr_array_set_size (input->products, 0);
+  g_ptr_array_extend_and_steal (input->products, g_steal_pointer (&ranked));
+}
+
 SdHintInput *
 _sd_hint_input_new_from_text (const char *text)
 {
@@ -658,6 +714,8 @@ _sd_hint_input_new_from_text (const char *text)
         continue;
       sd_read_line (&t, x, evidence, line, localized);
     }
+
+  sd_rank_servers (input, evidence);
 
   /* A failure shows as a code; known error sentences without one still match rules by
    * their text (see sd_rule_match()). */

@@ -112,6 +112,7 @@ typedef struct {
   guint  code;                 /* 0: only an enhanced code was quoted */
   char  *enhanced;             /* (nullable) "5.7.57" */
   char  *folded;               /* the reply's words, noise removed, case-folded */
+  guint  line;                 /* index in SdHintInput.lines of the line it is on */
 } SdHintReply;
 
 /* What the engine matches rules against: built from a report or from free text. */
