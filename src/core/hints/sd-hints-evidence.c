@@ -15,6 +15,11 @@
 #include "sd-hints.h"
 #include "sd-hints-private.h"
 
+/* The reply codes servers send (RFC 5321, 3207, 4954, 7504, and the 571 some send): a
+ * number after a cue must be one of them to count as a reply. */
+#define SD_REPLY_CODES "(?:2(?:11|14|20|21|35|50|51|52)|3(?:34|54)|4(?:21|32|5[0-5]|71)|" \
+                       "5(?:0[0-4]|2[013]|3[0-8]|5[0-7]|71))"
+
 static void
 sd_signature_free (SdHintSignature *signature)
 {
@@ -173,7 +178,7 @@ _sd_hint_evidence_load (GBytes      *bytes,
   evidence->cued = sd_evidence_regex (problems, "reply_cues",
                                       json_object_get (root, "reply_cues"), "",
                                       "[\\s:;'\"(\\[]*(?:b['\"])?#?"
-                                      "(?<code>[2-5][0-5]\\d(?=[ \\-:,']|$)(?!\\s*(?:ms|s|sec|seconds|kb|mb|bytes)\\b)"
+                                      "(?<code>" SD_REPLY_CODES "(?=[ \\-:,']|$)(?!\\s*(?:ms|s|sec|seconds|kb|mb|bytes)\\b)"
                                       "|[245]\\.\\d{1,3}\\.\\d{1,3}(?![\\w]|\\.\\d))");
   json_decref (root);
 
