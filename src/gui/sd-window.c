@@ -8,6 +8,7 @@
 
 #include "sd-auth.h"
 #include "sd-gui-private.h"
+#include "sd-hints.h"
 #include "sd-jwt.h"
 #include "sd-oauth-dialog.h"
 #include "sd-oauth-store.h"
@@ -1769,6 +1770,8 @@ sd_window_on_done (GObject      *source,
   g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->report, sd_report_free);
+  /* The session only reports; diagnosing is our next step. */
+  g_ptr_array_extend_and_steal (report->hints, sd_diagnose_report (report));
   self->report = g_steal_pointer (&report);
   gtk_spinner_stop (self->spinner);
   sd_window_show_report (self);

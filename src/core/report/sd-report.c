@@ -6,9 +6,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "sd-hints.h"
 #include "sd-report.h"
-#include "sd-session.h"
 
 static void
 sd_recipient_result_free (SdRecipientResult *result)
@@ -97,7 +95,8 @@ sd_append_caps (GString              *out,
 }
 
 char *
-sd_report_to_text (const SdReport *report)
+sd_report_to_text (const SdReport *report,
+                   GPtrArray      *hints)
 {
   GString *out = g_string_new (NULL);
 
@@ -160,12 +159,12 @@ sd_report_to_text (const SdReport *report)
   sd_append_caps (out, _("Capabilities before TLS"), report->caps_before_tls);
   sd_append_caps (out, _("Capabilities after TLS"), report->caps_after_tls);
 
-  if (report->hints->len > 0)
+  if (hints != NULL && hints->len > 0)
     {
-      g_autofree char *hints = sd_hints_to_text (report->hints);
+      g_autofree char *text = sd_hints_to_text (hints);
       /* The same header `diagnose` stops at, so a pasted export is not diagnosed from
        * its own hints. */
-      g_string_append_printf (out, "\n%s\n\n%s\n", sd_hints_text_header (), hints);
+      g_string_append_printf (out, "\n%s\n\n%s\n", sd_hints_text_header (), text);
     }
 
   /* Translators: followed by “ connect 1.2 ms ehlo 3.4 ms …”. */

@@ -16,15 +16,12 @@
 #include "sd-reply.h"
 #include "sd-secret.h"
 #include "sd-session.h"
-#include "sd-hints.h"
 #include "sd-jwt.h"
 
 #define SD_DEFAULT_TIMEOUT_S   30
 #define SD_MAX_AUTH_STEPS      8
 #define SD_MAX_IR_LINE         500   /* longer AUTH lines go without initial response */
 #define SD_MAX_SHOWN_BODY      200   /* message lines shown in the transcript */
-
-G_DEFINE_QUARK (sd-session-error-quark, sd_session_error)
 
 struct _SdSession {
   GObject     parent_instance;
@@ -56,42 +53,6 @@ typedef struct {
   gboolean          encrypted;
   const SdCapabilities *caps;   /* in force now; owned by the report */
 } SdRun;
-
-static const struct {
-  const char *name;
-  int         exit_code;
-} error_codes[] = {
-  [SD_SESSION_ERROR_INVALID_INPUT] = { "invalid-input", 1 },
-  [SD_SESSION_ERROR_RESOLVE]       = { "resolve", 2 },
-  [SD_SESSION_ERROR_CONNECT]       = { "connect", 2 },
-  [SD_SESSION_ERROR_TLS]           = { "tls", 3 },
-  [SD_SESSION_ERROR_AUTH]          = { "auth", 4 },
-  [SD_SESSION_ERROR_REJECTED]      = { "rejected", 5 },
-  [SD_SESSION_ERROR_TIMEOUT]       = { "timeout", 6 },
-  [SD_SESSION_ERROR_PROTOCOL]      = { "protocol", 7 },
-  [SD_SESSION_ERROR_CANCELLED]     = { "cancelled", 8 },
-  [SD_SESSION_ERROR_INTERNAL]      = { "internal", 8 },
-};
-
-int
-sd_session_error_exit_code (const GError *error)
-{
-  if (error == NULL)
-    return 0;
-  if (error->domain != SD_SESSION_ERROR || error->code < 0 ||
-      (gsize) error->code >= G_N_ELEMENTS (error_codes))
-    return 8;
-  return error_codes[error->code].exit_code;
-}
-
-const char *
-sd_session_error_name (const GError *error)
-{
-  if (error == NULL || error->domain != SD_SESSION_ERROR || error->code < 0 ||
-      (gsize) error->code >= G_N_ELEMENTS (error_codes))
-    return "internal";
-  return error_codes[error->code].name;
-}
 
 /* --- events --------------------------------------------------------------------- */
 
@@ -1437,7 +1398,6 @@ sd_session_run (SdSession    *self,
     {
       run.report->error = error;
       sd_run_emit (&run, SD_DIRECTION_ERROR, FALSE, error->message);
-      g_ptr_array_extend_and_steal (run.report->hints, sd_hints_diagnose_report (run.report));
       return run.report;
     }
 
@@ -1457,7 +1417,6 @@ sd_session_run (SdSession    *self,
     sd_connection_close (run.conn);
   g_clear_pointer (&run.conn, sd_connection_free);
   g_clear_pointer (&run.parser, sd_reply_parser_free);
-  g_ptr_array_extend_and_steal (run.report->hints, sd_hints_diagnose_report (run.report));
   return run.report;
 }
 

@@ -9,7 +9,7 @@
 
 #include "sd-auth.h"
 #include "sd-secret.h"
-#include "sd-session.h"
+#include "sd-session-error.h"
 #include "sd-settings.h"
 
 SdSettings *
