@@ -18,6 +18,7 @@
 
 #include "sd-certgen.h"
 #include "sd-connection.h"
+#include "sd-event-sink.h"
 #include "sd-secret.h"
 #include "sd-server.h"
 
@@ -355,7 +356,7 @@ typedef struct {
   char                 *peer_ip;
   GByteArray           *in;
   GString              *out;
-  gint64                t0;
+  SdEventSink           sink;       /* into info->events, and queued for the caller */
   gint64                deadline;
   SdStage               stage;
   gboolean              tls;
@@ -372,17 +373,21 @@ typedef struct {
 } Session;
 
 static void
+session_on_event (const SdEvent *event,
+                  gpointer       user_data)
+{
+  Session *s = user_data;
+
+  sd_server_queue_event (s->server, s->info->id, event);
+}
+
+static void
 session_emit (Session     *s,
               SdDirection  direction,
               gboolean     redacted,
               const char  *text)
 {
-  SdEvent *event = sd_event_new (g_get_monotonic_time () - s->t0, s->stage, direction,
-                                 s->tls, text);
-
-  event->redacted = redacted;
-  sd_server_queue_event (s->server, s->info->id, event);
-  g_ptr_array_add (s->info->events, event);
+  sd_event_sink_emit (&s->sink, s->stage, s->tls, direction, redacted, text);
 }
 
 G_GNUC_PRINTF (3, 4)
@@ -392,13 +397,11 @@ session_emitf (Session     *s,
                const char  *format,
                ...)
 {
-  g_autofree char *text = NULL;
   va_list args;
 
   va_start (args, format);
-  text = g_strdup_vprintf (format, args);
+  sd_event_sink_emitv (&s->sink, s->stage, s->tls, direction, format, args);
   va_end (args);
-  session_emit (s, direction, FALSE, text);
 }
 
 static void
@@ -1650,8 +1653,7 @@ sd_server_run_session (gpointer data,
   s.server = self;
   s.cfg = self->config;
   s.gconn = job->connection;
-  s.t0 = g_get_monotonic_time ();
-  s.deadline = s.t0 + (gint64) SD_SERVER_MAX_SESSION_S * G_USEC_PER_SEC;
+  s.deadline = g_get_monotonic_time () + (gint64) SD_SERVER_MAX_SESSION_S * G_USEC_PER_SEC;
   s.stage = SD_STAGE_CONNECT;
   s.in = g_byte_array_new ();
   s.out = g_string_new (NULL);
@@ -1661,6 +1663,7 @@ sd_server_run_session (gpointer data,
   s.info->implicit_tls = job->implicit_tls;
   s.info->events = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_event_free);
   s.info->mail_from = g_ptr_array_new_with_free_func (g_free);
+  sd_event_sink_init (&s.sink, s.info->events, g_get_monotonic_time (), session_on_event, &s);
 
   remote = g_socket_connection_get_remote_address (job->connection, NULL);
   s.info->peer = remote != NULL ? address_to_string (remote, &s.peer_ip)

@@ -43,12 +43,10 @@ static guint signals[N_SIGNALS];
 typedef struct {
   const SdSettings *settings;
   GCancellable     *cancellable;
-  SdEventFunc       func;
-  gpointer          user_data;
   SdReport         *report;
   SdConnection     *conn;
   SdReplyParser    *parser;
-  gint64            t0;
+  SdEventSink       sink;       /* into report->events, and to the caller's func */
   gint64            stage_t0;
   gboolean          encrypted;
   const SdCapabilities *caps;   /* in force now; owned by the report */
@@ -62,12 +60,7 @@ sd_run_emit (SdRun       *run,
              gboolean     redacted,
              const char  *text)
 {
-  SdEvent *event = sd_event_new (g_get_monotonic_time () - run->t0, run->report->stage,
-                                 direction, run->encrypted, text);
-  event->redacted = redacted;
-  g_ptr_array_add (run->report->events, event);
-  if (run->func != NULL)
-    run->func (event, run->user_data);
+  sd_event_sink_emit (&run->sink, run->report->stage, run->encrypted, direction, redacted, text);
 }
 
 G_GNUC_PRINTF (3, 4)
@@ -77,13 +70,11 @@ sd_run_emitf (SdRun       *run,
               const char  *format,
               ...)
 {
-  g_autofree char *text = NULL;
   va_list args;
 
   va_start (args, format);
-  text = g_strdup_vprintf (format, args);
+  sd_event_sink_emitv (&run->sink, run->report->stage, run->encrypted, direction, format, args);
   va_end (args);
-  sd_run_emit (run, direction, FALSE, text);
 }
 
 /* A stage can run twice (EHLO before and after TLS): its time adds up. */
@@ -1383,11 +1374,9 @@ sd_session_run (SdSession    *self,
 
   run.settings = self->settings;
   run.cancellable = cancellable;
-  run.func = func;
-  run.user_data = user_data;
   run.report = sd_report_new ();
-  run.t0 = g_get_monotonic_time ();
-  run.stage_t0 = run.t0;
+  run.stage_t0 = g_get_monotonic_time ();
+  sd_event_sink_init (&run.sink, run.report->events, run.stage_t0, func, user_data);
   run.report->host = g_strdup (self->settings->host);
   run.report->port = sd_settings_get_port (self->settings);
   run.report->security = g_strdup (sd_security_to_string (self->settings->security));

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "sd-event-sink.h"
 #include "sd-report.h"
 #include "sd-session-error.h"
 #include "sd-settings.h"
@@ -30,7 +31,6 @@ SdReport  *sd_session_run_finish   (SdSession           *self,
 
 /* Blocking, in the calling thread; events are delivered to @func in that thread as they
  * happen. For tests and tools that run their own threads. */
-typedef void (*SdEventFunc) (const SdEvent *event, gpointer user_data);
 SdReport  *sd_session_run          (SdSession           *self,
                                     GCancellable        *cancellable,
                                     SdEventFunc          func,
