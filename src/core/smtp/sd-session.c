@@ -757,30 +757,14 @@ sd_run_check_token (SdRun      *run,
   run->report->auth_token_facts = info->warnings->len > 0 ? sd_jwt_info_dup_facts (info) : NULL;
 }
 
+/* Whether credentials may go out on this connection at all; if not, says why and
+ * quits. */
 static gboolean
-sd_run_auth (SdRun   *run,
-             GError **error)
+sd_run_auth_allowed (SdRun   *run,
+                     GError **error)
 {
   const SdSettings *settings = run->settings;
-  const char *mechanism;
-  const char *secret;
-  g_autoptr(SdAuth) auth = NULL;
-  g_autoptr(SdReply) reply = NULL;
-  g_autoptr(GBytes) ir = NULL;
-  g_autofree char *ir_shown = NULL;
-  g_autofree char *command = NULL;
-  g_autofree char *command_shown = NULL;
-  GError *local = NULL;
 
-  if (g_strcmp0 (settings->auth, "none") == 0)
-    return TRUE;
-  if (settings->user == NULL || *settings->user == '\0')
-    {
-      sd_run_emit (run, SD_DIRECTION_INFO, FALSE, _("No user name given: not authenticating"));
-      return TRUE;
-    }
-
-  sd_run_enter (run, SD_STAGE_AUTH);
   if (run->caps->auth->len == 0)
     {
       const char *where;
@@ -823,66 +807,97 @@ sd_run_auth (SdRun   *run,
       sd_run_quit_quietly (run);
       return FALSE;
     }
+  return TRUE;
+}
 
-  if (g_strcmp0 (settings->auth, "auto") == 0)
+/* The mechanism asked for, or with "auto" the best one offered for what we have. */
+static const char *
+sd_run_auth_pick (SdRun   *run,
+                  GError **error)
+{
+  const SdSettings *settings = run->settings;
+  g_autofree char *reason = NULL;
+  const char *mechanism;
+  SdAuthHave have;
+
+  if (g_strcmp0 (settings->auth, "auto") != 0)
     {
-      g_autofree char *reason = NULL;
-      SdAuthHave have = (settings->password != NULL ? SD_AUTH_HAVE_PASSWORD : 0) |
-                        (settings->oauth_token != NULL ? SD_AUTH_HAVE_TOKEN : 0);
-      mechanism = sd_auth_pick_full (run->caps, run->encrypted, have, &reason);
-      if (mechanism == NULL)
-        {
-          g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_AUTH, "%s", reason);
-          sd_run_quit_quietly (run);
-          return FALSE;
-        }
-      sd_run_emit (run, SD_DIRECTION_INFO, FALSE, reason);
-    }
-  else
-    {
-      mechanism = settings->auth;
-      if (!sd_capabilities_has_auth (run->caps, mechanism))
+      if (!sd_capabilities_has_auth (run->caps, settings->auth))
         sd_run_emitf (run, SD_DIRECTION_WARNING,
                       /* Translators: %s is an AUTH mechanism such as LOGIN. */
-                      _("The server does not offer %s; trying it anyway as asked"), mechanism);
+                      _("The server does not offer %s; trying it anyway as asked"),
+                      settings->auth);
+      return settings->auth;
     }
 
-  secret = sd_auth_mechanism_get_credential (mechanism) == SD_AUTH_CREDENTIAL_TOKEN
-           ? settings->oauth_token : settings->password;
+  have = (settings->password != NULL ? SD_AUTH_HAVE_PASSWORD : 0) |
+         (settings->oauth_token != NULL ? SD_AUTH_HAVE_TOKEN : 0);
+  mechanism = sd_auth_pick_full (run->caps, run->encrypted, have, &reason);
+  if (mechanism == NULL)
+    {
+      g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_AUTH, "%s", reason);
+      sd_run_quit_quietly (run);
+      return NULL;
+    }
+  sd_run_emit (run, SD_DIRECTION_INFO, FALSE, reason);
+  return mechanism;
+}
+
+/* The mechanism's client, with the password or the token it needs. */
+static SdAuth *
+sd_run_auth_new (SdRun       *run,
+                 const char  *mechanism,
+                 GError     **error)
+{
+  const SdSettings *settings = run->settings;
+  gboolean token = sd_auth_mechanism_get_credential (mechanism) == SD_AUTH_CREDENTIAL_TOKEN;
+  const char *secret = token ? settings->oauth_token : settings->password;
+  SdAuth *auth;
+  GError *local = NULL;
+
   if (secret == NULL)
     {
       g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
                    /* Translators: %s is an AUTH mechanism such as XOAUTH2; the options
                     * are command-line options: keep them. */
-                   sd_auth_mechanism_get_credential (mechanism) == SD_AUTH_CREDENTIAL_TOKEN
+                   token
                    ? _("%s needs an access token (--oauth-token-env or --oauth-token-file)")
                    /* Translators: %s is an AUTH mechanism such as LOGIN. */
                    : _("%s needs a password"), mechanism);
       sd_run_quit_quietly (run);
-      return FALSE;
+      return NULL;
     }
   auth = sd_auth_new (mechanism, settings->user, secret, &local);
   if (auth == NULL)
     {
       g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT, "%s", local->message);
       g_error_free (local);
-      return FALSE;
+      return NULL;
     }
-  if (sd_auth_mechanism_get_credential (mechanism) == SD_AUTH_CREDENTIAL_TOKEN)
+  if (token)
     sd_run_check_token (run, secret);
-  if (!run->encrypted)
-    sd_run_emitf (run, SD_DIRECTION_WARNING,
-                  /* Translators: %s is an AUTH mechanism such as LOGIN. */
-                  _("Sending credentials WITHOUT encryption (%s), as explicitly allowed"),
-                  sd_auth_get_mechanism (auth));
-  run->report->auth_mechanism = g_strdup (sd_auth_get_mechanism (auth));
+  return auth;
+}
+
+/* "AUTH mechanism", with the initial response when it fits on the line. */
+static gboolean
+sd_run_auth_send_command (SdRun   *run,
+                          SdAuth  *auth,
+                          GError **error)
+{
+  g_autoptr(GBytes) ir = NULL;
+  g_autofree char *ir_shown = NULL;
+  g_autofree char *command = NULL;
+  g_autofree char *command_shown = NULL;
+  const char *mechanism = sd_auth_get_mechanism (auth);
+  gboolean sent;
 
   ir = sd_auth_initial_response (auth, &ir_shown);
   if (ir != NULL)
     {
       g_autofree char *b64 = g_base64_encode (g_bytes_get_data (ir, NULL), g_bytes_get_size (ir));
       /* An empty initial response is sent as "=" (RFC 4954 4). */
-      command = g_strdup_printf ("AUTH %s %s", sd_auth_get_mechanism (auth), *b64 ? b64 : "=");
+      command = g_strdup_printf ("AUTH %s %s", mechanism, *b64 ? b64 : "=");
       sd_secret_wipe (b64, strlen (b64));
       if (strlen (command) > SD_MAX_IR_LINE)
         {
@@ -892,72 +907,123 @@ sd_run_auth (SdRun   *run,
         }
     }
   if (command == NULL)
-    command = g_strdup_printf ("AUTH %s", sd_auth_get_mechanism (auth));
-  command_shown = ir != NULL
-                  ? g_strdup_printf ("AUTH %s [%s]", sd_auth_get_mechanism (auth), ir_shown)
-                  : NULL;
+    command = g_strdup_printf ("AUTH %s", mechanism);
+  command_shown = ir != NULL ? g_strdup_printf ("AUTH %s [%s]", mechanism, ir_shown) : NULL;
 
   {
     const char *lines[] = { command, NULL };
     const char *shown[] = { command_shown, NULL };
-    gboolean sent = sd_run_send_group (run, lines, shown, error);
-    sd_secret_free (g_steal_pointer (&command));
-    if (!sent)
-      return FALSE;
+    sent = sd_run_send_group (run, lines, shown, error);
   }
+  sd_secret_free (g_steal_pointer (&command));
+  return sent;
+}
+
+/* Cancels the exchange with "*" (RFC 4954 4) after @error was set; always FALSE. */
+static gboolean
+sd_run_auth_cancel (SdRun *run)
+{
+  g_autoptr(SdReply) cancel_reply = NULL;
+
+  if (sd_run_send (run, "*", NULL))
+    cancel_reply = sd_run_read_reply (run, "AUTH cancel", NULL);
+  return FALSE;
+}
+
+/* Answers one 334 challenge. */
+static gboolean
+sd_run_auth_answer (SdRun          *run,
+                    SdAuth         *auth,
+                    const SdReply  *reply,
+                    guint           step,
+                    GError        **error)
+{
+  g_autofree char *response_shown = NULL;
+  g_autofree char *b64 = NULL;
+  g_autofree char *shown_line = NULL;
+  g_autoptr(GBytes) challenge = NULL;
+  g_autoptr(GBytes) response = NULL;
+  GError *local = NULL;
+  gboolean sent;
+
+  challenge = sd_base64_decode_strict (sd_reply_get_text (reply, 0));
+  if (challenge == NULL || step >= SD_MAX_AUTH_STEPS)
+    {
+      g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_AUTH,
+                   challenge != NULL
+                   ? _("The server keeps sending AUTH challenges; cancelled")
+                   : _("The server's AUTH challenge is not valid base64; cancelled"));
+      return sd_run_auth_cancel (run);
+    }
+  sd_run_show_challenge (run, auth, challenge);
+
+  response = sd_auth_step (auth, challenge, &response_shown, &local);
+  if (response == NULL)
+    {
+      g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_AUTH,
+                   /* Translators: %s says why, e.g. the server's NTLM challenge is
+                    * malformed. */
+                   _("Authentication cancelled: %s"), local->message);
+      g_error_free (local);
+      return sd_run_auth_cancel (run);
+    }
+
+  b64 = g_base64_encode (g_bytes_get_data (response, NULL), g_bytes_get_size (response));
+  shown_line = g_strdup_printf ("[%s]", response_shown);
+  {
+    const char *lines[] = { b64, NULL };
+    const char *shown[] = { shown_line, NULL };
+    sent = sd_run_send_group (run, lines, shown, error);
+  }
+  sd_secret_wipe (b64, strlen (b64));
+  return sent;
+}
+
+static gboolean
+sd_run_auth (SdRun   *run,
+             GError **error)
+{
+  const SdSettings *settings = run->settings;
+  const char *mechanism;
+  g_autoptr(SdAuth) auth = NULL;
+  g_autoptr(SdReply) reply = NULL;
+
+  if (g_strcmp0 (settings->auth, "none") == 0)
+    return TRUE;
+  if (settings->user == NULL || *settings->user == '\0')
+    {
+      sd_run_emit (run, SD_DIRECTION_INFO, FALSE, _("No user name given: not authenticating"));
+      return TRUE;
+    }
+
+  sd_run_enter (run, SD_STAGE_AUTH);
+  if (!sd_run_auth_allowed (run, error))
+    return FALSE;
+  mechanism = sd_run_auth_pick (run, error);
+  if (mechanism == NULL)
+    return FALSE;
+  auth = sd_run_auth_new (run, mechanism, error);
+  if (auth == NULL)
+    return FALSE;
+  if (!run->encrypted)
+    sd_run_emitf (run, SD_DIRECTION_WARNING,
+                  /* Translators: %s is an AUTH mechanism such as LOGIN. */
+                  _("Sending credentials WITHOUT encryption (%s), as explicitly allowed"),
+                  sd_auth_get_mechanism (auth));
+  run->report->auth_mechanism = g_strdup (sd_auth_get_mechanism (auth));
+  if (!sd_run_auth_send_command (run, auth, error))
+    return FALSE;
 
   for (guint step = 0; ; step++)
     {
-      g_autofree char *response_shown = NULL;
-      g_autofree char *b64 = NULL;
-      g_autoptr(GBytes) challenge = NULL;
-      g_autoptr(GBytes) response = NULL;
-
       g_clear_pointer (&reply, sd_reply_free);
       reply = sd_run_read_reply (run, "AUTH", error);
       if (reply == NULL)
         return FALSE;
       if (reply->code != 334)
         break;
-
-      challenge = sd_base64_decode_strict (sd_reply_get_text (reply, 0));
-      if (challenge == NULL || step >= SD_MAX_AUTH_STEPS)
-        {
-          g_autoptr(SdReply) cancel_reply = NULL;
-          g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_AUTH,
-                       challenge != NULL
-                       ? _("The server keeps sending AUTH challenges; cancelled")
-                       : _("The server's AUTH challenge is not valid base64; cancelled"));
-          if (sd_run_send (run, "*", NULL))
-            cancel_reply = sd_run_read_reply (run, "AUTH cancel", NULL);
-          return FALSE;
-        }
-      sd_run_show_challenge (run, auth, challenge);
-
-      response = sd_auth_step (auth, challenge, &response_shown, &local);
-      if (response == NULL)
-        {
-          g_autoptr(SdReply) cancel_reply = NULL;
-          g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_AUTH,
-                       /* Translators: %s says why, e.g. the server's NTLM challenge is
-                        * malformed. */
-                       _("Authentication cancelled: %s"), local->message);
-          g_error_free (local);
-          if (sd_run_send (run, "*", NULL))
-            cancel_reply = sd_run_read_reply (run, "AUTH cancel", NULL);
-          return FALSE;
-        }
-
-      b64 = g_base64_encode (g_bytes_get_data (response, NULL), g_bytes_get_size (response));
-      {
-        g_autofree char *shown_line = g_strdup_printf ("[%s]", response_shown);
-        const char *lines[] = { b64, NULL };
-        const char *shown[] = { shown_line, NULL };
-        gboolean sent = sd_run_send_group (run, lines, shown, error);
-        sd_secret_wipe (b64, strlen (b64));
-        if (!sent)
-          return FALSE;
-      }
+      if (!sd_run_auth_answer (run, auth, reply, step, error))
+        return FALSE;
     }
 
   if (reply->code != 235)
@@ -1031,31 +1097,104 @@ sd_recipient_result_new (const char *address)
   return result;
 }
 
-/* MAIL, RCPT, DATA or BDAT: with PIPELINING one group and one round trip, with CHUNKING
- * the message and QUIT travel in that same group. */
+/* One mail transaction, shared by its steps. */
+typedef struct {
+  gboolean   pipelining;
+  gboolean   chunking;
+  gboolean   with_data;
+  guint      n_to;
+  GBytes    *message;
+  GPtrArray *group;           /* commands that go out in one write */
+  SdReply   *mail_reply;
+  SdReply   *data_reply;
+  guint      accepted;
+  guint      first_rejected;  /* G_MAXUINT: none yet */
+  gboolean  *quit_sent;
+} SdTransaction;
+
+static void
+sd_transaction_clear (SdTransaction *t)
+{
+  g_clear_pointer (&t->message, g_bytes_unref);
+  g_clear_pointer (&t->group, g_ptr_array_unref);
+  g_clear_pointer (&t->mail_reply, sd_reply_free);
+  g_clear_pointer (&t->data_reply, sd_reply_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SdTransaction, sd_transaction_clear)
+
+static void
+sd_transaction_init (SdTransaction *t,
+                     SdRun         *run,
+                     gboolean      *quit_sent)
+{
+  const SdSettings *settings = run->settings;
+  gboolean stop_after_mail = settings->has_quit_after && settings->quit_after == SD_STAGE_MAIL;
+  gboolean stop_after_rcpt = settings->has_quit_after && settings->quit_after == SD_STAGE_RCPT;
+
+  t->pipelining = run->caps->pipelining && settings->pipelining == SD_PIPELINING_AUTO;
+  t->with_data = !stop_after_mail && !stop_after_rcpt;
+  /* BDAT pays off only inside a pipelined group; alone, DATA is as quick. */
+  t->chunking = run->caps->chunking && t->with_data && t->pipelining;
+  t->n_to = g_strv_length (settings->to);
+  t->group = g_ptr_array_new_with_free_func (g_free);
+  t->first_rejected = G_MAXUINT;
+  t->quit_sent = quit_sent;
+}
+
+static void
+sd_transaction_count (SdTransaction *t,
+                      guint          i,
+                      const SdReply *reply)
+{
+  if (t->mail_reply->code == 250 && (reply->code == 250 || reply->code == 251))
+    t->accepted++;
+  else if (t->first_rejected == G_MAXUINT)
+    t->first_rejected = i;
+}
+
+/* The server refused the transaction: the error quotes @reply, and QUIT goes out unless
+ * it already went. Always FALSE. */
 static gboolean
-sd_run_transaction (SdRun    *run,
-                    gboolean *quit_sent,
-                    GError  **error)
+sd_run_refused (SdRun         *run,
+                SdTransaction *t,
+                const SdReply *reply,
+                const char    *message,
+                GError       **error)
+{
+  sd_run_set_reply_error (run, error, SD_SESSION_ERROR_REJECTED, reply, message);
+  if (!*t->quit_sent)
+    sd_run_quit_quietly (run);
+  return FALSE;
+}
+
+static gboolean
+sd_run_mail_refused (SdRun         *run,
+                     SdTransaction *t,
+                     GError       **error)
+{
+  sd_run_enter (run, SD_STAGE_MAIL);
+  return sd_run_refused (run, t, t->mail_reply, _("The sender was refused"), error);
+}
+
+static gboolean
+sd_run_data_refused (SdRun         *run,
+                     SdTransaction *t,
+                     GError       **error)
+{
+  return sd_run_refused (run, t, t->data_reply, _("The message was refused"), error);
+}
+
+/* "MAIL FROM:<...>" with the parameters the message and the server call for. */
+static char *
+sd_run_mail_command (SdRun  *run,
+                     GBytes *message)
 {
   const SdSettings *settings = run->settings;
   const SdCapabilities *caps = run->caps;
-  gboolean pipelining = caps->pipelining && settings->pipelining == SD_PIPELINING_AUTO;
-  gboolean stop_after_mail = settings->has_quit_after && settings->quit_after == SD_STAGE_MAIL;
-  gboolean stop_after_rcpt = settings->has_quit_after && settings->quit_after == SD_STAGE_RCPT;
-  gboolean with_data = !stop_after_mail && !stop_after_rcpt;
-  /* BDAT pays off only inside a pipelined group; alone, DATA is as quick. */
-  gboolean chunking = caps->chunking && with_data && pipelining;
-  g_autoptr(GBytes) message = NULL;
-  g_autoptr(GPtrArray) group = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(SdReply) mail_reply = NULL;
-  g_autoptr(SdReply) data_reply = NULL;
-  g_autoptr(GString) mail = NULL;
-  guint n_to = g_strv_length (settings->to), accepted = 0, first_rejected = G_MAXUINT;
-  gboolean eightbit;
+  GString *mail = g_string_new (NULL);
+  gboolean eightbit = sd_message_has_8bit (message);
 
-  message = sd_run_build_message (run);
-  eightbit = sd_message_has_8bit (message);
   if (eightbit && !caps->eightbitmime)
     sd_run_emit (run, SD_DIRECTION_WARNING, FALSE,
                  _("The message has 8-bit bytes but the server does not offer 8BITMIME"));
@@ -1065,7 +1204,6 @@ sd_run_transaction (SdRun    *run,
                   _("The message has a line longer than %d octets; servers may reject it"),
                   SD_MESSAGE_MAX_LINE);
 
-  mail = g_string_new (NULL);
   g_string_printf (mail, "MAIL FROM:<%s>", settings->from);
   if (caps->has_size)
     g_string_append_printf (mail, " SIZE=%" G_GSIZE_FORMAT, g_bytes_get_size (message));
@@ -1073,116 +1211,146 @@ sd_run_transaction (SdRun    *run,
     g_string_append (mail, " BODY=8BITMIME");
   if (!g_str_is_ascii (settings->from) && caps->smtputf8)
     g_string_append (mail, " SMTPUTF8");
+  return g_string_free (mail, FALSE);
+}
 
-  run->report->pipelining_used = pipelining;
-  run->report->chunking_used = chunking;
-  sd_run_enter (run, SD_STAGE_MAIL);
+/* Sends the group's commands and empties it. */
+static gboolean
+sd_run_send_queued (SdRun      *run,
+                    GPtrArray  *group,
+                    GError    **error)
+{
+  g_ptr_array_add (group, NULL);
+  if (!sd_run_send_group (run, (const char **) group->pdata, NULL, error))
+    return FALSE;
+  g_ptr_array_set_size (group, 0);
+  return TRUE;
+}
 
-  /* Without PIPELINING the group holds one command at a time. */
-  g_ptr_array_add (group, g_strdup (mail->str));
-  if (!pipelining)
+static SdRecipientResult *
+sd_run_add_recipient (SdRun         *run,
+                      SdTransaction *t,
+                      const char    *address)
+{
+  SdRecipientResult *result = sd_recipient_result_new (address);
+
+  g_ptr_array_add (run->report->recipients, result);
+  g_ptr_array_add (t->group, g_strdup_printf ("RCPT TO:<%s>", address));
+  return result;
+}
+
+/* Without PIPELINING the group holds one command at a time. */
+static gboolean
+sd_run_envelope_lockstep (SdRun         *run,
+                          SdTransaction *t,
+                          GError       **error)
+{
+  if (!sd_run_send_queued (run, t->group, error))
+    return FALSE;
+  t->mail_reply = sd_run_read_reply (run, "MAIL FROM", error);
+  if (t->mail_reply == NULL)
+    return FALSE;
+  if (t->mail_reply->code != 250)
+    return sd_run_mail_refused (run, t, error);
+
+  for (guint i = 0; i < t->n_to; i++)
     {
-      g_ptr_array_add (group, NULL);
-      if (!sd_run_send_group (run, (const char **) group->pdata, NULL, error))
-        return FALSE;
-      g_ptr_array_set_size (group, 0);
-      mail_reply = sd_run_read_reply (run, "MAIL FROM", error);
-      if (mail_reply == NULL)
-        return FALSE;
-      if (mail_reply->code != 250)
-        goto mail_refused;
-    }
+      SdRecipientResult *result = sd_run_add_recipient (run, t, run->settings->to[i]);
 
-  for (guint i = 0; i < n_to; i++)
+      if (i == 0)
+        sd_run_enter (run, SD_STAGE_RCPT);
+      if (!sd_run_send_queued (run, t->group, error))
+        return FALSE;
+      result->reply = sd_run_read_reply (run, "RCPT TO", error);
+      if (result->reply == NULL)
+        return FALSE;
+      sd_transaction_count (t, i, result->reply);
+    }
+  return TRUE;
+}
+
+/* BDAT's payload rides in the same write as the envelope, then QUIT: one round trip. */
+static gboolean
+sd_run_send_chunked (SdRun         *run,
+                     SdTransaction *t,
+                     GError       **error)
+{
+  g_autoptr(GString) bdat = g_string_new (NULL);
+  GError *local = NULL;
+  gsize len;
+  const char *data = g_bytes_get_data (t->message, &len);
+
+  for (guint i = 0; t->group->pdata[i] != NULL; i++)
+    sd_run_emit (run, SD_DIRECTION_SENT, FALSE, t->group->pdata[i]);
+  sd_run_show_message (run, t->message);
+  sd_run_emit (run, SD_DIRECTION_SENT, FALSE, "QUIT");
+  for (guint i = 0; t->group->pdata[i] != NULL; i++)
+    g_string_append_printf (bdat, "%s\r\n", (char *) t->group->pdata[i]);
+  g_string_append_len (bdat, data, len);
+  g_string_append (bdat, "QUIT\r\n");
+  if (!sd_connection_write_all (run->conn, bdat->str, bdat->len, run->cancellable, &local))
     {
-      SdRecipientResult *result = sd_recipient_result_new (settings->to[i]);
-      g_ptr_array_add (run->report->recipients, result);
-      g_ptr_array_add (group, g_strdup_printf ("RCPT TO:<%s>", settings->to[i]));
-      if (!pipelining)
-        {
-          if (i == 0)
-            sd_run_enter (run, SD_STAGE_RCPT);
-          g_ptr_array_add (group, NULL);
-          if (!sd_run_send_group (run, (const char **) group->pdata, NULL, error))
-            return FALSE;
-          g_ptr_array_set_size (group, 0);
-          result->reply = sd_run_read_reply (run, "RCPT TO", error);
-          if (result->reply == NULL)
-            return FALSE;
-          if (result->reply->code == 250 || result->reply->code == 251)
-            accepted++;
-          else if (first_rejected == G_MAXUINT)
-            first_rejected = i;
-        }
+      sd_run_set_io_error (error, local, _("sending"));
+      return FALSE;
     }
+  *t->quit_sent = TRUE;
+  return TRUE;
+}
 
-  if (pipelining)
-    {
-      g_autoptr(GString) bdat = NULL;
+/* With PIPELINING: MAIL, every RCPT and DATA (or BDAT) in one group, then the replies. */
+static gboolean
+sd_run_envelope_pipelined (SdRun         *run,
+                           SdTransaction *t,
+                           GError       **error)
+{
+  for (guint i = 0; i < t->n_to; i++)
+    sd_run_add_recipient (run, t, run->settings->to[i]);
+  if (t->with_data && t->chunking)
+    g_ptr_array_add (t->group, g_strdup_printf ("BDAT %" G_GSIZE_FORMAT " LAST",
+                                                g_bytes_get_size (t->message)));
+  else if (t->with_data)
+    g_ptr_array_add (t->group, g_strdup ("DATA"));
+  g_ptr_array_add (t->group, NULL);
 
-      if (with_data && chunking)
-        g_ptr_array_add (group, g_strdup_printf ("BDAT %" G_GSIZE_FORMAT " LAST",
-                                                 g_bytes_get_size (message)));
-      else if (with_data)
-        g_ptr_array_add (group, g_strdup ("DATA"));
-      g_ptr_array_add (group, NULL);
+  if (t->chunking ? !sd_run_send_chunked (run, t, error)
+                  : !sd_run_send_group (run, (const char **) t->group->pdata, NULL, error))
+    return FALSE;
 
-      if (chunking)
-        {
-          /* BDAT's payload rides in the same write, then QUIT: one round trip. */
-          gsize len;
-          const char *data = g_bytes_get_data (message, &len);
-          for (guint i = 0; group->pdata[i] != NULL; i++)
-            sd_run_emit (run, SD_DIRECTION_SENT, FALSE, group->pdata[i]);
-          sd_run_show_message (run, message);
-          sd_run_emit (run, SD_DIRECTION_SENT, FALSE, "QUIT");
-          bdat = g_string_new (NULL);
-          for (guint i = 0; group->pdata[i] != NULL; i++)
-            g_string_append_printf (bdat, "%s\r\n", (char *) group->pdata[i]);
-          g_string_append_len (bdat, data, len);
-          g_string_append (bdat, "QUIT\r\n");
-          {
-            GError *local = NULL;
-            if (!sd_connection_write_all (run->conn, bdat->str, bdat->len, run->cancellable, &local))
-              {
-                sd_run_set_io_error (error, local, _("sending"));
-                return FALSE;
-              }
-          }
-          *quit_sent = TRUE;
-        }
-      else if (!sd_run_send_group (run, (const char **) group->pdata, NULL, error))
-        return FALSE;
-
-      mail_reply = sd_run_read_reply (run, "MAIL FROM", error);
-      if (mail_reply == NULL)
-        return FALSE;
-      sd_run_enter (run, SD_STAGE_RCPT);
-      for (guint i = 0; i < n_to; i++)
-        {
-          SdRecipientResult *result = run->report->recipients->pdata[i];
-          result->reply = sd_run_read_reply (run, "RCPT TO", error);
-          if (result->reply == NULL)
-            return FALSE;
-          if (mail_reply->code == 250 && (result->reply->code == 250 || result->reply->code == 251))
-            accepted++;
-          else if (first_rejected == G_MAXUINT)
-            first_rejected = i;
-        }
-      if (with_data)
-        {
-          sd_run_enter (run, SD_STAGE_DATA);
-          data_reply = sd_run_read_reply (run, chunking ? "BDAT" : "DATA", error);
-          if (data_reply == NULL)
-            return FALSE;
-        }
-      if (mail_reply->code != 250)
-        goto mail_refused;
-    }
-
-  for (guint i = 0; i < n_to; i++)
+  t->mail_reply = sd_run_read_reply (run, "MAIL FROM", error);
+  if (t->mail_reply == NULL)
+    return FALSE;
+  sd_run_enter (run, SD_STAGE_RCPT);
+  for (guint i = 0; i < t->n_to; i++)
     {
       SdRecipientResult *result = run->report->recipients->pdata[i];
+      result->reply = sd_run_read_reply (run, "RCPT TO", error);
+      if (result->reply == NULL)
+        return FALSE;
+      sd_transaction_count (t, i, result->reply);
+    }
+  if (t->with_data)
+    {
+      sd_run_enter (run, SD_STAGE_DATA);
+      t->data_reply = sd_run_read_reply (run, t->chunking ? "BDAT" : "DATA", error);
+      if (t->data_reply == NULL)
+        return FALSE;
+    }
+  if (t->mail_reply->code != 250)
+    return sd_run_mail_refused (run, t, error);
+  return TRUE;
+}
+
+/* Warns about each refused recipient; fails when none was accepted. */
+static gboolean
+sd_run_check_recipients (SdRun         *run,
+                         SdTransaction *t,
+                         GError       **error)
+{
+  SdRecipientResult *result;
+
+  for (guint i = 0; i < t->n_to; i++)
+    {
+      result = run->report->recipients->pdata[i];
       if (result->reply != NULL && result->reply->code != 250 && result->reply->code != 251)
         {
           g_autofree char *text = sd_reply_dup_text (result->reply);
@@ -1191,95 +1359,108 @@ sd_run_transaction (SdRun    *run,
                         result->address, result->reply->code, text);
         }
     }
-
-  if (accepted == 0)
-    {
-      SdRecipientResult *result = run->report->recipients->pdata[first_rejected];
-      if (data_reply != NULL && data_reply->code == 354)
-        {
-          /* The server waits for a message; end it empty so it can answer QUIT. */
-          g_autoptr(SdReply) end_reply = NULL;
-          if (sd_run_send (run, ".", NULL))
-            /* Translators: fills “waiting for the reply to %s”. */
-            end_reply = sd_run_read_reply (run, _("end of data"), NULL);
-        }
-      sd_run_enter (run, SD_STAGE_RCPT);
-      sd_run_set_reply_error (run, error, SD_SESSION_ERROR_REJECTED, result->reply,
-                              n_to == 1 ? _("The recipient was refused")
-                                        : _("Every recipient was refused"));
-      if (!*quit_sent)
-        sd_run_quit_quietly (run);
-      return FALSE;
-    }
-
-  if (!with_data)
+  if (t->accepted > 0)
     return TRUE;
 
-  if (!pipelining)
+  result = run->report->recipients->pdata[t->first_rejected];
+  if (t->data_reply != NULL && t->data_reply->code == 354)
+    {
+      /* The server waits for a message; end it empty so it can answer QUIT. */
+      g_autoptr(SdReply) end_reply = NULL;
+      if (sd_run_send (run, ".", NULL))
+        /* Translators: fills “waiting for the reply to %s”. */
+        end_reply = sd_run_read_reply (run, _("end of data"), NULL);
+    }
+  sd_run_enter (run, SD_STAGE_RCPT);
+  return sd_run_refused (run, t, result->reply,
+                         t->n_to == 1 ? _("The recipient was refused")
+                                      : _("Every recipient was refused"), error);
+}
+
+/* After 354: the dot-stuffed message and its final dot (and, pipelined, QUIT). */
+static gboolean
+sd_run_send_message (SdRun         *run,
+                     SdTransaction *t,
+                     GError       **error)
+{
+  g_autoptr(GBytes) stuffed = sd_message_dot_stuff (t->message);
+  g_autoptr(GString) wire = g_string_new_len (g_bytes_get_data (stuffed, NULL),
+                                              g_bytes_get_size (stuffed));
+  GError *local = NULL;
+
+  sd_run_show_message (run, t->message);
+  sd_run_emit (run, SD_DIRECTION_SENT, FALSE, ".");
+  /* With PIPELINING, QUIT may follow the final dot in the same write. */
+  if (t->pipelining)
+    {
+      sd_run_emit (run, SD_DIRECTION_SENT, FALSE, "QUIT");
+      g_string_append (wire, "QUIT\r\n");
+      *t->quit_sent = TRUE;
+    }
+  if (!sd_connection_write_all (run->conn, wire->str, wire->len, run->cancellable, &local))
+    {
+      sd_run_set_io_error (error, local, _("sending the message"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+sd_run_data (SdRun         *run,
+             SdTransaction *t,
+             GError       **error)
+{
+  if (!t->pipelining)
     {
       sd_run_enter (run, SD_STAGE_DATA);
       if (!sd_run_send (run, "DATA", error))
         return FALSE;
-      data_reply = sd_run_read_reply (run, "DATA", error);
-      if (data_reply == NULL)
+      t->data_reply = sd_run_read_reply (run, "DATA", error);
+      if (t->data_reply == NULL)
         return FALSE;
     }
+  if (t->chunking)
+    return t->data_reply->code == 250 || sd_run_data_refused (run, t, error);
+  if (t->data_reply->code != 354)
+    return sd_run_data_refused (run, t, error);
 
-  if (chunking)
-    {
-      if (data_reply->code != 250)
-        goto data_refused;
-      return TRUE;
-    }
-
-  if (data_reply->code != 354)
-    goto data_refused;
-
-  {
-    g_autoptr(GBytes) stuffed = sd_message_dot_stuff (message);
-    g_autoptr(GString) wire = g_string_new_len (g_bytes_get_data (stuffed, NULL),
-                                                g_bytes_get_size (stuffed));
-    GError *local = NULL;
-
-    sd_run_show_message (run, message);
-    sd_run_emit (run, SD_DIRECTION_SENT, FALSE, ".");
-    /* With PIPELINING, QUIT may follow the final dot in the same write. */
-    if (pipelining)
-      {
-        sd_run_emit (run, SD_DIRECTION_SENT, FALSE, "QUIT");
-        g_string_append (wire, "QUIT\r\n");
-        *quit_sent = TRUE;
-      }
-    if (!sd_connection_write_all (run->conn, wire->str, wire->len, run->cancellable, &local))
-      {
-        sd_run_set_io_error (error, local, _("sending the message"));
-        return FALSE;
-      }
-  }
-
-  g_clear_pointer (&data_reply, sd_reply_free);
-  /* Translators: fills “waiting for the reply to %s”. */
-  data_reply = sd_run_read_reply (run, _("the message"), error);
-  if (data_reply == NULL)
+  if (!sd_run_send_message (run, t, error))
     return FALSE;
-  if (data_reply->code != 250)
-    goto data_refused;
+  g_clear_pointer (&t->data_reply, sd_reply_free);
+  /* Translators: fills “waiting for the reply to %s”. */
+  t->data_reply = sd_run_read_reply (run, _("the message"), error);
+  if (t->data_reply == NULL)
+    return FALSE;
+  if (t->data_reply->code != 250)
+    return sd_run_data_refused (run, t, error);
   return TRUE;
+}
 
-mail_refused:
+/* MAIL, RCPT, DATA or BDAT: with PIPELINING one group and one round trip, with CHUNKING
+ * the message and QUIT travel in that same group. */
+static gboolean
+sd_run_transaction (SdRun    *run,
+                    gboolean *quit_sent,
+                    GError  **error)
+{
+  g_auto(SdTransaction) t = { 0 };
+
+  sd_transaction_init (&t, run, quit_sent);
+  t.message = sd_run_build_message (run);
+  g_ptr_array_add (t.group, sd_run_mail_command (run, t.message));
+
+  run->report->pipelining_used = t.pipelining;
+  run->report->chunking_used = t.chunking;
   sd_run_enter (run, SD_STAGE_MAIL);
-  sd_run_set_reply_error (run, error, SD_SESSION_ERROR_REJECTED, mail_reply,
-                          _("The sender was refused"));
-  if (!*quit_sent)
-    sd_run_quit_quietly (run);
-  return FALSE;
 
-data_refused:
-  sd_run_set_reply_error (run, error, SD_SESSION_ERROR_REJECTED, data_reply,
-                          _("The message was refused"));
-  if (!*quit_sent)
-    sd_run_quit_quietly (run);
-  return FALSE;
+  if (t.pipelining ? !sd_run_envelope_pipelined (run, &t, error)
+                   : !sd_run_envelope_lockstep (run, &t, error))
+    return FALSE;
+  if (!sd_run_check_recipients (run, &t, error))
+    return FALSE;
+  if (!t.with_data)
+    return TRUE;
+  return sd_run_data (run, &t, error);
 }
 
 static gboolean
