@@ -339,75 +339,52 @@ auth_cram_md5 (Session *s)
   }
 }
 
-Step
-_sd_server_do_auth (Session    *s,
-                    const char *args)
+/* Why AUTH cannot go ahead now, as the reply to send; NULL when it can. */
+static const char *
+auth_refusal (Session     *s,
+              const char  *mechanism,
+              char       **words)
 {
-  g_auto(GStrv) words = g_strsplit (args != NULL ? args : "", " ", 3);
-  g_autofree char *mechanism = NULL;
-  g_autofree char *verb_only = NULL;
-  const char *initial;
-  AuthOutcome outcome;
+  if (!_sd_server_auth_available (s))
+    return "503 5.5.1 Error: authentication not enabled";
+  if (!s->greeted)
+    return "503 5.5.1 Error: send HELO/EHLO first";
+  if (s->authenticated)
+    return "503 5.5.1 Error: already authenticated";
+  if (s->in_transaction)
+    return "503 5.5.1 Error: MAIL transaction in progress";
+  if (s->cfg->require_tls_for_auth && !s->tls)
+    {
+      /* What Exchange answers with "Offer basic authentication only after starting
+       * TLS": the mechanism is unknown until TLS is up. */
+      s->info->auth_refused_no_tls = TRUE;
+      return "504 5.7.4 Unrecognized authentication type";
+    }
+  if (*mechanism == '\0' || (words[1] != NULL && words[2] != NULL))
+    return "501 5.5.4 Syntax: AUTH mechanism [initial-response]";
+  if (!(g_str_equal (mechanism, "PLAIN") || g_str_equal (mechanism, "LOGIN") ||
+        g_str_equal (mechanism, "CRAM-MD5")))
+    return "504 5.5.4 Unrecognized authentication type";
+  return NULL;
+}
 
-  s->stage = SD_STAGE_AUTH;
-  mechanism = words[0] != NULL ? g_ascii_strup (words[0], -1) : g_strdup ("");
-  initial = words[0] != NULL ? words[1] : NULL;
-  /* What the transcript may show of the command line itself. */
+/* What the transcript may show of the command line itself. */
+static char *
+auth_shown_command (const char *mechanism,
+                    const char *initial)
+{
   if (*mechanism == '\0')
-    verb_only = g_strdup ("AUTH");
-  else if (initial != NULL)
+    return g_strdup ("AUTH");
+  if (initial != NULL)
     /* Translators: %s is an AUTH mechanism (PLAIN, LOGIN…). */
-    verb_only = g_strdup_printf (_("AUTH %s [initial response hidden]"), mechanism);
-  else
-    verb_only = g_strdup_printf ("AUTH %s", mechanism);
+    return g_strdup_printf (_("AUTH %s [initial response hidden]"), mechanism);
+  return g_strdup_printf ("AUTH %s", mechanism);
+}
 
-  if (!s->tls && s->info->starttls_offered)
-    s->info->auth_before_tls = TRUE;
-  if (*mechanism != '\0')
-    {
-      g_free (s->info->auth_mechanism);
-      s->info->auth_mechanism = g_strdup (mechanism);
-    }
-
-  if (!_sd_server_auth_available (s) || !s->greeted || s->authenticated || s->in_transaction ||
-         (s->cfg->require_tls_for_auth && !s->tls) || *mechanism == '\0' ||
-         (words[1] != NULL && words[2] != NULL) ||
-         !(g_str_equal (mechanism, "PLAIN") || g_str_equal (mechanism, "LOGIN") ||
-           g_str_equal (mechanism, "CRAM-MD5")))
-    {
-      _sd_server_emit (s, SD_DIRECTION_RECEIVED, initial != NULL, verb_only);
-      if (!_sd_server_auth_available (s))
-        return _sd_server_reply (s, "503 5.5.1 Error: authentication not enabled");
-      if (!s->greeted)
-        return _sd_server_reply (s, "503 5.5.1 Error: send HELO/EHLO first");
-      if (s->authenticated)
-        return _sd_server_reply (s, "503 5.5.1 Error: already authenticated");
-      if (s->in_transaction)
-        return _sd_server_reply (s, "503 5.5.1 Error: MAIL transaction in progress");
-      if (s->cfg->require_tls_for_auth && !s->tls)
-        {
-          /* What Exchange answers with "Offer basic authentication only after starting
-           * TLS": the mechanism is unknown until TLS is up. */
-          s->info->auth_refused_no_tls = TRUE;
-          return _sd_server_reply (s, "504 5.7.4 Unrecognized authentication type");
-        }
-      if (*mechanism == '\0' || (words[1] != NULL && words[2] != NULL))
-        return _sd_server_reply (s, "501 5.5.4 Syntax: AUTH mechanism [initial-response]");
-      return _sd_server_reply (s, "504 5.5.4 Unrecognized authentication type");
-    }
-
-  if (g_str_equal (mechanism, "PLAIN"))
-    outcome = auth_plain (s, initial);
-  else if (g_str_equal (mechanism, "LOGIN"))
-    outcome = auth_login (s, initial);
-  else if (initial != NULL)
-    {
-      _sd_server_emit (s, SD_DIRECTION_RECEIVED, TRUE, verb_only);
-      return _sd_server_reply (s, "501 5.5.4 CRAM-MD5 takes no initial response");
-    }
-  else
-    outcome = auth_cram_md5 (s);
-
+static Step
+auth_finish (Session     *s,
+             AuthOutcome  outcome)
+{
   if (outcome == AUTH_ENDED)
     return STEP_FAILED;
   if (outcome == AUTH_ANSWERED)
@@ -427,4 +404,46 @@ _sd_server_do_auth (Session    *s,
                                   "421 4.7.0 Too many authentication failures, closing connection",
                                   "too many authentication failures");
   return _sd_server_reply (s, "535 5.7.8 Authentication credentials invalid");
+}
+
+Step
+_sd_server_do_auth (Session    *s,
+                    const char *args)
+{
+  g_auto(GStrv) words = g_strsplit (args != NULL ? args : "", " ", 3);
+  g_autofree char *mechanism = NULL;
+  g_autofree char *verb_only = NULL;
+  const char *initial;
+  const char *refusal;
+
+  s->stage = SD_STAGE_AUTH;
+  mechanism = words[0] != NULL ? g_ascii_strup (words[0], -1) : g_strdup ("");
+  initial = words[0] != NULL ? words[1] : NULL;
+  verb_only = auth_shown_command (mechanism, initial);
+
+  if (!s->tls && s->info->starttls_offered)
+    s->info->auth_before_tls = TRUE;
+  if (*mechanism != '\0')
+    {
+      g_free (s->info->auth_mechanism);
+      s->info->auth_mechanism = g_strdup (mechanism);
+    }
+
+  refusal = auth_refusal (s, mechanism, words);
+  if (refusal != NULL)
+    {
+      _sd_server_emit (s, SD_DIRECTION_RECEIVED, initial != NULL, verb_only);
+      return _sd_server_reply (s, refusal);
+    }
+
+  if (g_str_equal (mechanism, "PLAIN"))
+    return auth_finish (s, auth_plain (s, initial));
+  if (g_str_equal (mechanism, "LOGIN"))
+    return auth_finish (s, auth_login (s, initial));
+  if (initial != NULL)
+    {
+      _sd_server_emit (s, SD_DIRECTION_RECEIVED, TRUE, verb_only);
+      return _sd_server_reply (s, "501 5.5.4 CRAM-MD5 takes no initial response");
+    }
+  return auth_finish (s, auth_cram_md5 (s));
 }

@@ -299,17 +299,100 @@ data_view_add (DataView *view,
   g_string_append_c (view->line, byte);
 }
 
+/* Undoes dot-stuffing and finds CRLF.CRLF, one byte at a time. */
+typedef struct {
+  GByteArray *message;
+  DataView    view;
+  gboolean    bol;
+  gboolean    prev_cr;
+  gboolean    eight;
+  int         dot;        /* 1: "." at a line start; 2: ".\r" */
+  guint64     size;
+} DataReader;
+
+/* One byte of the message as meant, after dot-unstuffing. */
+static void
+data_reader_store (Session    *s,
+                   DataReader *r,
+                   guint8      c)
+{
+  if (c >= 0x80)
+    r->eight = TRUE;
+  if (c == '\n')
+    {
+      if (!r->prev_cr)
+        s->info->bare_lf = TRUE;
+      r->bol = r->prev_cr;
+      data_view_end_line (s, &r->view);
+    }
+  else
+    r->bol = FALSE;
+  r->prev_cr = c == '\r';
+  data_view_add (&r->view, c);
+  r->size++;
+  if (r->size <= s->cfg->max_size)
+    g_byte_array_append (r->message, &c, 1);
+}
+
+/* TRUE when @b ended the data. */
+static gboolean
+data_reader_feed (Session    *s,
+                  DataReader *r,
+                  guint8      b)
+{
+  if (r->dot == 1)
+    {
+      r->dot = 0;
+      if (b == '\r')
+        {
+          r->dot = 2;
+          return FALSE;
+        }
+    }
+  else if (r->dot == 2)
+    {
+      r->dot = 0;
+      if (b == '\n')
+        return TRUE;
+      data_reader_store (s, r, '\r');
+    }
+  else if (r->bol && b == '.')
+    {
+      r->dot = 1;          /* a stuffed dot, or the end */
+      r->bol = FALSE;
+      return FALSE;
+    }
+  data_reader_store (s, r, b);
+  return FALSE;
+}
+
+static void
+data_reader_report (Session    *s,
+                    DataReader *r)
+{
+  /* A 64-bit format would hide the string from xgettext: the number goes in as text. */
+  g_autofree char *bytes = g_strdup_printf ("%" G_GUINT64_FORMAT, r->size);
+
+  if (r->view.total > r->view.shown)
+    _sd_server_emitf (s, SD_DIRECTION_INFO,
+                      g_dngettext (GETTEXT_PACKAGE, "(%u more line of message data not shown)",
+                                   "(%u more lines of message data not shown)",
+                                   r->view.total - r->view.shown),
+                      r->view.total - r->view.shown);
+  /* Translators: %s is a number of bytes. */
+  _sd_server_emitf (s, SD_DIRECTION_INFO,
+                    g_dngettext (GETTEXT_PACKAGE, "End of data: %s byte", "End of data: %s bytes",
+                                 r->size > G_MAXULONG ? G_MAXULONG : (gulong) r->size),
+                    bytes);
+}
+
 /* Reads message data up to CRLF.CRLF, undoing dot-stuffing. Bytes beyond max_size are
  * read and dropped. NULL when the session ended; *@too_big when data was dropped. */
 static GByteArray *
 session_read_data (Session  *s,
                    gboolean *too_big)
 {
-  g_autoptr(GByteArray) message = g_byte_array_new ();
-  DataView view = { g_string_new (NULL), 0, 0 };
-  gboolean bol = TRUE, prev_cr = FALSE, eight = FALSE;
-  int dot = 0;        /* 1: "." at a line start; 2: ".\r" */
-  guint64 size = 0;
+  DataReader r = { g_byte_array_new (), { g_string_new (NULL), 0, 0 }, TRUE, FALSE, FALSE, 0, 0 };
   gboolean done = FALSE;
 
   *too_big = FALSE;
@@ -319,88 +402,21 @@ session_read_data (Session  *s,
 
       if (s->in->len == 0 && !_sd_server_fill (s))
         {
-          g_string_free (view.line, TRUE);
+          g_string_free (r.view.line, TRUE);
+          g_byte_array_unref (r.message);
           return NULL;
         }
       for (i = 0; i < s->in->len && !done; i++)
-        {
-          guint8 b = s->in->data[i];
-          guint8 store[2];
-          guint n_store = 0;
-
-          if (dot == 1)
-            {
-              dot = 0;
-              if (b == '\r')
-                {
-                  dot = 2;
-                  continue;
-                }
-            }
-          else if (dot == 2)
-            {
-              dot = 0;
-              if (b == '\n')
-                {
-                  done = TRUE;
-                  continue;
-                }
-              store[n_store++] = '\r';
-              prev_cr = TRUE;
-            }
-          else if (bol && b == '.')
-            {
-              dot = 1;          /* a stuffed dot, or the end */
-              bol = FALSE;
-              continue;
-            }
-
-          store[n_store++] = b;
-          for (guint k = 0; k < n_store; k++)
-            {
-              guint8 c = store[k];
-
-              if (c >= 0x80)
-                eight = TRUE;
-              if (c == '\n')
-                {
-                  if (!prev_cr)
-                    s->info->bare_lf = TRUE;
-                  bol = prev_cr;
-                  data_view_end_line (s, &view);
-                }
-              else
-                bol = FALSE;
-              prev_cr = c == '\r';
-              data_view_add (&view, c);
-              size++;
-              if (size <= s->cfg->max_size)
-                g_byte_array_append (message, &c, 1);
-            }
-        }
+        done = data_reader_feed (s, &r, s->in->data[i]);
       g_byte_array_remove_range (s->in, 0, i);
     }
 
-  if (view.total > view.shown)
-    _sd_server_emitf (s, SD_DIRECTION_INFO,
-                      g_dngettext (GETTEXT_PACKAGE, "(%u more line of message data not shown)",
-                                   "(%u more lines of message data not shown)",
-                                   view.total - view.shown),
-                      view.total - view.shown);
-  {
-    /* A 64-bit format would hide the string from xgettext: the number goes in as text. */
-    g_autofree char *bytes = g_strdup_printf ("%" G_GUINT64_FORMAT, size);
-    /* Translators: %s is a number of bytes. */
-    _sd_server_emitf (s, SD_DIRECTION_INFO,
-                      g_dngettext (GETTEXT_PACKAGE, "End of data: %s byte", "End of data: %s bytes",
-                                   size > G_MAXULONG ? G_MAXULONG : (gulong) size),
-                      bytes);
-  }
-  g_string_free (view.line, TRUE);
-  if (eight && !s->body_8bit)
+  data_reader_report (s, &r);
+  g_string_free (r.view.line, TRUE);
+  if (r.eight && !s->body_8bit)
     s->info->eightbit_undeclared = TRUE;
-  *too_big = size > s->cfg->max_size;
-  return g_steal_pointer (&message);
+  *too_big = r.size > s->cfg->max_size;
+  return r.message;
 }
 
 static char *
