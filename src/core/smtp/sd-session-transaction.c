@@ -239,6 +239,32 @@ sd_run_envelope_lockstep (SdRun         *run,
   return TRUE;
 }
 
+/* One write for lines the transcript has shown already. */
+static gboolean
+sd_run_write (SdRun       *run,
+              GString     *wire,
+              const char  *doing,
+              GError     **error)
+{
+  GError *local = NULL;
+
+  if (sd_connection_write_all (run->conn, wire->str, wire->len, run->cancellable, &local))
+    return TRUE;
+  _sd_run_set_io_error (error, local, doing);
+  return FALSE;
+}
+
+/* Pipelined, QUIT goes out in the same write as the message. */
+static void
+sd_run_append_quit (SdRun         *run,
+                    SdTransaction *t,
+                    GString       *wire)
+{
+  _sd_run_emit (run, SD_DIRECTION_SENT, FALSE, "QUIT");
+  g_string_append (wire, "QUIT\r\n");
+  *t->quit_sent = TRUE;
+}
+
 /* BDAT's payload rides in the same write as the envelope, then QUIT: one round trip. */
 static gboolean
 sd_run_send_chunked (SdRun         *run,
@@ -246,25 +272,18 @@ sd_run_send_chunked (SdRun         *run,
                      GError       **error)
 {
   g_autoptr(GString) bdat = g_string_new (NULL);
-  GError *local = NULL;
   gsize len;
   const char *data = g_bytes_get_data (t->message, &len);
 
   for (guint i = 0; t->group->pdata[i] != NULL; i++)
-    _sd_run_emit (run, SD_DIRECTION_SENT, FALSE, t->group->pdata[i]);
-  sd_run_show_message (run, t->message);
-  _sd_run_emit (run, SD_DIRECTION_SENT, FALSE, "QUIT");
-  for (guint i = 0; t->group->pdata[i] != NULL; i++)
-    g_string_append_printf (bdat, "%s\r\n", (char *) t->group->pdata[i]);
-  g_string_append_len (bdat, data, len);
-  g_string_append (bdat, "QUIT\r\n");
-  if (!sd_connection_write_all (run->conn, bdat->str, bdat->len, run->cancellable, &local))
     {
-      _sd_run_set_io_error (error, local, _("sending"));
-      return FALSE;
+      _sd_run_emit (run, SD_DIRECTION_SENT, FALSE, t->group->pdata[i]);
+      g_string_append_printf (bdat, "%s\r\n", (char *) t->group->pdata[i]);
     }
-  *t->quit_sent = TRUE;
-  return TRUE;
+  sd_run_show_message (run, t->message);
+  g_string_append_len (bdat, data, len);
+  sd_run_append_quit (run, t, bdat);
+  return sd_run_write (run, bdat, _("sending"), error);
 }
 
 /* With PIPELINING: MAIL, every RCPT and DATA (or BDAT) in one group, then the replies. */
@@ -356,23 +375,12 @@ sd_run_send_message (SdRun         *run,
   g_autoptr(GBytes) stuffed = sd_message_dot_stuff (t->message);
   g_autoptr(GString) wire = g_string_new_len (g_bytes_get_data (stuffed, NULL),
                                               g_bytes_get_size (stuffed));
-  GError *local = NULL;
 
   sd_run_show_message (run, t->message);
   _sd_run_emit (run, SD_DIRECTION_SENT, FALSE, ".");
-  /* With PIPELINING, QUIT may follow the final dot in the same write. */
   if (t->pipelining)
-    {
-      _sd_run_emit (run, SD_DIRECTION_SENT, FALSE, "QUIT");
-      g_string_append (wire, "QUIT\r\n");
-      *t->quit_sent = TRUE;
-    }
-  if (!sd_connection_write_all (run->conn, wire->str, wire->len, run->cancellable, &local))
-    {
-      _sd_run_set_io_error (error, local, _("sending the message"));
-      return FALSE;
-    }
-  return TRUE;
+    sd_run_append_quit (run, t, wire);
+  return sd_run_write (run, wire, _("sending the message"), error);
 }
 
 static gboolean
