@@ -25,7 +25,8 @@ void       sd_session_run_async    (SdSession           *self,
                                     GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data);
-/* Always returns a report (transfer full); report->ok says how it went. */
+/* Always returns a report (transfer full); report->ok says how it went. The session
+ * does not diagnose: sd_diagnose_report() (sd-hints.h) is the caller's next step. */
 SdReport  *sd_session_run_finish   (SdSession           *self,
                                     GAsyncResult        *result);
 
