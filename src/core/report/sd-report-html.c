@@ -68,7 +68,7 @@ sd_report_export_text (const SdReport     *report,
                        const SdExportInfo *info)
 {
   SdExportFacts facts;
-  g_autofree char *body = sd_report_to_text (report);
+  g_autofree char *body = sd_report_to_text (report, report->hints);
   GString *out = g_string_new (NULL);
 
   sd_export_facts_init (&facts, info);
@@ -136,15 +136,15 @@ sd_html_caps (GString              *out,
 }
 
 static void
-sd_html_hints (GString        *out,
-               const SdReport *report)
+sd_html_hints (GString   *out,
+               GPtrArray *hints)
 {
-  if (report->hints->len == 0)
+  if (hints == NULL || hints->len == 0)
     return;
   g_string_append_printf (out, "<h2>%s</h2>\n", _("Hints"));
-  for (guint i = 0; i < report->hints->len; i++)
+  for (guint i = 0; i < hints->len; i++)
     {
-      const SdHint *hint = report->hints->pdata[i];
+      const SdHint *hint = hints->pdata[i];
 
       g_string_append_printf (out, "<div class=\"hint %s\"><h3>",
                               sd_hint_severity_to_string (hint->severity));
@@ -264,7 +264,7 @@ sd_report_export_html (const SdReport     *report,
   /* Translators: the value of the row “Credentials”. */
   sd_html_row (out, _("Credentials"), _("redacted"));
   g_string_append (out, "</table>\n");
-  sd_html_hints (out, report);
+  sd_html_hints (out, report->hints);
   sd_html_transcript (out, report);
   g_string_append (out, "</body></html>\n");
 
@@ -278,7 +278,7 @@ sd_report_export_json (const SdReport     *report,
                        const SdExportInfo *info)
 {
   SdExportFacts facts;
-  g_autofree char *json = sd_report_to_json (report);
+  g_autofree char *json = sd_report_to_json (report, report->hints);
   json_t *root = json_loads (json, 0, NULL);
   char *dump, *copy;
 
