@@ -66,6 +66,41 @@ sd_gui_test_screenshot (GtkWidget  *widget,
   g_test_message ("screenshot: %s (%d×%d)", path, width, height);
 }
 
+GtkWidget *
+sd_gui_test_find (GtkWidget  *root,
+                  const char *name)
+{
+  const char *have = atk_object_get_name (gtk_widget_get_accessible (root));
+
+  if (have != NULL && g_str_equal (have, name))
+    return root;
+  if (GTK_IS_CONTAINER (root))
+    {
+      g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (root));
+      for (GList *l = children; l; l = l->next)
+        {
+          GtkWidget *found = sd_gui_test_find (l->data, name);
+          if (found != NULL)
+            return found;
+        }
+    }
+  return NULL;
+}
+
+gboolean
+sd_gui_test_layout_inserts_hyphen (PangoLayout *layout,
+                                   int          width)
+{
+  g_autoptr(PangoLayout) copy = pango_layout_copy (layout);
+
+  pango_layout_set_width (copy, width * PANGO_SCALE);
+  for (GSList *l = pango_layout_get_lines_readonly (copy); l; l = l->next)
+    for (GSList *r = ((PangoLayoutLine *) l->data)->runs; r; r = r->next)
+      if (((PangoGlyphItem *) r->data)->item->analysis.flags & PANGO_ANALYSIS_FLAG_NEED_HYPHEN)
+        return TRUE;
+  return FALSE;
+}
+
 SdWindow *
 sd_gui_test_window_new (SdApplication *app,
                         int            width,

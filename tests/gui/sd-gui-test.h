@@ -22,6 +22,14 @@ void      sd_gui_test_wait_for_session (SdWindow    *window);
 void      sd_gui_test_screenshot     (GtkWidget     *widget,
                                       const char    *name);
 
+/* The widget under @root whose accessible name is @name, or NULL. */
+GtkWidget *sd_gui_test_find          (GtkWidget     *root,
+                                      const char    *name);
+/* Whether @layout, laid out at @width pixels, puts a hyphen Pango inserted at the end
+ * of a line (one the text does not have). */
+gboolean  sd_gui_test_layout_inserts_hyphen (PangoLayout *layout,
+                                             int          width);
+
 /* A new window of @app at @width × @height, shown and drawn; the caller owns it. */
 SdWindow *sd_gui_test_window_new     (SdApplication *app,
                                       int            width,
