@@ -89,12 +89,15 @@ sd_settings_same (const SdSettings *a,
 static void
 sd_profile_bar_update_title (SdProfileBar *self)
 {
+  g_autofree char *entry = gtk_combo_box_text_get_active_text (self->profile_combo);
+
   g_free (self->title);
-  if (self->current_profile == NULL)
-    self->title = g_strdup (_("SMTP Doctor"));   /* the mark beside the picker says "modified" */
-  else if (self->modified)
+  if (self->modified)
     /* Translators: the window title while a saved profile has unsaved changes */
-    self->title = g_strdup_printf (_("• %s (modified) — SMTP Doctor"), self->current_profile);
+    self->title = g_strdup_printf (_("• %s (modified) — SMTP Doctor"),
+                                   self->current_profile ? self->current_profile : entry);
+  else if (self->current_profile == NULL)
+    self->title = g_strdup (_("SMTP Doctor"));
   else
     self->title = g_strdup_printf (_("%s — SMTP Doctor"), self->current_profile);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);

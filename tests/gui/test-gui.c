@@ -751,7 +751,7 @@ test_profile_manage (Fixture       *f,
   g_assert_cmpstr (picker_id (f), ==, "builtin");
   g_assert_false (is_modified (f));
   fill_profile_form (f);
-  g_assert_false (is_modified (f));   /* only saved profiles can be modified */
+  g_assert_true (is_modified (f));   /* the built-in server's form, edited (issue 18, item 11) */
 
   /* Save on the built-in server asks for a name. */
   activate (f, "profile-save");
