@@ -7,6 +7,32 @@
 #include "sd-gui-test.h"
 #include "sd-transcript-view.h"
 
+SdApplication *
+sd_gui_test_init (int    *argc,
+                  char ***argv,
+                  char  **config_dir)
+{
+  const char *base = g_getenv ("XDG_CONFIG_HOME") ? g_getenv ("XDG_CONFIG_HOME") : g_get_tmp_dir ();
+  g_autofree char *config = g_build_filename (base, "run-XXXXXX", NULL);
+  SdApplication *app;
+
+  g_assert_true (g_mkdir_with_parents (base, 0700) == 0);
+  g_assert_nonnull (g_mkdtemp (config));
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_test_init (argc, argv, NULL);
+  if (!gtk_init_check (argc, argv))
+    {
+      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
+      exit (77);
+    }
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  app = sd_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  *config_dir = g_steal_pointer (&config);
+  return app;
+}
+
 void
 sd_gui_test_iterate (guint ms)
 {

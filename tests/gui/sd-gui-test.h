@@ -6,10 +6,17 @@
 
 #include <gtk/gtk.h>
 
+#include "sd-application.h"
 #include "sd-window.h"
 
 G_BEGIN_DECLS
 
+/* g_test_init() and GTK under a fresh XDG_CONFIG_HOME (*@config_dir: no profiles or
+ * window state from an earlier run); exits 77 without a display. The registered
+ * application (transfer full). */
+SdApplication *sd_gui_test_init      (int           *argc,
+                                      char        ***argv,
+                                      char         **config_dir);
 /* Runs the default main context for @ms milliseconds (layout, drawing, workers' events). */
 void      sd_gui_test_iterate        (guint          ms);
 /* Runs the main context until @done (@data) is true; fails the test after 20 s. */

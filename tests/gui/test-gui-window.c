@@ -374,24 +374,9 @@ main (int   argc,
       char *argv[])
 {
   int status;
-  const char *base = g_getenv ("XDG_CONFIG_HOME") ? g_getenv ("XDG_CONFIG_HOME") : g_get_tmp_dir ();
-  g_autofree char *config = g_build_filename (base, "run-XXXXXX", NULL);
+  g_autofree char *config = NULL;
 
-  /* No saved profiles or window size from an earlier run. */
-  g_assert_true (g_mkdir_with_parents (base, 0700) == 0);
-  g_assert_nonnull (g_mkdtemp (config));
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check (&argc, &argv))
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      return 77;
-    }
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  app = sd_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  app = sd_gui_test_init (&argc, &argv, &config);
 
   g_test_add_func ("/gui/fit/session-and-failure", test_fit);
   g_test_add_func ("/gui/export/chosen-type", test_export_chosen_type);
