@@ -71,6 +71,7 @@ sd_cli_usage (FILE *out)
            "  diagnose  Explain a pasted transcript, log line or bounce (see diagnose --help)\n"
            "  profiles  Saved server profiles: list, show, save, delete, export, import\n"
            "  serve     Run the built-in SMTP server (see serve --help)\n"
+           "  monitor   A check for Icinga 2, Nagios, Prometheus… (see monitor --help)\n"
            "  oauth     OAuth 2.0 sign-in for XOAUTH2/OAUTHBEARER: login, show, logout\n"
            "  version   Print the version\n"), out);
 }
@@ -107,6 +108,8 @@ main (int    argc,
     return sd_cli_profiles (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "serve"))
     return sd_cli_serve (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "monitor"))
+    return sd_cli_monitor (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "oauth"))
     return sd_cli_oauth (argc - 1, argv + 1);
 

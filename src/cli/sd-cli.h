@@ -21,6 +21,8 @@ int sd_cli_serve    (int    argc,
                      char **argv);
 int sd_cli_oauth    (int    argc,
                      char **argv);
+int sd_cli_monitor  (int    argc,
+                     char **argv);
 
 /* Calls func (data) in the main context on Ctrl+C (and SIGTERM on Unix, Ctrl+Break and
  * closing the console window on Windows); func returns G_SOURCE_CONTINUE. */
