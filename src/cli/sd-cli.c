@@ -71,9 +71,10 @@ sd_cli_usage (FILE *out)
            "  diagnose  Explain a pasted transcript, log line or bounce (see diagnose --help)\n"
            "  profiles  Saved server profiles: list, show, save, delete, export, import\n"
            "  serve     Run the built-in SMTP server (see serve --help)\n"
-           "  monitor   A check for Icinga 2, Nagios, Prometheus… (see monitor --help)\n"
            "  oauth     OAuth 2.0 sign-in for XOAUTH2/OAUTHBEARER: login, show, logout\n"
            "  version   Print the version\n"), out);
+  /* Translators: one more line of the command list above; keep the command name. */
+  fputs (_("  monitor   A check for Icinga 2, Nagios, Prometheus… (see monitor --help)\n"), out);
 }
 
 int

@@ -117,6 +117,21 @@ sd_num (double value,
   return g_strdup (g_ascii_formatd (buffer, sizeof buffer, format, value));
 }
 
+/* A threshold as given, in plain decimals ("0.5", "2", never "1e-06": perfdata has no
+ * exponents). */
+static char *
+sd_threshold (double value)
+{
+  char *text = sd_num (value, "%.6f");
+  char *end = text + strlen (text) - 1;
+
+  while (*end == '0')
+    *end-- = '\0';
+  if (*end == '.')
+    *end = '\0';
+  return text;
+}
+
 /* Plugin output must not hold "|" outside the perfdata separator, nor line ends in the
  * status line: server text ends up in both. */
 static void
@@ -187,7 +202,7 @@ sd_monitor_check_time (SdMonitorResult           *r,
 
   if (t->critical_s > 0 && r->total_s > t->critical_s)
     {
-      g_autofree char *limit = sd_num (t->critical_s, "%g");
+      g_autofree char *limit = sd_threshold (t->critical_s);
       /* Translators: two times in seconds, e.g. “total 2.345 s over the critical
        * threshold of 2 s”. */
       sd_monitor_raise (r, problems, SD_MONITOR_CRITICAL,
@@ -196,7 +211,7 @@ sd_monitor_check_time (SdMonitorResult           *r,
     }
   else if (t->warning_s > 0 && r->total_s > t->warning_s)
     {
-      g_autofree char *limit = sd_num (t->warning_s, "%g");
+      g_autofree char *limit = sd_threshold (t->warning_s);
       /* Translators: two times in seconds. */
       sd_monitor_raise (r, problems, SD_MONITOR_WARNING,
                         g_strdup_printf (_("total %s s over the warning threshold of %s s"),
@@ -321,8 +336,8 @@ sd_monitor_perfdata (const SdMonitorResult     *r,
 {
   GString *p = g_string_new (NULL);
   g_autofree char *total = sd_num (r->total_s, "%.6f");
-  g_autofree char *warn = t->warning_s > 0 ? sd_num (t->warning_s, "%g") : g_strdup ("");
-  g_autofree char *crit = t->critical_s > 0 ? sd_num (t->critical_s, "%g") : g_strdup ("");
+  g_autofree char *warn = t->warning_s > 0 ? sd_threshold (t->warning_s) : g_strdup ("");
+  g_autofree char *crit = t->critical_s > 0 ? sd_threshold (t->critical_s) : g_strdup ("");
 
   for (guint i = SD_STAGE_CONNECT; i < SD_N_STAGES; i++)
     if (r->stage_s[i] >= 0)
