@@ -133,7 +133,8 @@ sd_threshold (double value)
 }
 
 /* Plugin output must not hold "|" outside the perfdata separator, nor line ends in the
- * status line: server text ends up in both. */
+ * status line, where Nagios also turns ";" into ":" (it separates its log fields):
+ * server text ends up in both. */
 static void
 sd_monitor_sanitize (char     *text,
                      gboolean  one_line)
@@ -141,6 +142,8 @@ sd_monitor_sanitize (char     *text,
   for (char *p = text; p != NULL && *p; p++)
     if (*p == '|')
       *p = '/';
+    else if (one_line && *p == ';')
+      *p = ',';
     else if (one_line && (*p == '\n' || *p == '\r'))
       *p = ' ';
 }
@@ -418,7 +421,7 @@ sd_monitor_evaluate (const SdReport            *report,
   base = sd_monitor_base_summary (r, report);
   g_ptr_array_add (problems, g_steal_pointer (&base));
   g_ptr_array_add (problems, NULL);
-  r->summary = g_strjoinv ("; ", (char **) problems->pdata);
+  r->summary = g_strjoinv (", ", (char **) problems->pdata);
   sd_monitor_sanitize (r->summary, TRUE);
   sd_monitor_sanitize (r->long_output, FALSE);
   r->perfdata = sd_monitor_perfdata (r, t);
