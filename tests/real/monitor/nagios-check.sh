@@ -14,8 +14,6 @@ set -euo pipefail
 
 cli=$1
 src=$2
-n=0
-failed=0
 
 if ! command -v nagios4 >/dev/null; then
   echo "1..0 # SKIP nagios4 not installed (apt-get install nagios4-core)"
@@ -25,57 +23,9 @@ if [ "$(id -u)" != 0 ]; then
   echo "1..0 # SKIP needs root for the throwaway Postfix"
   exit 0
 fi
-
-tmp=$(mktemp -d /tmp/sd-nagios-XXXXXX)
-# Postfix runs as its own user under $tmp/postfix: it must be able to get there.
-chmod 755 "$tmp"
-serve_pid=
-nagios_pid=
-cleanup () {
-  [ -n "$nagios_pid" ] && kill "$nagios_pid" 2>/dev/null && wait "$nagios_pid" 2>/dev/null
-  [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
-  bash "$src/tests/real/postfix/postfix-ctl.sh" stop "$tmp/postfix" >/dev/null 2>&1 || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok () {
-  n=$((n + 1))
-  if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; failed=1; fi
-}
-
-free_port () {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
-
-wait_for () {   # wait_for SECONDS COMMAND...
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@"; do
-    [ $SECONDS -lt $deadline ] || return 1
-    sleep 0.2
-  done
-}
-
-# The built-in server with a demo account; its certificate is made in our temp dir.
-printf 'demo-password\n' >"$tmp/demo.pw"
-printf 'not-the-password\n' >"$tmp/wrong.pw"
-printf 'tester-password\n' >"$tmp/postfix.pw"
-chmod 600 "$tmp"/*.pw
-XDG_DATA_HOME=$tmp/data XDG_CONFIG_HOME=$tmp/config \
-  "$cli" serve --port 0 --user demo --password-file "$tmp/demo.pw" >"$tmp/serve.log" 2>&1 &
-serve_pid=$!
-wait_for 20 grep -q '^Certificate: ' "$tmp/serve.log" || { cat "$tmp/serve.log" >&2; exit 1; }
-serve_port=$(sed -n 's/^Listening on 127\.0\.0\.1 port \([0-9]*\).*/\1/p' "$tmp/serve.log")
-serve_cert=$(sed -n 's/^Certificate: \(.*\) SHA-256 .*/\1/p' "$tmp/serve.log")
-
-pf_sub=$(free_port) pf_tls=$(free_port) pf_relay=$(free_port) pf_size=$(free_port)
-bash "$src/tests/real/postfix/postfix-ctl.sh" start "$tmp/postfix" "$pf_sub" "$pf_tls" \
-  "$pf_relay" "$pf_size" >/dev/null
+# shellcheck source=engine-lib.sh
+. "$(dirname "$0")/engine-lib.sh"
+start_servers
 
 # The engine: our command definitions as shipped, with the build's CLI.
 mkdir -p "$tmp/nagios/checkresults"
@@ -172,7 +122,7 @@ define host {
 EOF
   done
   b="--port $serve_port --tls-ca $serve_cert"
-  p="--port $pf_sub --tls-ca $tmp/postfix/tls/cert.pem"
+  p="--port $pf_sub --tls-ca $pf_cert"
   service builtin good "check_smtp_doctor_auth!demo!$tmp/demo.pw!5!10!$b --cert-warning 30"
   service builtin wrong-password "check_smtp_doctor_auth!demo!$tmp/wrong.pw!5!10!$b"
   service builtin slow "check_smtp_doctor_auth!demo!$tmp/demo.pw!0.000001!10!$b"
@@ -190,7 +140,7 @@ fi
 ok 0 "nagios4 -v accepts our command definitions"
 
 nagios4 "$ng/nagios.cfg" >"$ng/stdout.log" 2>&1 &
-nagios_pid=$!
+engine_pid=$!
 wait_for 30 test -p "$ng/nagios.cmd" || { cat "$ng/stdout.log" "$ng/nagios.log" >&2; exit 1; }
 wait_for 30 test -s "$ng/status.dat" || { cat "$ng/nagios.log" >&2; exit 1; }
 
@@ -223,17 +173,9 @@ force () {   # force HOST SERVICE
 perf_re="^('[a-z_]+'=[0-9]+(\\.[0-9]+)?s?;[0-9.:]*;[0-9.:]*;0( |\$))+\$"
 
 expect () {   # expect HOST SERVICE STATE WHAT
-  local record state output perf
-  record=$(recorded "$1" "$2")
-  IFS=$'\t' read -r state _ output perf <<<"$record"
-  echo "# Nagios recorded $1/$2: state=$state"
-  echo "#   plugin_output=$output"
-  echo "#   performance_data=$perf"
-  if [ "$state" = "$3" ] && [[ $perf =~ $perf_re ]] && [[ $perf == *"'total'="* ]]; then
-    ok 0 "$4"
-  else
-    ok 1 "$4"
-  fi
+  local state output perf
+  IFS=$'\t' read -r state _ output perf <<<"$(recorded "$1" "$2")"
+  expect_record "Nagios, $4" "$3" "$state" "$output" "$perf" "$perf_re"
 }
 
 sleep 1   # last_check has one-second resolution
@@ -247,7 +189,7 @@ expect postfix good 0 "Postfix, right password: OK"
 expect postfix slow 1 "Postfix, -w below the real time: WARNING"
 
 # The password changes on the server: the same service turns CRITICAL.
-printf 'a-new-password\n' | saslpasswd2 -p -f "$tmp/postfix/etc/sasl/sasldb2" -u example.test tester
+change_postfix_password
 sleep 1
 force postfix good || true
 expect postfix good 2 "Postfix after the password was changed: CRITICAL"
