@@ -114,6 +114,29 @@ start (SdTestServerConfig *config,
 #define CHECK_ARGS(port) "monitor", "--server", "127.0.0.1", "--port", port, \
                          "--tls-ca", sd_test_certs_get ()->ca_file
 
+/* `monitor` against 127.0.0.1:@port, trusting the test CA, with more flags (NULL-ended). */
+static Check
+check_env (const char * const *env,
+           const char         *port,
+           ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  const char *base[] = { CHECK_ARGS (port) };
+  const char *arg;
+  va_list ap;
+
+  for (guint i = 0; i < G_N_ELEMENTS (base); i++)
+    g_ptr_array_add (args, (char *) base[i]);
+  va_start (ap, port);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  return run_env (env, (const char * const *) args->pdata);
+}
+
+#define check(port, ...) check_env (NULL, port, __VA_ARGS__)
+
 static void
 test_ok_no_credentials (void)
 {
@@ -124,10 +147,7 @@ test_ok_no_credentials (void)
 
   sd_test_server_config_init (&config);
   server = start (&config, port);
-  {
-    const char *args[] = { CHECK_ARGS (port), "-w", "5", "-c", "10", NULL };
-    c = run (args);
-  }
+  c = check (port, "-w", "5", "-c", "10", NULL);
   assert_plugin (&c, 0);
   /* No credentials: the session stops after TLS, so the certificate is still seen. */
   g_assert_nonnull (strstr (c.first_line, "TLS1.3"));
@@ -152,11 +172,8 @@ test_ok_auth (void)
   g_assert_true (g_file_set_contents (pwfile, "secret\n", -1, NULL));
   sd_test_server_config_init (&config);
   server = start (&config, port);
-  {
-    const char *args[] = { CHECK_ARGS (port), "--user", "alice", "--password-file", pwfile,
-                           "--expect-tls-version", "TLS1.2", "--expect-auth", "PLAIN", NULL };
-    c = run (args);
-  }
+  c = check (port, "--user", "alice", "--password-file", pwfile,
+             "--expect-tls-version", "TLS1.2", "--expect-auth", "PLAIN", NULL);
   assert_plugin (&c, 0);
   g_assert_nonnull (strstr (c.first_line, "AUTH PLAIN accepted"));
   g_assert_nonnull (strstr (c.perfdata, "'auth'="));
@@ -177,8 +194,7 @@ test_critical_wrong_password (void)
   server = start (&config, port);
   {
     const char *env[] = { "SD_PW=hunter2", NULL };
-    const char *args[] = { CHECK_ARGS (port), "--user", "alice", "--password-env", "SD_PW", NULL };
-    c = run_env (env, args);
+    c = check_env (env, port, "--user", "alice", "--password-env", "SD_PW", NULL);
   }
   assert_plugin (&c, 2);
   g_assert_nonnull (strstr (c.first_line, "failed at auth"));
@@ -201,10 +217,7 @@ test_critical_refused (void)
   /* A port that was ours a moment ago, now closed. */
   g_socket_listener_close (listener);
   g_snprintf (port, sizeof port, "%u", free_port);
-  {
-    const char *args[] = { CHECK_ARGS (port), NULL };
-    c = run (args);
-  }
+  c = check (port, NULL);
   assert_plugin (&c, 2);
   g_assert_nonnull (strstr (c.first_line, "failed at connect"));
   check_clear (&c);
@@ -222,10 +235,7 @@ test_critical_tls (void)
   config.cert_pem = sd_test_certs_get ()->self_signed.cert_pem;
   config.key_pem = sd_test_certs_get ()->self_signed.key_pem;
   server = start (&config, port);
-  {
-    const char *args[] = { CHECK_ARGS (port), NULL };
-    c = run (args);
-  }
+  c = check (port, NULL);
   assert_plugin (&c, 2);
   g_assert_nonnull (strstr (c.first_line, "failed at tls"));
   check_clear (&c);
@@ -244,10 +254,7 @@ test_thresholds (gconstpointer data)
 
   sd_test_server_config_init (&config);
   server = start (&config, port);
-  {
-    const char *args[] = { CHECK_ARGS (port), flag, want ? "0.000001" : "30", NULL };
-    c = run (args);
-  }
+  c = check (port, flag, want ? "0.000001" : "30", NULL);
   assert_plugin (&c, want);
   if (want == 1)
     g_assert_nonnull (strstr (c.first_line, "over the warning threshold of 0.000001 s"));
@@ -303,11 +310,8 @@ test_cert_days (gconstpointer data)
   config.key_pem = key;
   config.implicit_tls = cc->implicit_tls;
   server = start (&config, port);
-  {
-    const char *args[] = { CHECK_ARGS (port), "--security", cc->implicit_tls ? "tls" : "starttls",
-                           cc->flag, cc->days, NULL };
-    c = run (args);
-  }
+  c = check (port, "--security", cc->implicit_tls ? "tls" : "starttls",
+             cc->flag, cc->days, NULL);
   assert_plugin (&c, cc->want);
   expect = g_strdup_printf ("'cert_days'=10;%s%s;%s%s;0", g_str_equal (cc->flag, "--cert-warning") ? cc->days : "",
                             g_str_equal (cc->flag, "--cert-warning") ? ":" : "",
@@ -331,17 +335,11 @@ test_expect_failures (void)
   config.priority = "NORMAL:-VERS-TLS1.3";
   config.n_connections = 2;
   server = start (&config, port);
-  {
-    const char *args[] = { CHECK_ARGS (port), "--expect-tls-version", "TLSv1.3", NULL };
-    c = run (args);
-  }
+  c = check (port, "--expect-tls-version", "TLSv1.3", NULL);
   assert_plugin (&c, 2);
   g_assert_nonnull (strstr (c.first_line, "TLS1.2 is older than the expected TLSv1.3"));
   check_clear (&c);
-  {
-    const char *args[] = { CHECK_ARGS (port), "--expect-auth", "NTLM", NULL };
-    c = run (args);
-  }
+  c = check (port, "--expect-auth", "NTLM", NULL);
   assert_plugin (&c, 2);
   g_assert_nonnull (strstr (c.first_line, "the server does not offer AUTH NTLM"));
   check_clear (&c);
@@ -380,17 +378,11 @@ test_plugin_timeout (void)
   config.stall_on = "EHLO";
   config.n_connections = 2;
   server = start (&config, port);
-  {
-    const char *args[] = { CHECK_ARGS (port), "-t", "1", NULL };
-    c = run (args);
-  }
+  c = check (port, "-t", "1", NULL);
   assert_plugin (&c, 3);
   g_assert_nonnull (strstr (c.first_line, "plugin timed out after 1 s"));
   check_clear (&c);
-  {
-    const char *args[] = { CHECK_ARGS (port), "--plugin-timeout", "1:critical", NULL };
-    c = run (args);
-  }
+  c = check (port, "--plugin-timeout", "1:critical", NULL);
   assert_plugin (&c, 2);
   check_clear (&c);
 }
@@ -416,8 +408,7 @@ test_c_locale_numbers (void)
   {
     const char *env[] = { "LC_ALL", "LANG=de_DE.UTF-8", "LC_NUMERIC=de_DE.UTF-8",
                           "LANGUAGE=de", NULL };
-    const char *args[] = { CHECK_ARGS (port), "-w", "2.5", "-c", "10", NULL };
-    c = run_env (env, args);
+    c = check_env (env, port, "-w", "2.5", "-c", "10", NULL);
   }
   assert_plugin (&c, 0);
   g_assert_null (strchr (c.perfdata, ','));
@@ -468,10 +459,7 @@ test_prometheus_and_json (void)
   sd_test_server_config_init (&config);
   config.n_connections = 2;
   server = start (&config, port);
-  {
-    const char *args[] = { CHECK_ARGS (port), "--format", "prometheus", NULL };
-    c = run (args);
-  }
+  c = check (port, "--format", "prometheus", NULL);
   g_assert_cmpint (c.status, ==, 0);
   g_assert_nonnull (strstr (c.out, "\nsmtp_doctor_up{server=\"127.0.0.1:"));
   g_assert_nonnull (strstr (c.out, "smtp_doctor_stage_seconds{server=\"127.0.0.1:"));
@@ -480,10 +468,7 @@ test_prometheus_and_json (void)
   g_assert_nonnull (strstr (c.out, "version=\"TLS1.3\"} 1\n"));
   assert_promtool (c.out);
   check_clear (&c);
-  {
-    const char *args[] = { CHECK_ARGS (port), "--format", "json", NULL };
-    c = run (args);
-  }
+  c = check (port, "--format", "json", NULL);
   g_assert_cmpint (c.status, ==, 0);
   root = json_loads (c.out, 0, NULL);
   g_assert_nonnull (root);

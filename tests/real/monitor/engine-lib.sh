@@ -1,13 +1,12 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # the variables are for the scripts that source this
 # What the engine tests (nagios-check.sh, icinga2-check.sh) share: TAP, a temp dir, the
 # built-in server with a demo account and a throwaway Postfix on 127.0.0.1, and the
-# check of one recorded result. Sourced with $cli and $src set.
+# check of one recorded result.
 
 n=0
 failed=0
-tmp=$(mktemp -d /tmp/sd-engine-XXXXXX)
-# Postfix runs as its own user under $tmp/postfix: it must be able to get there.
-chmod 755 "$tmp"
+tmp=
 serve_pid=
 engine_pid=
 
@@ -17,7 +16,25 @@ engine_cleanup () {
   bash "$src/tests/real/postfix/postfix-ctl.sh" stop "$tmp/postfix" >/dev/null 2>&1 || true
   rm -rf "$tmp"
 }
-trap engine_cleanup EXIT
+
+# require_engine PROGRAM PACKAGE SMTP_DOCTOR_CLI SOURCE_ROOT: sets $cli, $src and $tmp, or
+# skips (TAP) when the engine is not installed or we are not root (Postfix needs it).
+require_engine () {
+  cli=$3
+  src=$4
+  if ! command -v "$1" >/dev/null; then
+    echo "1..0 # SKIP $1 not installed (apt-get install $2)"
+    exit 0
+  fi
+  if [ "$(id -u)" != 0 ]; then
+    echo "1..0 # SKIP needs root for the throwaway Postfix"
+    exit 0
+  fi
+  tmp=$(mktemp -d /tmp/sd-engine-XXXXXX)
+  # Postfix runs as its own user under $tmp/postfix: it must be able to get there.
+  chmod 755 "$tmp"
+  trap engine_cleanup EXIT
+}
 
 ok () {   # ok STATUS DESCRIPTION
   n=$((n + 1))

@@ -12,19 +12,9 @@
 # the pipe (SCHEDULE_FORCED_SVC_CHECK). TAP output; what Icinga recorded is printed.
 set -euo pipefail
 
-cli=$1
-src=$2
-
-if ! command -v icinga2 >/dev/null; then
-  echo "1..0 # SKIP icinga2 not installed (apt-get install icinga2-bin)"
-  exit 0
-fi
-if [ "$(id -u)" != 0 ]; then
-  echo "1..0 # SKIP needs root for the throwaway Postfix"
-  exit 0
-fi
 # shellcheck source=engine-lib.sh
 . "$(dirname "$0")/engine-lib.sh"
+require_engine icinga2 icinga2-bin "$@"
 start_servers
 
 ic=$tmp/icinga2

@@ -12,19 +12,9 @@
 # the states and perfdata Nagios recorded are printed as comments.
 set -euo pipefail
 
-cli=$1
-src=$2
-
-if ! command -v nagios4 >/dev/null; then
-  echo "1..0 # SKIP nagios4 not installed (apt-get install nagios4-core)"
-  exit 0
-fi
-if [ "$(id -u)" != 0 ]; then
-  echo "1..0 # SKIP needs root for the throwaway Postfix"
-  exit 0
-fi
 # shellcheck source=engine-lib.sh
 . "$(dirname "$0")/engine-lib.sh"
+require_engine nagios4 nagios4-core "$@"
 start_servers
 
 # The engine: our command definitions as shipped, with the build's CLI.
