@@ -174,6 +174,7 @@ typedef struct {
   GPtrArray   *after;        /* ... inside */
   gboolean     in_tls, starttls_sent, quit_sent, saw_command;
   gboolean     auth_sent, auth_failed, mail_sent;
+  gboolean     failure_said;  /* a failure fact from the words, without a code */
   SdStage      last_stage;
 } SdTranscript;
 
@@ -703,6 +704,11 @@ _sd_hint_input_new_from_text (const char *text)
   if (kept->len == 0)
     return input;
   sd_derive_text_facts (input, x, body->str);
+  /* The evidence "facts" (a TLS end too old, a certificate problem, the resolver down)
+   * are failures in their own words, as good as a code for the fact-only rules. */
+  for (guint i = 0; i < evidence->facts->len && !t.failure_said; i++)
+    t.failure_said = g_hash_table_contains (input->facts,
+                                            ((SdHintSignature *) evidence->facts->pdata[i])->fact);
   localized = g_hash_table_contains (input->facts, "text-de") ||
               g_hash_table_contains (input->facts, "text-fr");
 
@@ -719,7 +725,7 @@ _sd_hint_input_new_from_text (const char *text)
 
   /* A failure shows as a code; known error sentences without one still match rules by
    * their text (see sd_rule_match()). */
-  input->failed = input->codes->len > 0 || input->enhanced->len > 0;
+  input->failed = input->codes->len > 0 || input->enhanced->len > 0 || t.failure_said;
   if (t.auth_sent)
     _sd_hint_input_add_fact (input, "credentials-given", _("The client sent AUTH"));
   if (t.auth_failed)
