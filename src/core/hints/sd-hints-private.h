@@ -48,7 +48,6 @@ typedef struct {
   GHashTable *subjects;        /* "7" -> meaning of X.7.X */
   GHashTable *details;         /* "7.1" -> meaning of X.7.1 */
   GHashTable *basic;           /* "535" -> meaning of the reply code */
-  gboolean    require_source;  /* every rule must name its "source" */
 } SdHintKb;
 
 /* data/hints/evidence.json: what tells who answered, who sent and in which language,
