@@ -130,8 +130,7 @@ static char *
 sd_clean_line (const SdExtractor    *x,
                const SdHintEvidence *evidence,
                SdHintInput          *input,
-               const char           *line,
-               gboolean              localized)
+               const char           *line)
 {
   g_autoptr(GMatchInfo) match = NULL;
   char *clean = g_strdup (line);
@@ -146,9 +145,16 @@ sd_clean_line (const SdExtractor    *x,
   clean = sd_replace (x->fields, clean, "");
   clean = sd_replace (x->address, clean, "_addr_");
   clean = sd_replace (x->host, clean, "_host_");
+  return clean;
+}
 
-  /* German and French wording gets the English words the rules know. */
-  for (guint i = 0; localized && i < evidence->phrases->len; i++)
+/* German and French wording gets the English words the rules know, after the line
+ * (and so outside any reply it quotes: they are the client's words). */
+static char *
+sd_add_phrases (const SdHintEvidence *evidence,
+                char                 *clean)
+{
+  for (guint i = 0; i < evidence->phrases->len; i++)
     {
       const SdHintSignature *phrase = evidence->phrases->pdata[i];
       if (g_regex_match (phrase->regex, clean, 0, NULL))
@@ -265,13 +271,14 @@ sd_read_line (SdHintTranscript     *t,
 {
   SdHintInput *input = t->input;
   g_autoptr(GMatchInfo) match = NULL;
-  g_autofree char *clean = sd_clean_line (x, evidence, input, line, localized);
+  g_autofree char *clean = sd_clean_line (x, evidence, input, line);
+  g_autofree char *worded = localized ? sd_add_phrases (evidence, g_strdup (clean)) : NULL;
   g_autofree char *rest_copy = NULL;
   const char *rest = clean;
   gssize start;
   guint code;
 
-  _sd_hint_input_add_line (input, line, clean);
+  _sd_hint_input_add_line (input, line, worded != NULL ? worded : clean);
   /* swaks marks TLS traffic with "~", our export with "TLS" */
   _sd_hint_transcript_mark_tls (t, line);
   if (g_regex_match (x->error, line, 0, NULL))
