@@ -128,8 +128,10 @@ sd_rule_product_score (const SdHintRule  *rule,
           generic |= g_str_equal (product, "generic");
           continue;
         }
-      specific = TRUE;
-      mine |= g_hash_table_contains (input->facts, fact);
+      /* The server that answered (named in the reply) counts, not the one that logged;
+       * a product with no signature to recognise it by is never "another" one. */
+      mine |= g_ptr_array_find_with_equal_func (input->products, product, g_str_equal, NULL);
+      specific |= g_strv_contains (_sd_hint_known_facts, fact);
     }
   for (guint i = 0; i < input->products->len; i++)
     detected |= !g_strv_contains (sd_side_products, input->products->pdata[i]);
