@@ -329,6 +329,9 @@ test_extract (void)
     { "Die Serverantwort war: 5.7.57 Client not authenticated to send mail.", 0, "5.7.57" },
     { "smtplib.SMTPAuthenticationError: (535, b'5.7.8 Username and Password not accepted.')",
       535, "5.7.8" },
+    /* logfmt: the quoted value is what the program said. */
+    { "level=error msg=\"Failed to send email\" error=\"535 Authentication failed: Bad username\" "
+      "smtp_host=smtp.sendgrid.net:587", 535, NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

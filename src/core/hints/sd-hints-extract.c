@@ -35,6 +35,7 @@ typedef struct {
   GRegex *coded;       /* "550 5.7.1" anywhere */
   GRegex *enhanced;    /* "5.7.1" anywhere */
   GRegex *dsn;         /* Postfix's dsn=5.1.1 carries the code */
+  GRegex *quoted_fields; /* logfmt's error="535 ...": the words stay, as "error: 535 ..." */
   GRegex *fields;      /* key=value log fields: relay=, status=, delay= */
   GRegex *password;    /* a masked password after its label */
   GRegex *address;     /* e-mail addresses */
@@ -78,7 +79,8 @@ sd_extractor_get (void)
                           "(?![\\w]|\\.\\d)", 0);
       x.enhanced = sd_regex ("(?<![\\w.])#?([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\w]|\\.\\d)", 0);
       x.dsn = sd_regex ("(?<![^\\s,(])dsn=([245]\\.\\d{1,3}\\.\\d{1,3})", 0);
-      x.fields = sd_regex ("(?<![^\\s,(])[a-z][a-z0-9_]*=(?:\"[^\"]*\"|[^\\s,]*),?", 0);
+      x.quoted_fields = sd_regex ("(?<![^\\s,(])([a-z][a-z0-9_]*)=\"([^\"]*)\"", 0);
+      x.fields = sd_regex ("(?<![^\\s,(])[a-z][a-z0-9_]*=[^\\s,\"]*,?(?=[\\s,]|$)", 0);
       x.password = sd_regex ("\\b(pass(?:word)?|passwd|pwd|kennwort|mot de passe|secret)"
                              "(\\s*[:=]\\s*)\\S*\\*{3,}\\S*", G_REGEX_CASELESS);
       x.address = sd_regex ("[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+", 0);
@@ -142,6 +144,7 @@ sd_clean_line (const SdExtractor    *x,
     }
   clean = sd_replace (evidence->versions, clean, "\\g<name>");
   clean = sd_replace (x->password, clean, "\\1\\2_masked_");
+  clean = sd_replace (x->quoted_fields, clean, "\\1: \\2");
   clean = sd_replace (x->fields, clean, "");
   clean = sd_replace (x->address, clean, "_addr_");
   clean = sd_replace (x->host, clean, "_host_");
