@@ -224,6 +224,26 @@ sd_hint_from_rule (const SdHintRule  *rule,
   return hint;
 }
 
+/* The fallbacks' one fix, for any server: three steps (already translated). */
+static GPtrArray *
+sd_generic_fixes (const SdHintKb *kb,
+                  const char     *step1,
+                  const char     *step2,
+                  const char     *step3)
+{
+  GPtrArray *fixes = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_hint_fix_free);
+  SdHintFix *fix = g_new0 (SdHintFix, 1);
+
+  fix->product = g_strdup ("generic");
+  fix->label = g_strdup (g_hash_table_lookup (kb->products, "generic"));
+  fix->steps = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (fix->steps, g_strdup (step1));
+  g_ptr_array_add (fix->steps, g_strdup (step2));
+  g_ptr_array_add (fix->steps, g_strdup (step3));
+  g_ptr_array_add (fixes, fix);
+  return fixes;
+}
+
 /* --- the fallback: what the codes themselves mean -------------------------------- */
 
 static SdHint *
@@ -235,7 +255,6 @@ sd_hint_fallback (const SdHintKb    *kb,
   g_autoptr(GString) detail = g_string_new (NULL);
   const char *enhanced = input->enhanced->len > 0 ? input->enhanced->pdata[0] : NULL;
   guint code = 0;
-  SdHintFix *fix;
 
   for (guint i = 0; i < input->codes->len && code == 0; i++)
     if (g_array_index (input->codes, guint, i) >= 400)
@@ -285,20 +304,12 @@ sd_hint_fallback (const SdHintKb    *kb,
   hint->severity = code >= 400 && code < 500 ? SD_HINT_WARNING : SD_HINT_ERROR;
   hint->title = g_strdup (_("What the server's reply means"));
   hint->detail = g_strstrip (g_string_free (g_steal_pointer (&detail), FALSE));
-  hint->fixes = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_hint_fix_free);
-  fix = g_new0 (SdHintFix, 1);
-  fix->product = g_strdup ("generic");
-  fix->label = g_strdup (g_hash_table_lookup (kb->products, "generic"));
-  fix->steps = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (fix->steps, g_strdup (_(
-    "Read the whole reply text: servers put the specific reason after the code.")));
-  g_ptr_array_add (fix->steps, g_strdup (_(
-    "4xx replies are temporary: retry after a few minutes. 5xx replies are permanent: "
-    "change the setting, address or message they name, then try again.")));
-  g_ptr_array_add (fix->steps, g_strdup (_(
-    "Look the same time up in the server's own log (Exchange protocol log, Postfix "
-    "mail.log, Kerio debug log) for the reason it did not send.")));
-  g_ptr_array_add (hint->fixes, fix);
+  hint->fixes = sd_generic_fixes (kb,
+    _("Read the whole reply text: servers put the specific reason after the code."),
+    _("4xx replies are temporary: retry after a few minutes. 5xx replies are permanent: "
+      "change the setting, address or message they name, then try again."),
+    _("Look the same time up in the server's own log (Exchange protocol log, Postfix "
+      "mail.log, Kerio debug log) for the reason it did not send."));
   hint->score = 0;
   return hint;
 }
@@ -309,7 +320,6 @@ sd_hint_fallback_error (const SdHintKb    *kb,
                         const SdHintInput *input)
 {
   SdHint *hint = g_new0 (SdHint, 1);
-  SdHintFix *fix = g_new0 (SdHintFix, 1);
 
   hint->id = g_strdup ("fallback-client-error");
   hint->severity = SD_HINT_ERROR;
@@ -320,20 +330,13 @@ sd_hint_fallback_error (const SdHintKb    *kb,
   hint->evidence = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < input->lines->len && hint->evidence->len < 3; i++)
     g_ptr_array_add (hint->evidence, sd_text_escape (input->lines->pdata[i]));
-  fix->product = g_strdup ("generic");
-  fix->label = g_strdup (g_hash_table_lookup (kb->products, "generic"));
-  fix->steps = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (fix->steps, g_strdup (_(
-    "Read the innermost error (after the last “--->”, “Caused by:” or “nested exception "
-    "is:”): it names what really failed.")));
-  g_ptr_array_add (fix->steps, g_strdup (_(
-    "Compare the program's server name, port and security setting (STARTTLS or TLS from the "
-    "first byte) with what the server expects.")));
-  g_ptr_array_add (fix->steps, g_strdup (_(
-    "Test the same server and port from the same machine with SMTP Doctor: it shows which "
-    "step fails.")));
-  hint->fixes = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_hint_fix_free);
-  g_ptr_array_add (hint->fixes, fix);
+  hint->fixes = sd_generic_fixes (kb,
+    _("Read the innermost error (after the last “--->”, “Caused by:” or “nested exception "
+      "is:”): it names what really failed."),
+    _("Compare the program's server name, port and security setting (STARTTLS or TLS from "
+      "the first byte) with what the server expects."),
+    _("Test the same server and port from the same machine with SMTP Doctor: it shows which "
+      "step fails."));
   hint->score = 0;
   return hint;
 }
