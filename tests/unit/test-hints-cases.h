@@ -35,6 +35,8 @@ static const HintCase hint_cases[] = {
   { "dns-host-not-found", NULL, "resolve", E(RESOLVE),
     "Cannot find the server “smtp.exmple.com”: Error resolving “smtp.exmple.com”: Name or service not known" },
   { "dns-host-not-found", "System.Net.Mail.SmtpException: Failure sending mail. ---> System.Net.WebException: The remote name could not be resolved: 'smtp.contoso.com'" },
+  { "dns-resolver-failing", "socket.gaierror: [Errno -3] Temporary failure in name resolution" },
+  { "dns-resolver-failing", "Error: getaddrinfo EAI_AGAIN smtp.office365.com\n  code: 'EDNS', command: 'CONN'" },
   { "connect-refused", NULL, "connect", E(CONNECT),
     "Cannot connect to mail.example.com port 2526: Could not connect to 192.0.2.1: Connection refused" },
   { "connect-refused", "Unable to connect to the remote server ---> System.Net.Sockets.SocketException: No connection could be made because the target machine actively refused it 10.0.0.5:25" },
@@ -86,6 +88,10 @@ static const HintCase hint_cases[] = {
     "The certificate was refused: name mismatch: you connected to “10.0.0.5” but the certificate is for mail.contoso.com (while checking the certificate)",
     .before = "STARTTLS",
     .tls = "TLS1.3|verify|name mismatch: you connected to “10.0.0.5” but the certificate is for mail.contoso.com|0|DNS:mail.contoso.com" },
+  { "tls-client-too-old", "javax.mail.MessagingException: Can't send command to SMTP host;\n"
+    "  nested exception is:\n\tjavax.net.ssl.SSLHandshakeException: Received fatal alert: protocol_version\n"
+    "host smtp.office365.com port 587" },
+  { "tls-client-too-old", "ssl.SSLError: [SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version (_ssl.c:1129)" },
   { "cert-name-mismatch-text", "System.Security.Authentication.AuthenticationException: The remote certificate is invalid according to the validation procedure: RemoteCertificateNameMismatch" },
   { "cert-self-signed", NULL, "tls", E(TLS), "The certificate was refused (while checking the certificate)",
     .before = "STARTTLS", .tls = "TLS1.2|verify|unknown issuer: “CN=EX2013” is not a trusted certificate authority|1|DNS:EX2013" },

@@ -248,8 +248,8 @@ expect_invalid (const char *json,
   " \"status_codes\": {\"class\": {}, \"subject\": {}, \"detail\": {}, \"basic\": {}}," \
   " \"rules\": ["
 #define KB_RULE(match, fixes) \
-  "{\"id\": \"r\", \"severity\": \"error\", \"title\": \"t\", \"detail\": \"d\", " \
-  "\"match\": " match ", \"fixes\": " fixes "}"
+  "{\"id\": \"r\", \"source\": \"https://example.org/doc\", \"severity\": \"error\", " \
+  "\"title\": \"t\", \"detail\": \"d\", \"match\": " match ", \"fixes\": " fixes "}"
 
 /* The build-time check refuses what would silently never match. */
 static void
@@ -297,6 +297,12 @@ test_validation (void)
   expect_invalid (KB_HEAD KB_RULE ("{\"stages\": [\"auth\"]}", "{\"generic\": [\"s\"]}") "]}",
                   "nothing to trigger on");
   expect_invalid (KB_HEAD KB_RULE ("{\"text\": [\"x\"]}", "{}") "]}", "at least one product");
+  expect_invalid (KB_HEAD "{\"id\": \"r\", \"severity\": \"error\", \"title\": \"t\", \"detail\": \"d\", "
+                  "\"match\": {\"text\": [\"x\"]}, \"fixes\": {\"generic\": [\"s\"]}}]}", "missing “source”");
+  expect_invalid (KB_HEAD KB_RULE ("{\"text\": [\"x\"], \"servers\": [\"exchange2019\"]}", "{\"generic\": [\"s\"]}") "]}",
+                  "unknown id “exchange2019” in “servers”");
+  expect_invalid (KB_HEAD KB_RULE ("{\"text\": [\"x\"], \"clients\": [\"cobol\"]}", "{\"generic\": [\"s\"]}") "]}",
+                  "unknown id “cobol” in “clients”");
   expect_invalid (KB_HEAD KB_RULE ("{\"text\": [\"x\"]}", "{\"generic\": [\"s\"]}") ","
                   KB_RULE ("{\"text\": [\"y\"]}", "{\"generic\": [\"s\"]}") "]}", "duplicate id");
 }
@@ -323,6 +329,9 @@ test_extract (void)
     { "Die Serverantwort war: 5.7.57 Client not authenticated to send mail.", 0, "5.7.57" },
     { "smtplib.SMTPAuthenticationError: (535, b'5.7.8 Username and Password not accepted.')",
       535, "5.7.8" },
+    /* logfmt: the quoted value is what the program said. */
+    { "level=error msg=\"Failed to send email\" error=\"535 Authentication failed: Bad username\" "
+      "smtp_host=smtp.sendgrid.net:587", 535, NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

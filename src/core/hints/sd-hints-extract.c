@@ -34,9 +34,8 @@ typedef struct {
   GRegex *reply;       /* "250-AUTH LOGIN" at the start of what is left */
   GRegex *coded;       /* "550 5.7.1" anywhere */
   GRegex *enhanced;    /* "5.7.1" anywhere */
-  GRegex *command;     /* "EHLO host", "AUTH LOGIN", ... */
-  GRegex *tls_line;    /* our export marks lines inside TLS */
   GRegex *dsn;         /* Postfix's dsn=5.1.1 carries the code */
+  GRegex *quoted_fields; /* logfmt's error="535 ...": the words stay, as "error: 535 ..." */
   GRegex *fields;      /* key=value log fields: relay=, status=, delay= */
   GRegex *password;    /* a masked password after its label */
   GRegex *address;     /* e-mail addresses */
@@ -79,11 +78,9 @@ sd_extractor_get (void)
       x.coded = sd_regex ("(?<![\\w.])#?([2-5][0-5]\\d)[ -]#?([245]\\.\\d{1,3}\\.\\d{1,3})"
                           "(?![\\w]|\\.\\d)", 0);
       x.enhanced = sd_regex ("(?<![\\w.])#?([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\w]|\\.\\d)", 0);
-      x.tls_line = sd_regex ("^[\\d.]+ ms TLS ", 0);
-      x.command = sd_regex ("^(EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|QUIT|BDAT)\\b",
-                            G_REGEX_CASELESS);
       x.dsn = sd_regex ("(?<![^\\s,(])dsn=([245]\\.\\d{1,3}\\.\\d{1,3})", 0);
-      x.fields = sd_regex ("(?<![^\\s,(])[a-z][a-z0-9_]*=(?:\"[^\"]*\"|[^\\s,]*),?", 0);
+      x.quoted_fields = sd_regex ("(?<![^\\s,(])([a-z][a-z0-9_]*)=\"([^\"]*)\"", 0);
+      x.fields = sd_regex ("(?<![^\\s,(])[a-z][a-z0-9_]*=[^\\s,\"]*,?(?=[\\s,]|$)", 0);
       x.password = sd_regex ("\\b(pass(?:word)?|passwd|pwd|kennwort|mot de passe|secret)"
                              "(\\s*[:=]\\s*)\\S*\\*{3,}\\S*", G_REGEX_CASELESS);
       x.address = sd_regex ("[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+", 0);
@@ -135,8 +132,7 @@ static char *
 sd_clean_line (const SdExtractor    *x,
                const SdHintEvidence *evidence,
                SdHintInput          *input,
-               const char           *line,
-               gboolean              localized)
+               const char           *line)
 {
   g_autoptr(GMatchInfo) match = NULL;
   char *clean = g_strdup (line);
@@ -148,12 +144,20 @@ sd_clean_line (const SdExtractor    *x,
     }
   clean = sd_replace (evidence->versions, clean, "\\g<name>");
   clean = sd_replace (x->password, clean, "\\1\\2_masked_");
+  clean = sd_replace (x->quoted_fields, clean, "\\1: \\2");
   clean = sd_replace (x->fields, clean, "");
   clean = sd_replace (x->address, clean, "_addr_");
   clean = sd_replace (x->host, clean, "_host_");
+  return clean;
+}
 
-  /* German and French wording gets the English words the rules know. */
-  for (guint i = 0; localized && i < evidence->phrases->len; i++)
+/* German and French wording gets the English words the rules know, after the line
+ * (and so outside any reply it quotes: they are the client's words). */
+static char *
+sd_add_phrases (const SdHintEvidence *evidence,
+                char                 *clean)
+{
+  for (guint i = 0; i < evidence->phrases->len; i++)
     {
       const SdHintSignature *phrase = evidence->phrases->pdata[i];
       if (g_regex_match (phrase->regex, clean, 0, NULL))
@@ -166,146 +170,47 @@ sd_clean_line (const SdExtractor    *x,
   return clean;
 }
 
-/* --- the transcript ---------------------------------------------------------------- */
-
-typedef struct {
-  SdHintInput *input;
-  GPtrArray   *before;       /* EHLO keywords outside TLS */
-  GPtrArray   *after;        /* ... inside */
-  gboolean     in_tls, starttls_sent, quit_sent, saw_command;
-  gboolean     auth_sent, auth_failed, mail_sent;
-  SdStage      last_stage;
-} SdTranscript;
-
-static SdStage
-sd_stage_for_command (const char *verb)
-{
-  if (g_ascii_strncasecmp (verb, "EHLO", 4) == 0 || g_ascii_strncasecmp (verb, "HELO", 4) == 0)
-    return SD_STAGE_EHLO;
-  if (g_ascii_strncasecmp (verb, "STARTTLS", 8) == 0)
-    return SD_STAGE_STARTTLS;
-  if (g_ascii_strncasecmp (verb, "AUTH", 4) == 0)
-    return SD_STAGE_AUTH;
-  if (g_ascii_strncasecmp (verb, "MAIL", 4) == 0)
-    return SD_STAGE_MAIL;
-  if (g_ascii_strncasecmp (verb, "RCPT", 4) == 0)
-    return SD_STAGE_RCPT;
-  if (g_ascii_strncasecmp (verb, "QUIT", 4) == 0)
-    return SD_STAGE_QUIT;
-  return SD_STAGE_DATA;
-}
-
-static gboolean
-sd_is_ehlo_keyword (const char *text)
-{
-  static const char * const keywords[] = {
-    "AUTH", "STARTTLS", "SIZE", "PIPELINING", "8BITMIME", "ENHANCEDSTATUSCODES", "CHUNKING",
-    "DSN", "SMTPUTF8", "BINARYMIME", "X-EXPS", "X-ANONYMOUSTLS", "XEXCH50", "X-LINK2STATE",
-    "XRDST", "ETRN", "TURN", "ATRN", "VRFY", "HELP", "DELIVERBY", NULL
-  };
-  for (guint i = 0; keywords[i] != NULL; i++)
-    {
-      gsize len = strlen (keywords[i]);
-      if (g_ascii_strncasecmp (text, keywords[i], len) == 0 &&
-          (text[len] == '\0' || text[len] == ' ' || text[len] == '='))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/* EHLO keyword lines collected into a reply the capability parser understands. */
-static SdCapabilities *
-sd_caps_from_keywords (GPtrArray *keywords)
-{
-  g_autoptr(SdReply) reply = NULL;
-
-  if (keywords->len == 0)
-    return NULL;
-  reply = sd_reply_new (250, NULL);
-  g_ptr_array_add (reply->lines, g_strdup ("250-pasted.invalid"));
-  for (guint i = 0; i < keywords->len; i++)
-    g_ptr_array_add (reply->lines, g_strdup_printf ("250%c%s",
-                                                    i + 1 < keywords->len ? '-' : ' ',
-                                                    (char *) keywords->pdata[i]));
-  return sd_capabilities_new_from_reply (reply);
-}
-
-/* A command line: which stage the conversation is in. */
-static gboolean
-sd_transcript_command (SdTranscript      *t,
-                       const SdExtractor *x,
-                       const char        *rest)
-{
-  g_autoptr(GMatchInfo) match = NULL;
-  g_autofree char *verb = NULL;
-
-  if (!g_regex_match (x->command, rest, 0, &match))
-    return FALSE;
-  verb = g_match_info_fetch (match, 1);
-  t->saw_command = TRUE;
-  t->last_stage = sd_stage_for_command (verb);
-  if (t->last_stage == SD_STAGE_STARTTLS)
-    t->starttls_sent = TRUE;
-  else if (t->last_stage == SD_STAGE_AUTH)
-    t->auth_sent = TRUE;
-  else if (t->last_stage == SD_STAGE_QUIT)
-    t->quit_sent = TRUE;
-  else if (t->last_stage == SD_STAGE_MAIL)
-    t->mail_sent = TRUE;
-  else if (t->last_stage == SD_STAGE_EHLO)
-    g_ptr_array_set_size (t->in_tls ? t->after : t->before, 0);
-  return TRUE;
-}
-
-/* A reply at the start of the line: capabilities, the stage it failed at, a 221. */
-static void
-sd_transcript_reply (SdTranscript      *t,
-                     const SdExtractor *x,
-                     const char        *rest)
-{
-  SdHintInput *input = t->input;
-  g_autoptr(GMatchInfo) match = NULL;
-  g_autofree char *code_text = NULL;
-  g_autofree char *body = NULL;
-  guint code;
-
-  if (!g_regex_match (x->reply, rest, 0, &match))
-    return;
-  code_text = g_match_info_fetch (match, 1);
-  body = g_match_info_fetch (match, 3);
-  code = atoi (code_text);
-
-  if (code == 250 && body != NULL && sd_is_ehlo_keyword (body))
-    g_ptr_array_add (t->in_tls ? t->after : t->before, g_strdup (body));
-  if (code == 220 && t->starttls_sent && !t->in_tls)
-    t->in_tls = TRUE;
-  if (code >= 400 || code == 221)
-    _sd_hint_input_add_code (input, code);
-  if (code >= 400 && !input->stage_known && t->saw_command)
-    {
-      input->stage_known = TRUE;
-      input->stage = t->last_stage;
-    }
-  if (code >= 400 && t->last_stage == SD_STAGE_AUTH)
-    t->auth_failed = TRUE;
-  if (code == 221 && !t->quit_sent)
-    {
-      /* Translators: in these three, %s is the server's 221 reply. */
-      g_hash_table_replace (input->facts, g_strdup ("unsolicited-221"),
-                            g_strdup_printf (_("“%s” without a QUIT before it"), rest));
-      if (t->auth_failed || (t->auth_sent && !t->mail_sent))
-        g_hash_table_replace (input->facts, g_strdup ("closed-after-auth"),
-                              g_strdup_printf (_("“%s” right after AUTH"), rest));
-      else if (!t->mail_sent)
-        g_hash_table_replace (input->facts, g_strdup ("closed-after-ehlo"),
-                              g_strdup_printf (_("“%s” right after EHLO"), rest));
-    }
-}
-
 /* --- replies quoted anywhere ------------------------------------------------------- */
 
+/* Every code @regex's @group finds in @rest: failure codes and enhanced codes are
+ * recorded, and the earliest one moves @start (with its basic code, 0 for an enhanced
+ * code alone). */
+static void
+sd_scan_codes (GRegex      *regex,
+               int          group,
+               SdHintInput *input,
+               const char  *rest,
+               gssize      *start,
+               guint       *code)
+{
+  g_autoptr(GMatchInfo) match = NULL;
+
+  g_regex_match (regex, rest, 0, &match);
+  for (; g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      g_autofree char *found = g_match_info_fetch (match, group);
+      gboolean enhanced = strchr (found, '.') != NULL;
+      gint pos;
+
+      if (enhanced && found[0] == '2')
+        continue;
+      g_match_info_fetch_pos (match, group, &pos, NULL);
+      if (enhanced)
+        _sd_hint_input_add_enhanced (input, found);
+      else if (atoi (found) >= 400)
+        _sd_hint_input_add_code (input, atoi (found));
+      if (*start < 0 || pos < *start)
+        {
+          *start = pos;
+          *code = enhanced ? 0 : (guint) atoi (found);
+        }
+    }
+}
+
 /* Where a failing reply starts in @rest (-1: none), and its basic code (0: only an
- * enhanced code is quoted). Also records every failure code on the line. */
+ * enhanced code is quoted): at the start of the line, after a cue, at "550 5.7.1", or
+ * at an enhanced code alone ("SmtpCommandException: 5.7.60 ..."). Also records every
+ * code on the line. */
 static gssize
 sd_find_reply (const SdExtractor    *x,
                const SdHintEvidence *evidence,
@@ -313,9 +218,7 @@ sd_find_reply (const SdExtractor    *x,
                const char           *rest,
                guint                *code)
 {
-  g_autoptr(GMatchInfo) match = NULL;
   gssize start = -1;
-  gint pos;
 
   *code = 0;
   if (g_regex_match (x->reply, rest, 0, NULL))
@@ -323,48 +226,10 @@ sd_find_reply (const SdExtractor    *x,
       start = 0;
       *code = atoi (rest);
     }
-  g_regex_match (evidence->cued, rest, 0, &match);
-  for (; g_match_info_matches (match); g_match_info_next (match, NULL))
-    {
-      g_autofree char *found = g_match_info_fetch_named (match, "code");
-      g_match_info_fetch_named_pos (match, "code", &pos, NULL);
-      if (strchr (found, '.') == NULL && atoi (found) >= 400)
-        _sd_hint_input_add_code (input, atoi (found));
-      if (start < 0 || pos < start)
-        {
-          start = pos;
-          *code = strchr (found, '.') == NULL ? (guint) atoi (found) : 0;
-        }
-    }
-  g_clear_pointer (&match, g_match_info_free);
-  g_regex_match (x->coded, rest, 0, &match);
-  for (; g_match_info_matches (match); g_match_info_next (match, NULL))
-    {
-      g_autofree char *found = g_match_info_fetch (match, 1);
-      g_match_info_fetch_pos (match, 1, &pos, NULL);
-      if (atoi (found) >= 400)
-        _sd_hint_input_add_code (input, atoi (found));
-      if (start < 0 || pos < start)
-        {
-          start = pos;
-          *code = atoi (found);
-        }
-    }
-  g_clear_pointer (&match, g_match_info_free);
-  /* An enhanced code alone is a reply too: "SmtpCommandException: 5.7.60 ...". */
-  g_regex_match (x->enhanced, rest, 0, &match);
-  for (; g_match_info_matches (match); g_match_info_next (match, NULL))
-    {
-      g_autofree char *found = g_match_info_fetch (match, 1);
-      g_match_info_fetch_pos (match, 1, &pos, NULL);
-      if (found[0] != '2')
-        _sd_hint_input_add_enhanced (input, found);
-      if (found[0] != '2' && (start < 0 || pos < start))
-        {
-          start = pos;
-          *code = 0;
-        }
-    }
+  sd_scan_codes (evidence->cued, g_regex_get_string_number (evidence->cued, "code"), input,
+                 rest, &start, code);
+  sd_scan_codes (x->coded, 1, input, rest, &start, code);
+  sd_scan_codes (x->enhanced, 1, input, rest, &start, code);
   return start;
 }
 
@@ -401,7 +266,7 @@ sd_add_reply (const SdExtractor *x,
 /* --- one line ---------------------------------------------------------------------- */
 
 static void
-sd_read_line (SdTranscript         *t,
+sd_read_line (SdHintTranscript     *t,
               const SdExtractor    *x,
               const SdHintEvidence *evidence,
               const char           *line,
@@ -409,17 +274,16 @@ sd_read_line (SdTranscript         *t,
 {
   SdHintInput *input = t->input;
   g_autoptr(GMatchInfo) match = NULL;
-  g_autofree char *clean = sd_clean_line (x, evidence, input, line, localized);
+  g_autofree char *clean = sd_clean_line (x, evidence, input, line);
+  g_autofree char *worded = localized ? sd_add_phrases (evidence, g_strdup (clean)) : NULL;
   g_autofree char *rest_copy = NULL;
   const char *rest = clean;
   gssize start;
   guint code;
 
-  _sd_hint_input_add_line (input, line, clean);
+  _sd_hint_input_add_line (input, line, worded != NULL ? worded : clean);
   /* swaks marks TLS traffic with "~", our export with "TLS" */
-  if (g_str_has_prefix (line, "<~") || g_str_has_prefix (line, "~>") ||
-      g_regex_match (x->tls_line, line, 0, NULL))
-    t->in_tls = TRUE;
+  _sd_hint_transcript_mark_tls (t, line);
   if (g_regex_match (x->error, line, 0, NULL))
     input->error_seen = TRUE;
 
@@ -433,9 +297,8 @@ sd_read_line (SdTranscript         *t,
         rest_copy[n - 1] = '\0';
       rest = rest_copy;
     }
-  if (sd_transcript_command (t, x, rest))
+  if (_sd_hint_transcript_read (t, rest))
     return;
-  sd_transcript_reply (t, x, rest);
   start = sd_find_reply (x, evidence, input, rest, &code);
   if (start >= 0)
     sd_add_reply (x, input, rest + start, code);
@@ -676,13 +539,9 @@ _sd_hint_input_new_from_text (const char *text)
   g_auto(GStrv) lines = g_strsplit (valid, "\n", -1);
   g_autoptr(GString) body = g_string_new (NULL);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) after = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) kept = g_ptr_array_new ();
-  g_autoptr(SdCapabilities) caps_before = NULL;
-  g_autoptr(SdCapabilities) caps_after = NULL;
-  SdTranscript t = { input, before, after, .last_stage = SD_STAGE_GREETING };
-  gboolean localized;
+  SdHintTranscript t;
+  gboolean localized, failure_said = FALSE;
 
   input->from_text = TRUE;
   for (guint i = 0; lines[i] != NULL; i++)
@@ -703,9 +562,15 @@ _sd_hint_input_new_from_text (const char *text)
   if (kept->len == 0)
     return input;
   sd_derive_text_facts (input, x, body->str);
+  /* The evidence "facts" (a TLS end too old, a certificate problem, the resolver down)
+   * are failures in their own words, as good as a code for the fact-only rules. */
+  for (guint i = 0; i < evidence->facts->len && !failure_said; i++)
+    failure_said = g_hash_table_contains (input->facts,
+                                            ((SdHintSignature *) evidence->facts->pdata[i])->fact);
   localized = g_hash_table_contains (input->facts, "text-de") ||
               g_hash_table_contains (input->facts, "text-fr");
 
+  _sd_hint_transcript_init (&t, input);
   for (guint i = 0; i < kept->len; i++)
     {
       const char *line = kept->pdata[i];
@@ -719,15 +584,7 @@ _sd_hint_input_new_from_text (const char *text)
 
   /* A failure shows as a code; known error sentences without one still match rules by
    * their text (see sd_rule_match()). */
-  input->failed = input->codes->len > 0 || input->enhanced->len > 0;
-  if (t.auth_sent)
-    _sd_hint_input_add_fact (input, "credentials-given", _("The client sent AUTH"));
-  if (t.auth_failed)
-    _sd_hint_input_add_fact (input, "auth-failed", _("AUTH was refused"));
-  caps_before = sd_caps_from_keywords (before);
-  caps_after = sd_caps_from_keywords (after);
-  if (caps_after != NULL)
-    _sd_hint_input_add_fact (input, "tls-used", _("STARTTLS was accepted"));
-  _sd_hint_input_derive_capability_facts (input, caps_before, caps_after, FALSE);
+  input->failed = input->codes->len > 0 || input->enhanced->len > 0 || failure_said;
+  _sd_hint_transcript_finish (&t);
   return input;
 }

@@ -463,7 +463,7 @@ sd_kb_load_rule (SdKbLoad   *load,
   source = json_object_get (object, "source");
   if (source != NULL && (!json_is_string (source) || *json_string_value (source) == '\0'))
     sd_kb_problem (load, id, "“source” must be a non-empty string (a URL or a document)");
-  else if (source == NULL && kb->require_source)
+  else if (source == NULL)
     sd_kb_problem (load, id, "missing “source” (where the rule's facts come from)");
   rule->source = g_strdup (json_string_value (source));
 

@@ -48,7 +48,6 @@ typedef struct {
   GHashTable *subjects;        /* "7" -> meaning of X.7.X */
   GHashTable *details;         /* "7.1" -> meaning of X.7.1 */
   GHashTable *basic;           /* "535" -> meaning of the reply code */
-  gboolean    require_source;  /* every rule must name its "source" */
 } SdHintKb;
 
 /* data/hints/evidence.json: what tells who answered, who sent and in which language,
@@ -135,6 +134,36 @@ typedef struct {
   GHashTable *facts;         /* fact -> evidence sentence ("" when none) */
   GHashTable *vars;          /* "host" -> value, for {host} in the KB's strings */
 } SdHintInput;
+
+/* An SMTP conversation in pasted text, read line by line (sd-hints-transcript.c). */
+typedef struct {
+  SdHintInput *input;
+  GPtrArray   *before;       /* EHLO keywords outside TLS */
+  GPtrArray   *after;        /* ... inside */
+  gboolean     in_tls, starttls_sent, quit_sent, saw_command;
+  gboolean     auth_sent, auth_failed, mail_sent;
+  SdStage      last_stage;
+} SdHintTranscript;
+
+void         _sd_hint_transcript_init       (SdHintTranscript *t,
+                                             SdHintInput      *input);
+void         _sd_hint_transcript_mark_tls   (SdHintTranscript *t,
+                                             const char       *line);
+/* TRUE: @rest (the line without its decorations) was a command. */
+gboolean     _sd_hint_transcript_read       (SdHintTranscript *t,
+                                             const char       *rest);
+/* The capability and AUTH facts of the whole conversation; frees its lists. */
+void         _sd_hint_transcript_finish     (SdHintTranscript *t);
+
+/* One rule's score against @input (sd-hints-score.c). */
+typedef struct {
+  double     score;
+  GPtrArray *evidence;   /* (element-type utf8) what made it fire */
+} SdHintMatch;
+
+gboolean     _sd_hint_rule_match            (const SdHintRule  *rule,
+                                             const SdHintInput *input,
+                                             SdHintMatch       *match);
 
 /* The built-in knowledge base, loaded on first use (transfer none). */
 const SdHintKb *_sd_hints_get_kb (void);
