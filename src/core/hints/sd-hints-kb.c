@@ -79,7 +79,7 @@ const char * const _sd_hint_known_products[] = {
   "exchange", "exchange-2003", "exchange-online", "gmail", "postfix", "kerio",
   "iis-smtp", "sharepoint", "network", "azure", "generic",
   "exim", "hmailserver", "amazon-ses", "sendgrid", "mailgun", "postmark", "mail-gateway",
-  "appliance", "client-code", "windows", NULL
+  "appliance", "client-code", "windows", "yahoo", "icloud", "zoho", "outlook-com", NULL
 };
 
 typedef struct {
