@@ -64,7 +64,7 @@ const char * const _sd_hint_known_facts[] = {
   "server-exchange", "server-exchange-online", "server-gmail", "server-postfix",
   "server-exim", "server-kerio", "server-hmailserver", "server-iis-smtp",
   "server-amazon-ses", "server-sendgrid", "server-mailgun", "server-postmark",
-  "server-mail-gateway",
+  "server-mail-gateway", "server-yahoo", "server-icloud", "server-zoho", "server-outlook-com",
   /* ... who sent: the client library or program, from exception types and messages... */
   "client-dotnet", "client-mailkit", "client-java", "client-phpmailer", "client-symfony",
   "client-python", "client-nodemailer", "client-powershell", "client-outlook",
