@@ -694,6 +694,7 @@ N_("Give SharePoint a relay connector scoped to its IP addresses (see “Relay d
 N_("Exchange Online: the user name or password was refused (535 5.7.139 credentials incorrect)");
 N_("smtp.office365.com refused the login with “the user credentials were incorrect”. Either the password (or user name) is wrong, or the account cannot sign in with a password at all: MFA is on, the password expired, the account is blocked from sign-in, or basic authentication for SMTP AUTH is no longer allowed for it. Microsoft Entra sign-in logs show which one.");
 N_("Use the full UPN (user@contoso.com) as the user name, not the display name or an alias, and re-type the password in the device or application.");
+N_("Check SMTP AUTH is allowed for the mailbox: Microsoft 365 admin center > Users > Active users > <user> > Mail > Manage email apps > Authenticated SMTP (or Get-CASMailbox <user> | fl SmtpClientAuthenticationDisabled).");
 N_("Microsoft Entra admin center > Monitoring > Sign-in logs, filter by the user and Client app “Authenticated SMTP”: the failure reason tells wrong password, MFA required, Conditional Access or blocked sign-in.");
 N_("If the account has MFA or security defaults, a password will not work: switch the application to OAuth 2.0 (SMTP.Send) or to a connector relay / direct send (see “How to set up a multifunction device or application to send email using Microsoft 365”).");
 N_("Verify: the AUTH command gets 235 2.7.0 Authentication successful.");
