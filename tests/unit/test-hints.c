@@ -141,7 +141,7 @@ diagnose_case (const HintCase *c)
   if (c->text != NULL)
     return sd_hints_diagnose_text (c->text);
   report = report_from_case (c);
-  return sd_hints_diagnose_report (report);
+  return sd_diagnose_report (report);
 }
 
 static void
@@ -402,7 +402,7 @@ test_success_is_quiet (void)
 {
   HintCase c = { "", NULL, .before = "STARTTLS|AUTH PLAIN LOGIN", .after = "AUTH PLAIN LOGIN" };
   g_autoptr(SdReport) report = report_from_case (&c);
-  g_autoptr(GPtrArray) hints = sd_hints_diagnose_report (report);
+  g_autoptr(GPtrArray) hints = sd_diagnose_report (report);
 
   g_assert_cmpuint (hints->len, ==, 0);
 }
@@ -452,7 +452,7 @@ test_hostile_input (void)
   g_autoptr(GString) big = g_string_new (NULL);
   HintCase c = { "", NULL, "rcpt", E(REJECTED), NULL, NULL, .rcpt = "550 5.7.1 \xff\xfe relay \x1b]0;title\x07" };
   g_autoptr(SdReport) report = report_from_case (&c);
-  g_autoptr(GPtrArray) from_report = sd_hints_diagnose_report (report);
+  g_autoptr(GPtrArray) from_report = sd_diagnose_report (report);
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     {

@@ -15,7 +15,7 @@
 
 #include "sd-hints.h"
 #include "sd-hints-private.h"
-#include "sd-session.h"
+#include "sd-session-error.h"
 
 /* Mechanisms that carry a password the user typed: what "basic auth" means to an app. */
 static const char * const basic_mechanisms[] = {

@@ -20,7 +20,7 @@
 #include "sd-hints-private.h"
 #include "sd-hints-resources.h"
 #include "sd-json-private.h"
-#include "sd-session.h"
+#include "sd-session-error.h"
 
 #define SD_HINTS_RESOURCE_BASE  "/org/smtpdoctor/hints/kb.json"
 #define SD_HINTS_RESOURCE_RULES "/org/smtpdoctor/hints/rules/"
@@ -104,14 +104,6 @@ _sd_hints_get_evidence (void)
       g_once_init_leave (&once, 1);
     }
   return evidence;
-}
-
-const char *
-sd_hints_text_header (void)
-{
-  /* The same words as SD_HINTS_TEXT_HEADER (test-hints checks it): xgettext cannot
-   * see through the macro. */
-  return _("Hints (most likely first):");
 }
 
 guint
@@ -721,7 +713,7 @@ sd_hints_diagnose (const SdHintInput *input,
 }
 
 GPtrArray *
-sd_hints_diagnose_report (const SdReport *report)
+sd_diagnose_report (const SdReport *report)
 {
   g_autoptr(SdHintInput) input = NULL;
 
@@ -740,32 +732,6 @@ sd_hints_diagnose_text (const char *text)
   if (input->lines->len == 0)
     return g_ptr_array_new_with_free_func ((GDestroyNotify) sd_hint_free);
   return sd_hints_diagnose (input, NULL);
-}
-
-char *
-sd_hints_to_text (GPtrArray *hints)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  for (guint i = 0; i < hints->len; i++)
-    {
-      const SdHint *hint = hints->pdata[i];
-      g_string_append_printf (out, "%s[%s] %s  (%s)\n", i ? "\n" : "",
-                              sd_hint_severity_to_string (hint->severity), hint->title, hint->id);
-      g_string_append_printf (out, "  %s\n", hint->detail);
-      for (guint j = 0; j < hint->evidence->len; j++)
-        /* Translators: %s is what the program saw, e.g. a reply line. */
-        g_string_append_printf (out, _("  Evidence: %s\n"), (char *) hint->evidence->pdata[j]);
-      for (guint j = 0; j < hint->fixes->len; j++)
-        {
-          const SdHintFix *fix = hint->fixes->pdata[j];
-          /* Translators: %s is a product, e.g. “Exchange Online” or “Any server”. */
-          g_string_append_printf (out, _("  Fix — %s:\n"), fix->label);
-          for (guint k = 0; k < fix->steps->len; k++)
-            g_string_append_printf (out, "    %u. %s\n", k + 1, (char *) fix->steps->pdata[k]);
-        }
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 char *
