@@ -244,7 +244,8 @@ expect_invalid (const char *json,
   " \"sharepoint\": \"S\", \"network\": \"N\", \"azure\": \"A\", \"generic\": \"X\"," \
   " \"exim\": \"X\", \"hmailserver\": \"X\", \"amazon-ses\": \"X\", \"sendgrid\": \"X\"," \
   " \"mailgun\": \"X\", \"postmark\": \"X\", \"mail-gateway\": \"X\", \"appliance\": \"X\"," \
-  " \"client-code\": \"X\", \"windows\": \"X\"}," \
+  " \"client-code\": \"X\", \"windows\": \"X\", \"yahoo\": \"X\", \"icloud\": \"X\"," \
+  " \"zoho\": \"X\", \"outlook-com\": \"X\"}," \
   " \"status_codes\": {\"class\": {}, \"subject\": {}, \"detail\": {}, \"basic\": {}}," \
   " \"rules\": ["
 #define KB_RULE(match, fixes) \

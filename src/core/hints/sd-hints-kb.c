@@ -64,7 +64,7 @@ const char * const _sd_hint_known_facts[] = {
   "server-exchange", "server-exchange-online", "server-gmail", "server-postfix",
   "server-exim", "server-kerio", "server-hmailserver", "server-iis-smtp",
   "server-amazon-ses", "server-sendgrid", "server-mailgun", "server-postmark",
-  "server-mail-gateway",
+  "server-mail-gateway", "server-yahoo", "server-icloud", "server-zoho", "server-outlook-com",
   /* ... who sent: the client library or program, from exception types and messages... */
   "client-dotnet", "client-mailkit", "client-java", "client-phpmailer", "client-symfony",
   "client-python", "client-nodemailer", "client-powershell", "client-outlook",
@@ -86,7 +86,7 @@ const char * const _sd_hint_known_products[] = {
   "exchange", "exchange-2003", "exchange-online", "gmail", "postfix", "kerio",
   "iis-smtp", "sharepoint", "network", "azure", "generic",
   "exim", "hmailserver", "amazon-ses", "sendgrid", "mailgun", "postmark", "mail-gateway",
-  "appliance", "client-code", "windows", NULL
+  "appliance", "client-code", "windows", "yahoo", "icloud", "zoho", "outlook-com", NULL
 };
 
 typedef struct {
