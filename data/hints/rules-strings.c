@@ -753,12 +753,6 @@ N_("Keep the credentials: set UseDefaultCredentials = false before assigning Cre
 N_("Products built on SmtpClient (SharePoint, SSRS, Veeam, PowerShell Send-MailMessage) call it “Use SSL”, “Secure connection” or -UseSsl.");
 N_("Verify: send again; the server's log shows STARTTLS before MAIL FROM, and the exception is gone.");
 N_("A receive connector with RequireTLS $true answers 5.7.3 to plain-text clients: Get-ReceiveConnector | ft Name,RequireTLS,AuthMechanism. Keep RequireTLS and fix the client; turn it off only for a trusted internal relay.");
-N_(".NET SmtpClient: no credentials were sent (5.5.1/5.7.0 Authentication Required)");
-N_("The server wanted AUTH before MAIL FROM and answered “Authentication Required”: SmtpClient never logged in. Either Credentials was empty, UseDefaultCredentials was true (it sends the Windows logon, which mail providers ignore), or UseDefaultCredentials = false was set after Credentials and wiped them.");
-N_("Set client.UseDefaultCredentials = false first, then client.Credentials = new NetworkCredential(\"user@contoso.com\", password); with EnableSsl = true and Port = 587.");
-N_("In web.config: <network host=\"...\" port=\"587\" enableSsl=\"true\" defaultCredentials=\"false\" userName=\"...\" password=\"...\" />.");
-N_("Verify: the server log (or a System.Net trace) shows AUTH LOGIN followed by 235 before MAIL FROM.");
-N_("Gmail answers 5.5.1 Authentication Required also when the login was refused silently: use an app password (Google Account > Security > 2-Step Verification > App passwords) or OAuth.");
 N_(".NET (German/French Windows): the server requires a secure connection or authentication");
 N_("This is SmtpClient's “The SMTP server requires a secure connection or the client was not authenticated” on a German or French system: the server refused MAIL FROM with 530 or 5.7.x because the application sent no STARTTLS (EnableSsl false) or no credentials. The server's own words follow “Die Serverantwort war” / “La réponse du serveur était”.");
 N_("In code: client.EnableSsl = true; client.Port = 587; (in web.config/app.config: <smtp><network host=\"...\" port=\"587\" enableSsl=\"true\" /></smtp>).");
@@ -1082,10 +1076,6 @@ N_("Spamhaus refused the receiving server's lookup (public DNS resolver): not yo
 N_("A reply pointing at spamhaus.org/returnc or 127.255.255.254 means the receiving server queried Spamhaus through a public or high-volume resolver (8.8.8.8, 1.1.1.1), which Spamhaus refuses; its misconfigured filter then rejects everyone.");
 N_("Tell the receiving domain's admin: their anti-spam must use a local recursive resolver (or the Spamhaus DQS service) for DNSBL lookups.");
 N_("Verify: after their change your mail is accepted without any change on your side.");
-N_("Spamhaus ZEN: the sending IP is on a Spamhaus list");
-N_("The receiver checks zen.spamhaus.org (SBL, XBL/CSS and PBL together). The lookup link in the reply (spamhaus.org/query/ip/<ip>) tells which list and why.");
-N_("Open the link (or https://check.spamhaus.org) for the IP: PBL = use a relay; XBL/CSS = clean the network and fix HELO; SBL = the IP owner must act.");
-N_("Verify: the lookup page no longer lists the IP and the next delivery attempt is accepted.");
 N_("Barracuda Reputation Block List: the sending IP has poor reputation");
 N_("The receiver (often a Barracuda appliance) checks b.barracudacentral.org; the IP was seen sending spam or has no proper PTR/HELO. Listings are reviewed on request.");
 N_("Check and request removal at https://www.barracudacentral.org/lookups (needs a valid PTR and a contact address).");
@@ -1103,11 +1093,6 @@ N_("UCEPROTECT: the sending IP or its whole provider range is listed (level 1/2/
 N_("UCEPROTECT level 1 lists single IPs; levels 2 and 3 list whole provider ranges/ASNs because of other customers' spam, so a clean server can be hit through no fault of its own.");
 N_("Check which level lists you at https://www.uceprotect.net; level 1: fix your source; level 2/3: ask the receiver to stop using those levels (most do not) or send via another relay.");
 N_("Verify: the lookup page no longer lists the IP and the next delivery attempt is accepted.");
-N_("SPF: the sending IP is not in the sender domain's SPF record (5.7.23 / SPF fail)");
-N_("The receiver evaluated the SPF record of the envelope sender's domain and it does not include the IP that connected (a new relay, a cloud service, a forwarder), so the result was fail (-all) and the message was rejected.");
-N_("Add the sending service to the SPF TXT record of the sender domain (e.g. v=spf1 include:spf.protection.outlook.com include:sendgrid.net ip4:203.0.113.10 -all).");
-N_("Check: dig txt example.com and an SPF checker with the sending IP.");
-N_("Verify: the receiver's Authentication-Results header shows spf=pass.");
 N_("SPF record broken (permerror: too many DNS lookups or a syntax error)");
 N_("The receiver could not evaluate the sender domain's SPF record at all: more than 10 DNS-querying terms (include, a, mx, redirect...), two SPF records, or a syntax error. Strict receivers treat permerror like fail.");
 N_("Count the lookups (an SPF checker shows it); flatten or remove unused includes; keep a single v=spf1 TXT record.");
@@ -1117,11 +1102,6 @@ N_("The DKIM signature failed: a relay or gateway changed the signed content aft
 N_("Sign last: add disclaimers/footers before the DKIM signing step, or sign at the final outbound hop.");
 N_("Check the key: dig txt selector._domainkey.example.com matches the signing key.");
 N_("Verify: Authentication-Results shows dkim=pass.");
-N_("DMARC p=reject: the message failed the From domain's DMARC policy");
-N_("Neither an aligned SPF pass nor an aligned DKIM pass for the From domain, and its DMARC record says p=reject. Typical: a third-party service sending as your domain without DKIM for it, or a forwarder breaking SPF.");
-N_("Set up DKIM for the sending service with your domain (d=yourdomain) and include it in SPF; keep the From domain aligned.");
-N_("Read DMARC aggregate reports (rua) to find unauthenticated sources.");
-N_("Verify: Authentication-Results shows dmarc=pass.");
 N_("Rejected by the receiver's local policy (no specific reason given)");
 N_("“Message rejected due to local policy”: the receiving server's own content, reputation or authentication rules refused the message without naming which one.");
 N_("Check SPF, DKIM and DMARC for the sender domain and the sending IP's blocklist status first.");
