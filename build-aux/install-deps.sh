@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
-# Installs what building and testing SMTP Doctor needs on Debian 12 (run as root).
+# Installs what building and testing SMTP Doctor needs on Debian 12. Run it as root or
+# as a user (then it asks sudo; containers often have no sudo but run as root).
 set -euo pipefail
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps.sh: run it as root (no sudo here)" >&2; exit 1; }
+  exec sudo "$0" "$@"
+fi
+# Another apt (unattended-upgrades on a fresh machine) may hold the lock: wait for it.
+apt_get () { apt-get -o DPkg::Lock::Timeout=600 "$@"; }
 here=$(cd "$(dirname "$0")" && pwd)
 export DEBIAN_FRONTEND=noninteractive
 # The real-server tests run their own Postfix instance; keep the system's unconfigured.
@@ -13,6 +20,6 @@ if [ ! -e "$policy" ]; then
   chmod +x "$policy"
   trap 'rm -f "$policy"' EXIT
 fi
-apt-get update -qq
+apt_get update -qq
 # shellcheck disable=SC2046
-apt-get install -y -qq --no-install-recommends $(grep -v '^#' "$here/debian-packages.txt") >/dev/null
+apt_get install -y -qq --no-install-recommends $(grep -v '^#' "$here/debian-packages.txt") >/dev/null

@@ -68,7 +68,7 @@ sd_cli_diagnose (int    argc,
   g_autoptr(GPtrArray) hints = NULL;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print {\"hints\": [...]} as JSON"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE|-" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
     { NULL }
   };
 
@@ -79,6 +79,7 @@ sd_cli_diagnose (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
+      sd_cli_option_error_clean (error);
       fprintf (stderr, "smtp-doctor-cli diagnose: %s\n", error->message);
       return SD_CLI_EXIT_USAGE;
     }

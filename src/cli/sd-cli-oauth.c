@@ -258,7 +258,10 @@ sd_cli_oauth (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (context, _(oauth_help));
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return sd_oauth_usage_error (NULL, error->message);
+    {
+      sd_cli_option_error_clean (error);
+      return sd_oauth_usage_error (NULL, error->message);
+    }
   command = argc > 1 ? argv[1] : NULL;
   if (argc != 2 || (!g_str_equal (command, "login") && !g_str_equal (command, "show") &&
                     !g_str_equal (command, "logout")))

@@ -16,7 +16,8 @@ void
 sd_cli_options_init (SdCliOptions *options)
 {
   memset (options, 0, sizeof *options);
-  options->port = -1;
+  /* Not a port anyone can type, so -1 and 0 are refused like any other bad value. */
+  options->port = G_MININT;
   options->timeout = -1;
 }
 
@@ -263,10 +264,10 @@ sd_cli_options_apply (SdCliOptions  *o,
                       GError       **error)
 {
   sd_take (&settings->host, &o->server);
-  if (o->port != -1)
+  if (o->port != G_MININT)
     {
-      if (o->port < 0 || o->port > 65535)
-        return sd_bad_value (error, _("--port must be 1-65535 (0: from the security mode)"));
+      if (o->port < 1 || o->port > 65535)
+        return sd_bad_value (error, _("--port must be 1-65535 (leave it out for the security mode's port)"));
       settings->port = o->port;
     }
   if (o->security != NULL && !sd_security_from_string (o->security, &settings->security))

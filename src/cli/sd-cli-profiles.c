@@ -129,6 +129,7 @@ sd_profiles_save (SdProfileStore  *store,
   sd_cli_options_add_entries (&options, context);
   g_option_context_add_main_entries (context, extra, GETTEXT_PACKAGE);
   ok = g_option_context_parse (context, &argc, &argv, &error);
+  sd_cli_option_error_clean (error);
   if (ok && argc != 2)
     {
       sd_cli_options_clear (&options);

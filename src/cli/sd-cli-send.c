@@ -220,6 +220,7 @@ sd_cli_send (int    argc,
   if (g_option_context_parse (context, &argc, &argv, &error) && argc > 1)
     g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("Unexpected argument “%s”"),
                  argv[1]);
+  sd_cli_option_error_clean (error);
   if (error == NULL)
     settings = sd_send_start_settings (profile, sd_cli_options_has_password (&options), &error);
   if (settings != NULL)
@@ -240,6 +241,12 @@ sd_cli_send (int    argc,
 
   if (!sd_send_prepare_token (settings, run.json))
     return SD_CLI_EXIT_USAGE;
+  /* Bad input is a usage error: one line, no session, no hints. */
+  if (!sd_settings_validate (settings, &error))
+    {
+      fprintf (stderr, "smtp-doctor-cli send: %s\n", error->message);
+      return SD_CLI_EXIT_USAGE;
+    }
 
   loop = g_main_loop_new (NULL, FALSE);
   run.loop = loop;

@@ -215,7 +215,10 @@ sd_serve_parse (int              argc,
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, error))
-    return FALSE;
+    {
+      sd_cli_option_error_clean (*error);
+      return FALSE;
+    }
   if (argc > 1)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("Unexpected argument “%s”"),

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 #ifdef G_OS_UNIX
 #include <glib-unix.h>
 #endif
@@ -17,6 +18,33 @@
 
 #include "sd-cli.h"
 #include "sd-i18n.h"
+
+void
+sd_cli_option_error_clean (GError *error)
+{
+  char *option, *value;
+  gboolean password;
+
+  if (error == NULL || !g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION))
+    return;
+  option = strstr (error->message, "-");
+  if (option == NULL)
+    return;
+  while (option[1] == '-')
+    option++;
+  value = strchr (option, '=');
+  if (value != NULL)
+    *value = '\0';
+  password = g_str_has_prefix (option, "-pass") || g_str_has_prefix (option, "-pw");
+  if (password)
+    {
+      char *message = g_strdup_printf ("%s: %s", error->message,
+                                       _("a password is never taken on the command line: use "
+                                         "--password-env, --password-file or --password-stdin"));
+      g_free (error->message);
+      error->message = message;
+    }
+}
 
 #ifdef G_OS_WIN32
 static GSourceFunc sd_cli_interrupt_func;
@@ -99,6 +127,11 @@ main (int    argc,
       printf ("smtp-doctor-cli %s\n", PACKAGE_VERSION);
       return 0;
     }
+  /* GOption's usage line starts with the program name: "smtp-doctor-cli send [OPTION…]". */
+  {
+    g_autofree char *prgname = g_strdup_printf ("smtp-doctor-cli %s", argv[1]);
+    g_set_prgname (prgname);
+  }
   if (g_str_equal (argv[1], "send"))
     return sd_cli_send (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "diagnose"))

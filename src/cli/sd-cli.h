@@ -22,6 +22,11 @@ int sd_cli_serve    (int    argc,
 int sd_cli_oauth    (int    argc,
                      char **argv);
 
+/* Makes a GOption parse error safe and useful to print: an unknown option's value is
+ * dropped ("--pass=secret" must not echo the secret), and an attempt to give a
+ * password on the command line points to the ways that are taken. */
+void sd_cli_option_error_clean (GError *error);
+
 /* Calls func (data) in the main context on Ctrl+C (and SIGTERM on Unix, Ctrl+Break and
  * closing the console window on Windows); func returns G_SOURCE_CONTINUE. */
 void sd_cli_on_interrupt (GSourceFunc func,

@@ -81,15 +81,16 @@ static const L10nCase cases[] = {
     "Nom d'hôte ou adresse du serveur SMTP" },
   /* An error the CLI makes itself, and where to find help. */
   { "/l10n/cli/error", { "send", "--server", "127.0.0.1", "--port", "99999" }, TRUE,
-    "--port must be 1-65535 (0: from the security mode)\n(see smtp-doctor-cli send --help)",
-    "--port muss zwischen 1 und 65535 liegen (0: ergibt sich aus dem Sicherheitsmodus)\n"
+    "--port must be 1-65535 (leave it out for the security mode's port)\n"
+    "(see smtp-doctor-cli send --help)",
+    "--port muss zwischen 1 und 65535 liegen (weglassen für den Port des Sicherheitsmodus)\n"
     "(siehe smtp-doctor-cli send --help)",
-    "--port doit être compris entre 1 et 65535 (0 : selon le mode de sécurité)\n"
+    "--port doit être compris entre 1 et 65535 (omettez-le pour le port du mode de sécurité)\n"
     "(voir smtp-doctor-cli send --help)" },
-  /* An error of the core library (its own g_dgettext lookups), in the transcript and the
-   * summary; refused before anything goes on the network. */
+  /* An error of the core library (its own g_dgettext lookups), a usage error on stderr;
+   * refused before anything goes on the network. */
   { "/l10n/core/error", { "send", "--server", "127.0.0.1", "--from", "a@example.com", "--to",
-                          "b@example.com", "--ehlo", "bad name" }, FALSE,
+                          "b@example.com", "--ehlo", "bad name" }, TRUE,
     "The EHLO name “bad name” is not a domain name",
     "Der EHLO-Name „bad name“ ist weder ein Domänenname",
     "Le nom EHLO « bad name » n'est ni un nom de domaine" },

@@ -160,7 +160,7 @@ test_crlf_refused (void)
     r = run_cli (NULL, args);
   }
   g_assert_cmpint (r.status, ==, 1);
-  g_assert_nonnull (strstr (r.out, "line break"));
+  g_assert_nonnull (strstr (r.err, "line break"));
 
   sd_test_server_stop (server);
   record = sd_test_server_get_record (server);
@@ -192,6 +192,78 @@ test_usage_errors (void)
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "Exit codes:"));
   g_assert_nonnull (strstr (r.out, "--password-stdin"));
+  cli_result_clear (&r);
+}
+
+/* Input errors are usage errors: exit 1, one line on stderr naming the problem, nothing
+ * on stdout (no session, no "FAILED at resolve", no hints). */
+static void
+test_input_errors (void)
+{
+  static const struct {
+    const char *args[12];
+    const char *says;
+  } cases[] = {
+    { { "send", "--server", "127.0.0.1", "--to", "b@example.test", NULL }, "No sender" },
+    { { "send", "--server", "127.0.0.1", "--from", "a@example.test", NULL }, "No recipient" },
+    { { "send", "--server", "127.0.0.1", "--from", "a@example.test", "--to", "b@example.test",
+        "--subject", "Hi\r\nBcc: x@example.test", NULL }, "line break" },
+    { { "send", "--server", "127.0.0.1", "--from", "a@example.test", "--to", "b@example.test",
+        "--user", "bob", NULL }, "no password" },
+    { { "send", "--server", "127.0.0.1", "--port", "-1", NULL }, "--port must be 1-65535" },
+    { { "send", "--server", "127.0.0.1", "--port", "0", NULL }, "--port must be 1-65535" },
+    { { "send", "--server", "127.0.0.1", "--port", "65536", NULL }, "--port must be 1-65535" },
+    { { "send", "--server", "127.0.0.1", "--password", "x", NULL }, "--password-env" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      CliResult r = run_cli ("", (const char **) cases[i].args);
+      g_assert_cmpint (r.status, ==, 1);
+      g_assert_cmpstr (r.out, ==, "");
+      if (strstr (r.err, cases[i].says) == NULL)
+        g_error ("case %u: expected “%s” in: %s", i, cases[i].says, r.err);
+      g_assert_true (g_str_has_prefix (r.err, "smtp-doctor-cli send: "));
+      g_assert_null (strstr (r.err, "Hints"));
+      cli_result_clear (&r);
+    }
+}
+
+/* An unknown option's value is never repeated: it may be a secret. */
+static void
+test_unknown_option_not_echoed (void)
+{
+  const char *args[] = { "send", "--pass=hunter2", NULL };
+  const char *serve[] = { "serve", "--pwd=hunter2", NULL };
+  CliResult r = run_cli (NULL, args);
+
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "--pass"));
+  g_assert_nonnull (strstr (r.err, "--password-stdin"));
+  g_assert_null (strstr (r.err, "hunter2"));
+  cli_result_clear (&r);
+
+  r = run_cli (NULL, serve);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "--pwd"));
+  g_assert_null (strstr (r.err, "hunter2"));
+  cli_result_clear (&r);
+}
+
+/* The usage lines name the program and say FILE|- once. */
+static void
+test_help_usage_lines (void)
+{
+  const char *send[] = { "send", "--help", NULL };
+  const char *diagnose[] = { "diagnose", "--help", NULL };
+  CliResult r = run_cli (NULL, send);
+
+  g_assert_nonnull (strstr (r.out, "smtp-doctor-cli send [OPTION"));
+  cli_result_clear (&r);
+  r = run_cli (NULL, diagnose);
+  g_assert_nonnull (strstr (r.out, "smtp-doctor-cli diagnose [OPTION"));
+  g_assert_nonnull (strstr (r.out, "FILE|-"));
+  g_assert_null (strstr (r.out, "FILE|- FILE|-"));
   cli_result_clear (&r);
 }
 
@@ -234,6 +306,9 @@ main (int    argc,
   g_test_add_func ("/cli/send/wrong-password", test_send_text_wrong_password);
   g_test_add_func ("/cli/send/crlf-refused", test_crlf_refused);
   g_test_add_func ("/cli/send/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/send/input-errors", test_input_errors);
+  g_test_add_func ("/cli/unknown-option-not-echoed", test_unknown_option_not_echoed);
+  g_test_add_func ("/cli/help-usage-lines", test_help_usage_lines);
   g_test_add_func ("/cli/send/connect-refused", test_connect_refused);
   return g_test_run ();
 }

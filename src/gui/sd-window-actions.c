@@ -1,0 +1,215 @@
+/* sd-window-actions.c: the window's actions: the session, the report, the profiles
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sd-gui-private.h"
+#include "sd-report-html.h"
+#include "sd-window-private.h"
+
+void
+sd_window_actions_update (SdWindow *self)
+{
+  gboolean running = sd_session_controller_is_running (self->controller);
+  gboolean has_report = sd_session_controller_get_report (self->controller) != NULL;
+  gboolean has_profile = sd_profile_bar_get_current (self->profile_bar) != NULL;
+  const struct { const char *name; gboolean enabled; } states[] = {
+    { "send", !running && sd_settings_form_is_valid (self->settings_form) },
+    { "test", !running && sd_settings_form_is_connect_valid (self->settings_form) },
+    { "stop", running },
+    { "export", !running && has_report },
+    { "copy-report", !running && has_report },
+    { "profile-rename", has_profile },
+    { "profile-duplicate", has_profile },
+    { "profile-delete", has_profile },
+    { "profile-export", sd_profile_bar_get_n_profiles (self->profile_bar) > 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), states[i].name);
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), states[i].enabled);
+    }
+}
+
+/* ---- the session ----------------------------------------------------------------- */
+
+static void
+sd_window_start (SdWindow *self,
+                 gboolean  connection_only)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (sd_session_controller_is_running (self->controller))
+    return;
+  sd_session_controller_set_application (self->controller, app ? G_APPLICATION (app) : NULL);
+  sd_session_controller_start (self->controller,
+                               sd_settings_form_read_session (self->settings_form, connection_only),
+                               connection_only);
+}
+
+static void
+sd_window_action_send (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  sd_window_start (SD_WINDOW (user_data), FALSE);
+}
+
+static void
+sd_window_action_test (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  sd_window_start (SD_WINDOW (user_data), TRUE);
+}
+
+static void
+sd_window_action_stop (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  sd_session_controller_stop (SD_WINDOW (user_data)->controller);
+}
+
+static void
+sd_window_action_find (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  SdWindow *self = SD_WINDOW (user_data);
+
+  sd_transcript_view_start_find (sd_session_view_get_transcript_view (self->session_view));
+}
+
+/* ---- the report ------------------------------------------------------------------ */
+
+gboolean
+sd_window_export_to_file (SdWindow  *self,
+                          GFile     *file,
+                          GError   **error)
+{
+  const SdReport *report = sd_session_controller_get_report (self->controller);
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+  g_autofree char *data = NULL;
+
+  g_return_val_if_fail (report != NULL, FALSE);
+  if (g_str_has_suffix (lower, ".html") || g_str_has_suffix (lower, ".htm"))
+    data = sd_report_export_html (report, NULL);
+  else if (g_str_has_suffix (lower, ".json"))
+    data = sd_report_export_json (report, NULL);
+  else
+    data = sd_report_export_text (report, NULL);
+  return g_file_replace_contents (file, data, strlen (data), NULL, FALSE, G_FILE_CREATE_NONE,
+                                  NULL, NULL, error);
+}
+
+static void
+sd_window_on_export_response (GtkNativeDialog *dialog,
+                              int              response,
+                              SdWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = g_file_get_parse_name (file);
+      g_autofree char *status = NULL;
+
+      if (sd_window_export_to_file (self, file, &error))
+        status = g_strdup_printf (_("Saved %s (credentials redacted)."), name);
+      else
+        status = g_strdup_printf (_("Could not save %s: %s"), name, error->message);
+      sd_window_set_status (self, status);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+sd_window_action_export (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  SdWindow *self = SD_WINDOW (user_data);
+  const SdReport *report = sd_session_controller_get_report (self->controller);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *suggested = NULL;
+  GtkFileChooser *chooser;
+
+  if (report == NULL || self->chooser != NULL)
+    return;
+  suggested = g_strdup_printf ("smtp-doctor-%s-%s.txt", report->host ? report->host : "report", stamp);
+  self->chooser = gtk_file_chooser_native_new (_("Export the report"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  chooser = GTK_FILE_CHOOSER (self->chooser);
+  gtk_file_chooser_set_do_overwrite_confirmation (chooser, TRUE);
+  gtk_file_chooser_set_current_name (chooser, suggested);
+  sd_file_chooser_add_filter (chooser, _("Text for a ticket (*.txt)"), "*.txt");
+  sd_file_chooser_add_filter (chooser, _("Web page, colored (*.html)"), "*.html");
+  sd_file_chooser_add_filter (chooser, _("JSON (*.json)"), "*.json");
+  g_signal_connect (self->chooser, "response", G_CALLBACK (sd_window_on_export_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+sd_window_action_copy_report (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  SdWindow *self = SD_WINDOW (user_data);
+  const SdReport *report = sd_session_controller_get_report (self->controller);
+  g_autofree char *text = NULL;
+
+  if (report == NULL)
+    return;
+  text = sd_report_export_text (report, NULL);
+  gtk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self), GDK_SELECTION_CLIPBOARD), text, -1);
+  sd_window_set_status (self, _("The report is on the clipboard (credentials redacted)."));
+}
+
+/* ---- the profiles: the bar does them --------------------------------------------- */
+
+#define SD_PROFILE_ACTION(verb)                                           \
+  static void                                                             \
+  sd_window_action_profile_##verb (GSimpleAction *action,                 \
+                                   GVariant      *parameter,              \
+                                   gpointer       user_data)              \
+  {                                                                       \
+    sd_profile_bar_##verb (SD_WINDOW (user_data)->profile_bar);           \
+  }
+
+SD_PROFILE_ACTION (save)
+SD_PROFILE_ACTION (save_as)
+SD_PROFILE_ACTION (rename)
+SD_PROFILE_ACTION (duplicate)
+SD_PROFILE_ACTION (delete)
+SD_PROFILE_ACTION (import)
+SD_PROFILE_ACTION (export)
+
+static const GActionEntry sd_window_actions[] = {
+  { "send", sd_window_action_send },
+  { "test", sd_window_action_test },
+  { "stop", sd_window_action_stop },
+  { "export", sd_window_action_export },
+  { "copy-report", sd_window_action_copy_report },
+  { "find", sd_window_action_find },
+  { "profile-save", sd_window_action_profile_save },
+  { "profile-save-as", sd_window_action_profile_save_as },
+  { "profile-rename", sd_window_action_profile_rename },
+  { "profile-duplicate", sd_window_action_profile_duplicate },
+  { "profile-delete", sd_window_action_profile_delete },
+  { "profile-import", sd_window_action_profile_import },
+  { "profile-export", sd_window_action_profile_export },
+};
+
+void
+sd_window_actions_init (SdWindow *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self), sd_window_actions,
+                                   G_N_ELEMENTS (sd_window_actions), self);
+}
