@@ -77,7 +77,8 @@ sd_send_on_interrupt (gpointer user_data)
 }
 
 static void
-sd_send_print_summary (const SdReport *report)
+sd_send_print_summary (const SdReport *report,
+                       GPtrArray      *hints)
 {
   const SdCapabilities *caps = sd_report_get_capabilities (report);
 
@@ -119,10 +120,10 @@ sd_send_print_summary (const SdReport *report)
     if (report->timings_us[i] >= 0)
       printf (" %s %.1f ms", sd_stage_to_string (i), report->timings_us[i] / 1000.0);
   printf ("\n");
-  if (report->hints->len > 0)
+  if (hints->len > 0)
     {
-      g_autofree char *hints = sd_hints_to_text (report->hints);
-      printf ("\n%s\n\n%s", sd_hints_text_header (), hints);
+      g_autofree char *text = sd_hints_to_text (hints);
+      printf ("\n%s\n\n%s", sd_hints_text_header (), text);
     }
 }
 
@@ -200,6 +201,7 @@ sd_cli_send (int    argc,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(SdReport) report = NULL;
+  g_autoptr(GPtrArray) hints = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autofree char *profile = NULL;
   SdSendRun run = { 0 };
@@ -256,14 +258,16 @@ sd_cli_send (int    argc,
   sd_session_run_async (session, cancellable, sd_send_on_done, &run);
   g_main_loop_run (loop);
   report = g_steal_pointer (&run.report);
+  /* The session only reports; the diagnosis is ours to run. */
+  hints = sd_diagnose_report (report);
 
   if (run.json)
     {
-      g_autofree char *json = sd_report_to_json (report);
+      g_autofree char *json = sd_report_to_json (report, hints);
       printf ("%s\n", json);
     }
   else
-    sd_send_print_summary (report);
+    sd_send_print_summary (report, hints);
 
   return sd_session_error_exit_code (report->error);
 }

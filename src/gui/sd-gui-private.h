@@ -45,6 +45,21 @@ sd_set_accessible_names (const SdAccessibleName *names,
     atk_object_set_name (gtk_widget_get_accessible (GTK_WIDGET (names[i].widget)), _(names[i].name));
 }
 
+/* Wraps @label at words, or between characters inside a word too long for the line,
+ * without the hyphen Pango would add there: host names, ciphers and fingerprints are
+ * data, and "examp-le.test" reads as a different name. */
+static inline void
+sd_label_wrap_as_data (GtkLabel *label)
+{
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  pango_attr_list_insert (attrs, pango_attr_insert_hyphens_new (FALSE));
+  gtk_label_set_attributes (label, attrs);
+  pango_attr_list_unref (attrs);
+  gtk_label_set_line_wrap (label, TRUE);
+  gtk_label_set_line_wrap_mode (label, PANGO_WRAP_WORD_CHAR);
+}
+
 /* Keeps *@where pointing at @dialog until it is destroyed: by us, or with its parent
  * window, which may come before the dispose of the widget that opened it. */
 static inline void

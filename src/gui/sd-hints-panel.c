@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-gui-private.h"
 #include "sd-hints-panel.h"
 #include "sd-report-html.h"
 
@@ -46,8 +47,7 @@ sd_wrapped_label (const char *text,
   GtkWidget *label = gtk_label_new (text);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_line_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  sd_label_wrap_as_data (GTK_LABEL (label));
   gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_widget_set_can_focus (label, FALSE);
@@ -120,7 +120,8 @@ sd_hints_panel_add_card (SdHintsPanel *self,
       GString *steps = g_string_new (NULL);
 
       /* Translated product names run long: wrap them rather than widen the column. */
-      gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
+      sd_label_wrap_as_data (GTK_LABEL (label));
+      gtk_label_set_line_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_expander_set_label_widget (GTK_EXPANDER (expander), label);
 

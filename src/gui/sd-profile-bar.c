@@ -89,30 +89,36 @@ sd_settings_same (const SdSettings *a,
 static void
 sd_profile_bar_update_title (SdProfileBar *self)
 {
+  g_autofree char *entry = gtk_combo_box_text_get_active_text (self->profile_combo);
+
   g_free (self->title);
-  if (self->current_profile == NULL)
-    self->title = g_strdup (_("SMTP Doctor"));
-  else if (self->modified)
+  if (self->modified)
     /* Translators: the window title while a saved profile has unsaved changes */
-    self->title = g_strdup_printf (_("• %s (modified) — SMTP Doctor"), self->current_profile);
+    self->title = g_strdup_printf (_("• %s (modified) — SMTP Doctor"),
+                                   self->current_profile ? self->current_profile : entry);
+  else if (self->current_profile == NULL)
+    self->title = g_strdup (_("SMTP Doctor"));
   else
     self->title = g_strdup_printf (_("%s — SMTP Doctor"), self->current_profile);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
 
-/* The form differs from the saved profile it was loaded from (or last saved as). */
+/* The form differs from what the picker's entry filled in: the saved profile it was
+ * loaded from (or last saved as), the built-in server, a preset. */
 void
 sd_profile_bar_update_modified (SdProfileBar *self)
 {
   gboolean remember = sd_settings_form_get_remember (self->form);
   gboolean modified = FALSE;
 
-  if (self->current_profile != NULL && self->clean != NULL)
+  if (self->clean != NULL && sd_profile_bar_get_active_id (self) != NULL)
     {
       g_autoptr(SdSettings) now = sd_settings_form_read (self->form, TRUE);
+      /* A profile's password counts when the profile keeps it; the built-in server's
+       * and a preset's always do. */
+      gboolean with_password = remember || self->current_profile == NULL;
 
-      /* The password only counts when it is one the profile keeps. */
-      modified = remember != self->clean_remember || !sd_settings_same (now, self->clean, remember);
+      modified = remember != self->clean_remember || !sd_settings_same (now, self->clean, with_password);
     }
   if (modified == self->modified && self->title_set)
     return;
@@ -275,7 +281,9 @@ sd_profile_bar_on_changed (SdProfileBar *self)
 
   if (id == NULL || self->switching || self->profiles == NULL)
     return;
-  if (!self->modified || self->confirm_dialog != NULL)
+  /* Only a saved profile's edits can be saved back: the built-in server and the
+   * presets switch without asking, as they always did. */
+  if (!self->modified || self->current_profile == NULL || self->confirm_dialog != NULL)
     {
       sd_profile_bar_select (self, id);
       return;
@@ -310,9 +318,15 @@ sd_profile_bar_rebuild_picker (SdProfileBar *self,
   presets = sd_presets_get (&n_presets);
   for (guint i = 0; i < n_presets; i++)
     {
-      g_autofree char *id = g_strconcat ("preset:", presets[i].id, NULL);
+      g_autofree char *id = NULL;
+
+      /* The built-in server is the first entry already, with its real port. */
+      if (g_str_equal (presets[i].id, "builtin"))
+        continue;
+      id = g_strconcat ("preset:", presets[i].id, NULL);
       /* Translators: a preset for a mail service in the profile picker */
       g_autofree char *label = g_strdup_printf (_("Preset: %s"), _(presets[i].name));
+
       gtk_combo_box_text_append (self->profile_combo, id, label);
     }
   self->switching = FALSE;
@@ -333,13 +347,12 @@ sd_profile_bar_fill_profiles (SdProfileBar *self)
   else if (sd_profile_store_is_read_only (self->profiles))
     sd_profile_bar_say (self, _("The saved profiles come from a newer SMTP Doctor: "
                                 "they can be used, but changes to them are not saved."));
-  /* Long preset names must not widen the toolbar. */
+  /* Long preset names must not widen the toolbar beyond need: the closed picker
+   * ellipsizes what does not fit, the open list is as wide as its longest entry. */
   cells = gtk_cell_layout_get_cells (GTK_CELL_LAYOUT (self->profile_combo));
   if (cells != NULL)
-    {
-      g_object_set (cells->data, "ellipsize", PANGO_ELLIPSIZE_END, NULL);
-      gtk_cell_renderer_set_fixed_size (cells->data, 190, -1);
-    }
+    g_object_set (cells->data, "ellipsize", PANGO_ELLIPSIZE_END, "width-chars", 20, NULL);
+  gtk_combo_box_set_popup_fixed_width (GTK_COMBO_BOX (self->profile_combo), FALSE);
   sd_profile_bar_rebuild_picker (self, NULL);
 }
 
@@ -369,6 +382,9 @@ void
 sd_profile_bar_unselect (SdProfileBar *self)
 {
   gtk_combo_box_set_active (GTK_COMBO_BOX (self->profile_combo), -1);
+  /* The form no longer comes from an entry: nothing to be modified from. */
+  g_clear_pointer (&self->clean, sd_settings_free);
+  sd_profile_bar_update_modified (self);
 }
 
 const char *

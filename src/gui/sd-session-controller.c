@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-hints.h"
 #include "sd-oauth-store.h"
 #include "sd-secret.h"
 #include "sd-secret-store.h"
@@ -87,6 +88,8 @@ sd_session_controller_on_done (GObject      *source,
   g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->report, sd_report_free);
+  /* The session only reports; diagnosing it is our next step. */
+  g_ptr_array_extend_and_steal (report->hints, sd_diagnose_report (report));
   self->report = g_steal_pointer (&report);
   g_signal_emit (self, signals[FINISHED], 0, self->report);
   sd_session_controller_notify_running (self);

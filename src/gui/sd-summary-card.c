@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-gui-private.h"
 #include "sd-summary-card.h"
 
 struct _SdSummaryCard
@@ -40,9 +41,9 @@ sd_summary_card_add_markup (SdSummaryCard *self,
   gtk_label_set_xalign (GTK_LABEL (key_label), 0);
   gtk_label_set_yalign (GTK_LABEL (key_label), 0);
   gtk_label_set_xalign (GTK_LABEL (value_label), 0);
-  gtk_label_set_line_wrap (GTK_LABEL (value_label), TRUE);
-  gtk_label_set_line_wrap_mode (GTK_LABEL (value_label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_max_width_chars (GTK_LABEL (value_label), 48);
+  sd_label_wrap_as_data (GTK_LABEL (value_label));
+  /* Lines longer than this wrap; the window widens the column to fit them on wide screens. */
+  gtk_label_set_max_width_chars (GTK_LABEL (value_label), 64);
   gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
   gtk_widget_set_can_focus (value_label, FALSE);
   gtk_widget_set_hexpand (value_label, TRUE);

@@ -87,6 +87,16 @@ sd_window_action_find (GSimpleAction *action,
 
 /* ---- the report ------------------------------------------------------------------ */
 
+/* The export formats, in the chooser's order; the extension names the format. */
+static const struct {
+  const char *extension;
+  const char *filter_name;   /* marked with N_() */
+} sd_export_formats[] = {
+  { ".txt", N_("Text for a ticket (*.txt)") },
+  { ".html", N_("Web page (HTML, *.html)") },
+  { ".json", N_("JSON (*.json)") },
+};
+
 gboolean
 sd_window_export_to_file (SdWindow  *self,
                           GFile     *file,
@@ -108,6 +118,35 @@ sd_window_export_to_file (SdWindow  *self,
                                   NULL, NULL, error);
 }
 
+/* @file with the extension of the type chosen in @chooser: the suggested name ends in
+ * .txt, and a user who picks "Web page" and keeps it means a web page. */
+static GFile *
+sd_window_file_for_filter (GtkFileChooser *chooser,
+                           GFile          *file)
+{
+  GtkFileFilter *filter = gtk_file_chooser_get_filter (chooser);
+  const char *extension = NULL;
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  char *dot = strrchr (name, '.');
+
+  for (guint i = 0; filter != NULL && i < G_N_ELEMENTS (sd_export_formats); i++)
+    if (g_strcmp0 (gtk_file_filter_get_name (filter), _(sd_export_formats[i].filter_name)) == 0)
+      extension = sd_export_formats[i].extension;
+  if (extension == NULL || g_str_has_suffix (lower, extension)
+      || (g_str_equal (extension, ".html") && g_str_has_suffix (lower, ".htm")))
+    return g_object_ref (file);
+  /* Another format's extension is replaced; any other name keeps its dots. */
+  for (guint i = 0; dot != NULL && i < G_N_ELEMENTS (sd_export_formats); i++)
+    if (g_ascii_strcasecmp (dot, sd_export_formats[i].extension) == 0)
+      *dot = '\0';
+  {
+    g_autofree char *fixed = g_strconcat (name, extension, NULL);
+    return g_file_get_child (parent, fixed);
+  }
+}
+
 static void
 sd_window_on_export_response (GtkNativeDialog *dialog,
                               int              response,
@@ -115,7 +154,8 @@ sd_window_on_export_response (GtkNativeDialog *dialog,
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GFile) file = sd_window_file_for_filter (GTK_FILE_CHOOSER (dialog), chosen);
       g_autoptr(GError) error = NULL;
       g_autofree char *name = g_file_get_parse_name (file);
       g_autofree char *status = NULL;
@@ -149,9 +189,11 @@ sd_window_action_export (GSimpleAction *action,
   chooser = GTK_FILE_CHOOSER (self->chooser);
   gtk_file_chooser_set_do_overwrite_confirmation (chooser, TRUE);
   gtk_file_chooser_set_current_name (chooser, suggested);
-  sd_file_chooser_add_filter (chooser, _("Text for a ticket (*.txt)"), "*.txt");
-  sd_file_chooser_add_filter (chooser, _("Web page, colored (*.html)"), "*.html");
-  sd_file_chooser_add_filter (chooser, _("JSON (*.json)"), "*.json");
+  for (guint i = 0; i < G_N_ELEMENTS (sd_export_formats); i++)
+    {
+      g_autofree char *pattern = g_strconcat ("*", sd_export_formats[i].extension, NULL);
+      sd_file_chooser_add_filter (chooser, _(sd_export_formats[i].filter_name), pattern);
+    }
   g_signal_connect (self->chooser, "response", G_CALLBACK (sd_window_on_export_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }

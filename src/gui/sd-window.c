@@ -118,25 +118,82 @@ sd_window_save_state (SdWindow *self)
                       gtk_paned_get_position (sd_session_view_get_paned (self->session_view)));
 }
 
+/* What a window manager's frame and a panel may take beyond the work area's edge. */
+#define SD_FRAME_WIDTH  16
+#define SD_FRAME_HEIGHT 48
+/* The hints and summary beside the transcript: never narrower, and at most this share. */
+#define SD_SIDE_MIN 300
+#define SD_SIDE_MAX 640
+
+static GdkRectangle
+sd_window_get_workarea (SdWindow *self)
+{
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+  GdkMonitor *monitor = gdk_display_get_primary_monitor (display);
+  GdkRectangle area = { 0, 0, 1280, 800 };
+
+  if (monitor == NULL && gdk_display_get_n_monitors (display) > 0)
+    monitor = gdk_display_get_monitor (display, 0);
+  if (monitor != NULL)
+    gdk_monitor_get_workarea (monitor, &area);
+  return area;
+}
+
+/* The saved size, or for a first start five sixths of the screen (at least 1200×800),
+ * always inside the work area: 1024×600 laptops and RDP sessions included. */
+static void
+sd_window_fit_size (SdWindow *self,
+                    int      *width,
+                    int      *height)
+{
+  GdkRectangle area = sd_window_get_workarea (self);
+  g_autoptr(GVariant) saved = self->settings != NULL
+                              ? g_settings_get_user_value (self->settings, "window-width") : NULL;
+
+  if (saved == NULL)
+    {
+      *width = MAX (*width, area.width * 5 / 6);
+      *height = MAX (*height, area.height * 5 / 6);
+    }
+  *width = MIN (*width, area.width - SD_FRAME_WIDTH);
+  *height = MIN (*height, area.height - SD_FRAME_HEIGHT);
+}
+
+/* The side column takes two fifths of what the form leaves: the summary's lines fit on
+ * one line each on a wide screen, the transcript keeps the rest on a small one. */
+static void
+sd_window_place_side_column (SdWindow *self,
+                             int       width,
+                             int       saved)
+{
+  int session = width - gtk_paned_get_position (self->form_paned) - 24;
+  int side = CLAMP (session * 2 / 5, SD_SIDE_MIN, SD_SIDE_MAX);
+  int transcript = session - side;
+
+  if (saved > 0)
+    transcript = MIN (saved, session - SD_SIDE_MIN);
+  if (transcript > 0)
+    gtk_paned_set_position (sd_session_view_get_paned (self->session_view), transcript);
+}
+
 static void
 sd_window_load_state (SdWindow *self)
 {
-  int transcript;
+  int width = 1200, height = 800, transcript = -1;
 
-  if (self->settings == NULL)
+  if (self->settings != NULL)
     {
-      gtk_window_set_default_size (GTK_WINDOW (self), 1280, 800);
-      return;
+      width = g_settings_get_int (self->settings, "window-width");
+      height = g_settings_get_int (self->settings, "window-height");
+      gtk_paned_set_position (self->form_paned,
+                              g_settings_get_int (self->settings, "form-pane-position"));
+      transcript = g_settings_get_int (self->settings, "transcript-pane-position");
     }
-  gtk_window_set_default_size (GTK_WINDOW (self),
-                               g_settings_get_int (self->settings, "window-width"),
-                               g_settings_get_int (self->settings, "window-height"));
-  if (g_settings_get_boolean (self->settings, "window-maximized"))
+  sd_window_fit_size (self, &width, &height);
+  gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+  sd_window_place_side_column (self, width, transcript);
+  if (self->settings != NULL && g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-  gtk_paned_set_position (self->form_paned, g_settings_get_int (self->settings, "form-pane-position"));
-  transcript = g_settings_get_int (self->settings, "transcript-pane-position");
-  if (transcript > 0)
-    gtk_paned_set_position (sd_session_view_get_paned (self->session_view), transcript);
 }
 
 /* ---- GObject --------------------------------------------------------------------- */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sd-hints.h"
 #include "sd-session.h"
 
 #define PASSWORD "pw-Zq8!never-shown"
@@ -137,8 +138,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   if (report == NULL || (report->ok == (report->error != NULL)))
     abort ();
-  text = sd_report_to_text (report);
-  json = sd_report_to_json (report);
+  g_ptr_array_extend_and_steal (report->hints, sd_diagnose_report (report));
+  text = sd_report_to_text (report, report->hints);
+  json = sd_report_to_json (report, report->hints);
   check_no_password (text, data, size);
   check_no_password (json, data, size);
   return 0;

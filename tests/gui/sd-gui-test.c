@@ -7,6 +7,32 @@
 #include "sd-gui-test.h"
 #include "sd-transcript-view.h"
 
+SdApplication *
+sd_gui_test_init (int    *argc,
+                  char ***argv,
+                  char  **config_dir)
+{
+  const char *base = g_getenv ("XDG_CONFIG_HOME") ? g_getenv ("XDG_CONFIG_HOME") : g_get_tmp_dir ();
+  g_autofree char *config = g_build_filename (base, "run-XXXXXX", NULL);
+  SdApplication *app;
+
+  g_assert_true (g_mkdir_with_parents (base, 0700) == 0);
+  g_assert_nonnull (g_mkdtemp (config));
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_test_init (argc, argv, NULL);
+  if (!gtk_init_check (argc, argv))
+    {
+      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
+      exit (77);
+    }
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  app = sd_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  *config_dir = g_steal_pointer (&config);
+  return app;
+}
+
 void
 sd_gui_test_iterate (guint ms)
 {
@@ -64,6 +90,41 @@ sd_gui_test_screenshot (GtkWidget  *widget,
   g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
   cairo_surface_destroy (surface);
   g_test_message ("screenshot: %s (%d×%d)", path, width, height);
+}
+
+GtkWidget *
+sd_gui_test_find (GtkWidget  *root,
+                  const char *name)
+{
+  const char *have = atk_object_get_name (gtk_widget_get_accessible (root));
+
+  if (have != NULL && g_str_equal (have, name))
+    return root;
+  if (GTK_IS_CONTAINER (root))
+    {
+      g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (root));
+      for (GList *l = children; l; l = l->next)
+        {
+          GtkWidget *found = sd_gui_test_find (l->data, name);
+          if (found != NULL)
+            return found;
+        }
+    }
+  return NULL;
+}
+
+gboolean
+sd_gui_test_layout_inserts_hyphen (PangoLayout *layout,
+                                   int          width)
+{
+  g_autoptr(PangoLayout) copy = pango_layout_copy (layout);
+
+  pango_layout_set_width (copy, width * PANGO_SCALE);
+  for (GSList *l = pango_layout_get_lines_readonly (copy); l; l = l->next)
+    for (GSList *r = ((PangoLayoutLine *) l->data)->runs; r; r = r->next)
+      if (((PangoGlyphItem *) r->data)->item->analysis.flags & PANGO_ANALYSIS_FLAG_NEED_HYPHEN)
+        return TRUE;
+  return FALSE;
 }
 
 SdWindow *

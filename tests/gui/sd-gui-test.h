@@ -6,10 +6,17 @@
 
 #include <gtk/gtk.h>
 
+#include "sd-application.h"
 #include "sd-window.h"
 
 G_BEGIN_DECLS
 
+/* g_test_init() and GTK under a fresh XDG_CONFIG_HOME (*@config_dir: no profiles or
+ * window state from an earlier run); exits 77 without a display. The registered
+ * application (transfer full). */
+SdApplication *sd_gui_test_init      (int           *argc,
+                                      char        ***argv,
+                                      char         **config_dir);
 /* Runs the default main context for @ms milliseconds (layout, drawing, workers' events). */
 void      sd_gui_test_iterate        (guint          ms);
 /* Runs the main context until @done (@data) is true; fails the test after 20 s. */
@@ -21,6 +28,14 @@ void      sd_gui_test_wait_for_session (SdWindow    *window);
 /* Draws @widget into @name, a PNG beside the test in the build tree, and says where. */
 void      sd_gui_test_screenshot     (GtkWidget     *widget,
                                       const char    *name);
+
+/* The widget under @root whose accessible name is @name, or NULL. */
+GtkWidget *sd_gui_test_find          (GtkWidget     *root,
+                                      const char    *name);
+/* Whether @layout, laid out at @width pixels, puts a hyphen Pango inserted at the end
+ * of a line (one the text does not have). */
+gboolean  sd_gui_test_layout_inserts_hyphen (PangoLayout *layout,
+                                             int          width);
 
 /* A new window of @app at @width × @height, shown and drawn; the caller owns it. */
 SdWindow *sd_gui_test_window_new     (SdApplication *app,

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "sd-hints.h"
 #include "sd-test-certs.h"
 #include "sd-test-scenario.h"
 
@@ -53,10 +54,12 @@ sd_test_scenario_run (SdTestScenario *s)
   s->report = sd_session_run (session, NULL, NULL, NULL);
   s->elapsed_us = g_get_monotonic_time () - start;
   g_assert_nonnull (s->report);
+  /* What the CLI and the window do next: the tests see a diagnosed report. */
+  g_ptr_array_extend_and_steal (s->report->hints, sd_diagnose_report (s->report));
   s->record = sd_test_server_get_record (s->server);
 
   /* Both sides of the conversation, for when an assertion fails. */
-  text = sd_report_to_text (s->report);
+  text = sd_report_to_text (s->report, s->report->hints);
   g_test_message ("client report:\n%s", text);
   g_test_message ("server transcript:\n%s", s->record->transcript->str);
 }

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sd-hint.h"
+#include "sd-hints.h"
 #include "sd-server.h"
 #include "sd-session.h"
 #include "sd-test-daemon.h"
@@ -137,7 +137,8 @@ run (const char *mechanism,
   settings->timeout_s = 10;
   session = sd_session_new (settings);
   report = sd_session_run (session, NULL, NULL, NULL);
-  text = sd_report_to_text (report);
+  g_ptr_array_extend_and_steal (report->hints, sd_diagnose_report (report));
+  text = sd_report_to_text (report, report->hints);
   g_test_message ("%s", text);
   return report;
 }

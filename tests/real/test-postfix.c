@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 #include <stdio.h>
 
+#include "sd-hints.h"
 #include "sd-session.h"
 #include "sd-test-daemon.h"
 
@@ -72,7 +73,10 @@ run (const SdSettings *settings)
 {
   g_autoptr(SdSession) session = sd_session_new (settings);
   SdReport *report = sd_session_run (session, NULL, NULL, NULL);
-  g_autofree char *text = sd_report_to_text (report);
+  g_autofree char *text = NULL;
+
+  g_ptr_array_extend_and_steal (report->hints, sd_diagnose_report (report));
+  text = sd_report_to_text (report, report->hints);
 
   g_test_message ("%s", text);
   return report;

@@ -69,7 +69,7 @@ transcript_has (Scenario   *s,
 static void
 assert_no_secret (Scenario *s)
 {
-  g_autofree char *json = sd_report_to_json (s->report);
+  g_autofree char *json = sd_report_to_json (s->report, s->report->hints);
 
   g_assert_false (transcript_has (s, "secret"));
   g_assert_false (transcript_has (s, TOKEN));

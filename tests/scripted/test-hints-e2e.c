@@ -130,8 +130,12 @@ test_field_case (gconstpointer data)
   g_autoptr(SdSettings) settings = field_settings (fc, sd_test_server_get_port (server));
   g_autoptr(SdSession) session = sd_session_new (settings);
   g_autoptr(SdReport) report = sd_session_run (session, NULL, NULL, NULL);
-  g_autofree char *text = sd_report_to_text (report);
-  g_autofree char *hints = sd_hints_to_text (report->hints);
+  g_autofree char *text = NULL;
+  g_autofree char *hints = NULL;
+
+  g_ptr_array_extend_and_steal (report->hints, sd_diagnose_report (report));
+  text = sd_report_to_text (report, report->hints);
+  hints = sd_hints_to_text (report->hints);
 
   g_test_message ("report:\n%s\nhints:\n%s", text, hints);
   g_assert_cmpint (report->ok, ==, fc->expect_ok);

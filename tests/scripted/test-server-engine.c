@@ -352,7 +352,7 @@ check_mode (SdSecurity  security,
   settings = client_settings (fx.server, security, auth);
   report = run_client (settings);
   if (!report->ok)
-    g_error ("client failed: %s\n%s", report->error->message, sd_report_to_text (report));
+    g_error ("client failed: %s\n%s", report->error->message, sd_report_to_text (report, NULL));
   g_assert_cmpint (report->tls != NULL, ==, expect_tls);
 
   fixture_wait (&fx, 1);

@@ -141,7 +141,7 @@ diagnose_case (const HintCase *c)
   if (c->text != NULL)
     return sd_hints_diagnose_text (c->text);
   report = report_from_case (c);
-  return sd_hints_diagnose_report (report);
+  return sd_diagnose_report (report);
 }
 
 static void
@@ -315,6 +315,14 @@ test_extract (void)
     { "Diagnostic-Code: smtp; 552 5.2.2 Mailbox full", 552, "5.2.2" },
     { "#550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup ##", 550, "5.1.10" },
     { "Installed version 10.4.4.1 of the agent on port 2525", 0, NULL },
+    /* Version numbers after a product name are no status codes. */
+    { "Using MailKit 4.3.0 with hMailServer 5.6.8 and firmware v5.2.2", 0, NULL },
+    /* Postfix's dsn= field carries the code; relay= is the next hop, not a reply. */
+    { "postfix/smtp[1]: 1A: to=<a@b.example>, relay=mx.b.example[192.0.2.1]:25, dsn=5.1.1, "
+      "status=bounced (host mx.b.example[192.0.2.1] said: 550 5.1.1 User unknown)", 550, "5.1.1" },
+    { "Die Serverantwort war: 5.7.57 Client not authenticated to send mail.", 0, "5.7.57" },
+    { "smtplib.SMTPAuthenticationError: (535, b'5.7.8 Username and Password not accepted.')",
+      535, "5.7.8" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -337,12 +345,63 @@ test_extract (void)
     }
 }
 
+/* The words of the reply are kept apart from the rest; noise is cleaned away. */
+static void
+test_extract_reply (void)
+{
+  g_autoptr(SdHintInput) input = _sd_hint_input_new_from_text (
+    "We use smtp-relay.example.com as our relay. Password: ********\n"
+    "Remoteserver hat '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found' "
+    "zurückgegeben\n");
+  const SdHintReply *reply;
+
+  g_assert_cmpuint (input->replies->len, ==, 1);
+  reply = input->replies->pdata[0];
+  g_assert_cmpuint (reply->code, ==, 550);
+  g_assert_cmpstr (reply->enhanced, ==, "5.1.10");
+  g_assert_nonnull (strstr (reply->folded, "recipient not found"));
+  g_assert_null (strstr (input->folded->pdata[0], "smtp-relay"));
+  g_assert_null (strstr (input->folded->pdata[0], "****"));
+  g_assert_true (g_hash_table_contains (input->facts, "text-de"));
+}
+
+/* Who answered: its fixes come first, then the generic ones. */
+static void
+test_products_first (void)
+{
+  g_autoptr(GPtrArray) hints = sd_hints_diagnose_text (
+    "Dec  3 07:45:02 app01 postfix/smtp[1201]: A1B2: to=<it@contoso.com>, "
+    "relay=smtp.office365.com[52.96.1.2]:587, dsn=5.7.57, status=bounced (host "
+    "smtp.office365.com[52.96.1.2] said: 530 5.7.57 Client not authenticated to send mail. "
+    "[MW4PR04CA0123.namprd04.prod.outlook.com])");
+  const SdHint *hint;
+
+  g_assert_cmpuint (hints->len, >=, 1);
+  hint = hints->pdata[0];
+  g_assert_cmpstr (hint->id, ==, "exo-anonymous-submission");
+  g_assert_cmpstr (((SdHintFix *) hint->fixes->pdata[0])->product, ==, "exchange-online");
+  for (guint i = 0; i < hints->len; i++)
+    g_assert_cmpstr (((SdHint *) hints->pdata[i])->id, !=, "relay-denied");
+}
+
+/* A program's error with no code is never left without a hint. */
+static void
+test_client_error_fallback (void)
+{
+  g_autoptr(GPtrArray) hints = sd_hints_diagnose_text (
+    "java.lang.IllegalStateException: the frobnicator is not wound up\n"
+    "\tat com.example.Mailer.send(Mailer.java:42)");
+
+  g_assert_cmpuint (hints->len, ==, 1);
+  g_assert_cmpstr (((SdHint *) hints->pdata[0])->id, ==, "fallback-client-error");
+}
+
 static void
 test_success_is_quiet (void)
 {
   HintCase c = { "", NULL, .before = "STARTTLS|AUTH PLAIN LOGIN", .after = "AUTH PLAIN LOGIN" };
   g_autoptr(SdReport) report = report_from_case (&c);
-  g_autoptr(GPtrArray) hints = sd_hints_diagnose_report (report);
+  g_autoptr(GPtrArray) hints = sd_diagnose_report (report);
 
   g_assert_cmpuint (hints->len, ==, 0);
 }
@@ -392,7 +451,7 @@ test_hostile_input (void)
   g_autoptr(GString) big = g_string_new (NULL);
   HintCase c = { "", NULL, "rcpt", E(REJECTED), NULL, NULL, .rcpt = "550 5.7.1 \xff\xfe relay \x1b]0;title\x07" };
   g_autoptr(SdReport) report = report_from_case (&c);
-  g_autoptr(GPtrArray) from_report = sd_hints_diagnose_report (report);
+  g_autoptr(GPtrArray) from_report = sd_diagnose_report (report);
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     {
@@ -429,6 +488,9 @@ main (int    argc,
   g_test_add_func ("/hints/kb/every-rule-has-a-case", test_every_rule_has_a_case);
   g_test_add_func ("/hints/kb/validation", test_validation);
   g_test_add_func ("/hints/extract", test_extract);
+  g_test_add_func ("/hints/extract-reply", test_extract_reply);
+  g_test_add_func ("/hints/products-first", test_products_first);
+  g_test_add_func ("/hints/client-error-fallback", test_client_error_fallback);
   g_test_add_func ("/hints/success-is-quiet", test_success_is_quiet);
   g_test_add_func ("/hints/json-shape", test_json_shape);
   g_test_add_func ("/hints/nothing-to-say", test_nothing_to_say);

@@ -1,8 +1,10 @@
-/* sd-hint.c
+/* sd-hint.c: a hint, and hints as text
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
+
+#include <glib/gi18n-lib.h>
 
 #include "sd-hint.h"
 #include "sd-strings-private.h"
@@ -65,4 +67,38 @@ sd_hint_severity_to_string (SdHintSeverity severity)
     case SD_HINT_INFO:    return "info";
     default:              g_return_val_if_reached ("info");
     }
+}
+
+const char *
+sd_hints_text_header (void)
+{
+  /* The same words as SD_HINTS_TEXT_HEADER (test-hints checks it): xgettext cannot
+   * see through the macro. */
+  return _("Hints (most likely first):");
+}
+
+char *
+sd_hints_to_text (GPtrArray *hints)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < hints->len; i++)
+    {
+      const SdHint *hint = hints->pdata[i];
+      g_string_append_printf (out, "%s[%s] %s  (%s)\n", i ? "\n" : "",
+                              sd_hint_severity_to_string (hint->severity), hint->title, hint->id);
+      g_string_append_printf (out, "  %s\n", hint->detail);
+      for (guint j = 0; j < hint->evidence->len; j++)
+        /* Translators: %s is what the program saw, e.g. a reply line. */
+        g_string_append_printf (out, _("  Evidence: %s\n"), (char *) hint->evidence->pdata[j]);
+      for (guint j = 0; j < hint->fixes->len; j++)
+        {
+          const SdHintFix *fix = hint->fixes->pdata[j];
+          /* Translators: %s is a product, e.g. “Exchange Online” or “Any server”. */
+          g_string_append_printf (out, _("  Fix — %s:\n"), fix->label);
+          for (guint k = 0; k < fix->steps->len; k++)
+            g_string_append_printf (out, "    %u. %s\n", k + 1, (char *) fix->steps->pdata[k]);
+        }
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }

@@ -37,6 +37,16 @@ SdHint     *sd_hint_copy              (const SdHint   *hint);
 /* "error", "warning", "info" */
 const char *sd_hint_severity_to_string (SdHintSeverity severity);
 
+/* The line before the hints in our text output, in English; it is shown translated
+ * (sd_hints_text_header()). Pasted text stops at either, so a transcript exported with
+ * its hints is not diagnosed from the hints' own words. */
+#define SD_HINTS_TEXT_HEADER "Hints (most likely first):"
+/* SD_HINTS_TEXT_HEADER in the user's language. */
+const char *sd_hints_text_header (void);
+
+/* The hints as text for a terminal or a ticket (transfer full). */
+char       *sd_hints_to_text          (GPtrArray      *hints);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdHint, sd_hint_free)
 
 G_END_DECLS

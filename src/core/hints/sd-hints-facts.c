@@ -15,7 +15,7 @@
 
 #include "sd-hints.h"
 #include "sd-hints-private.h"
-#include "sd-session.h"
+#include "sd-session-error.h"
 
 /* Mechanisms that carry a password the user typed: what "basic auth" means to an app. */
 static const char * const basic_mechanisms[] = {
@@ -31,13 +31,25 @@ _sd_hint_input_free (SdHintInput *input)
   g_clear_pointer (&input->enhanced, g_ptr_array_unref);
   g_clear_pointer (&input->lines, g_ptr_array_unref);
   g_clear_pointer (&input->folded, g_ptr_array_unref);
+  g_clear_pointer (&input->clean, g_ptr_array_unref);
+  g_clear_pointer (&input->raw_folded, g_ptr_array_unref);
+  g_clear_pointer (&input->replies, g_ptr_array_unref);
+  g_clear_pointer (&input->products, g_ptr_array_unref);
   g_clear_pointer (&input->facts, g_hash_table_unref);
   g_clear_pointer (&input->vars, g_hash_table_unref);
   g_free (input);
 }
 
-static SdHintInput *
-sd_hint_input_new (void)
+void
+_sd_hint_reply_free (SdHintReply *reply)
+{
+  g_free (reply->enhanced);
+  g_free (reply->folded);
+  g_free (reply);
+}
+
+SdHintInput *
+_sd_hint_input_new (void)
 {
   SdHintInput *input = g_new0 (SdHintInput, 1);
 
@@ -45,18 +57,24 @@ sd_hint_input_new (void)
   input->enhanced = g_ptr_array_new_with_free_func (g_free);
   input->lines = g_ptr_array_new_with_free_func (g_free);
   input->folded = g_ptr_array_new_with_free_func (g_free);
+  input->clean = g_ptr_array_new_with_free_func (g_free);
+  input->raw_folded = g_ptr_array_new_with_free_func (g_free);
+  input->replies = g_ptr_array_new_with_free_func ((GDestroyNotify) _sd_hint_reply_free);
+  input->products = g_ptr_array_new_with_free_func (g_free);
   input->facts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   input->vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return input;
 }
 
-static void
-sd_fact (SdHintInput *input,
-         const char  *fact,
-         const char  *evidence)
+void
+_sd_hint_input_add_fact (SdHintInput *input,
+                         const char  *fact,
+                         const char  *evidence)
 {
   g_hash_table_replace (input->facts, g_strdup (fact), g_strdup (evidence ? evidence : ""));
 }
+
+#define sd_fact _sd_hint_input_add_fact
 
 static void G_GNUC_PRINTF (3, 4)
 sd_factf (SdHintInput *input,
@@ -89,20 +107,27 @@ sd_var (SdHintInput *input,
     g_hash_table_replace (input->vars, g_strdup (name), g_strdup (value));
 }
 
-/* Server text may be any bytes: casefolding and GRegex need valid UTF-8. */
-static void
-sd_add_line (SdHintInput *input,
-             const char  *line)
+/* Server text may be any bytes: casefolding and GRegex need valid UTF-8. @clean is
+ * @line without its noise (NULL: the same). */
+void
+_sd_hint_input_add_line (SdHintInput *input,
+                         const char  *line,
+                         const char  *clean)
 {
   char *valid = g_utf8_make_valid (line, -1);
+  char *valid_clean = clean != NULL ? g_utf8_make_valid (clean, -1) : g_strdup (valid);
 
   g_ptr_array_add (input->lines, valid);
-  g_ptr_array_add (input->folded, g_utf8_casefold (valid, -1));
+  g_ptr_array_add (input->raw_folded, g_utf8_casefold (valid, -1));
+  g_ptr_array_add (input->folded, g_utf8_casefold (valid_clean, -1));
+  g_ptr_array_add (input->clean, valid_clean);
 }
 
-static void
-sd_add_code (SdHintInput *input,
-             guint        code)
+#define sd_add_line(input, line) _sd_hint_input_add_line ((input), (line), NULL)
+
+void
+_sd_hint_input_add_code (SdHintInput *input,
+                         guint        code)
 {
   for (guint i = 0; i < input->codes->len; i++)
     if (g_array_index (input->codes, guint, i) == code)
@@ -110,9 +135,9 @@ sd_add_code (SdHintInput *input,
   g_array_append_val (input->codes, code);
 }
 
-static void
-sd_add_enhanced (SdHintInput *input,
-                 const char  *code)
+void
+_sd_hint_input_add_enhanced (SdHintInput *input,
+                             const char  *code)
 {
   for (guint i = 0; i < input->enhanced->len; i++)
     if (g_str_equal (input->enhanced->pdata[i], code))
@@ -146,11 +171,11 @@ sd_or_none (const char *text)
 
 /* The same for a session and for a transcript: @before and @after are the EHLO
  * capabilities outside and inside TLS, either may be NULL. */
-static void
-sd_derive_capability_facts (SdHintInput          *input,
-                            const SdCapabilities *before,
-                            const SdCapabilities *after,
-                            gboolean              implicit_tls)
+void
+_sd_hint_input_derive_capability_facts (SdHintInput          *input,
+                                        const SdCapabilities *before,
+                                        const SdCapabilities *after,
+                                        gboolean              implicit_tls)
 {
   const SdCapabilities *in_force = after != NULL ? after : before;
   g_autofree char *auth_before = before ? sd_capabilities_dup_auth_string (before) : NULL;
@@ -220,12 +245,26 @@ sd_add_reply (SdHintInput   *input,
 {
   if (reply == NULL)
     return;
+  g_autoptr(GString) words = g_string_new (NULL);
+
   for (guint i = 0; i < reply->lines->len; i++)
-    sd_add_line (input, reply->lines->pdata[i]);
+    {
+      sd_add_line (input, reply->lines->pdata[i]);
+      g_string_append_printf (words, "%s\n", (char *) reply->lines->pdata[i]);
+    }
+  if (reply->code >= 400)
+    {
+      g_autofree char *valid = g_utf8_make_valid (words->str, -1);
+      SdHintReply *quoted = g_new0 (SdHintReply, 1);
+      quoted->code = reply->code;
+      quoted->enhanced = g_strdup (reply->enhanced);
+      quoted->folded = g_utf8_casefold (valid, -1);
+      g_ptr_array_add (input->replies, quoted);
+    }
   if (reply->code >= 400 || reply->code == 221)
-    sd_add_code (input, reply->code);
+    _sd_hint_input_add_code (input, reply->code);
   if (reply->enhanced != NULL)
-    sd_add_enhanced (input, reply->enhanced);
+    _sd_hint_input_add_enhanced (input, reply->enhanced);
 }
 
 static gboolean
@@ -454,10 +493,30 @@ sd_derive_event_facts (SdHintInput    *input,
     }
 }
 
+/* Who answered, from the host name, the banner and the failing reply. */
+static void
+sd_derive_server (SdHintInput    *input,
+                  const SdReport *report)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (report->host != NULL)
+    g_string_append_printf (text, "%s\n", report->host);
+  if (report->banner != NULL)
+    g_string_append_printf (text, "%s\n", report->banner);
+  for (guint i = 0; report->reply != NULL && i < report->reply->lines->len; i++)
+    g_string_append_printf (text, "%s\n", (char *) report->reply->lines->pdata[i]);
+  if (text->len > 0)
+    {
+      g_autofree char *valid = g_utf8_make_valid (text->str, -1);
+      _sd_hint_input_detect_servers (input, valid);
+    }
+}
+
 SdHintInput *
 _sd_hint_input_new_from_report (const SdReport *report)
 {
-  SdHintInput *input = sd_hint_input_new ();
+  SdHintInput *input = _sd_hint_input_new ();
   g_autofree char *port = g_strdup_printf ("%u", report->port);
   g_autofree char *port_fact = g_strdup_printf ("port-%u", report->port);
   g_autofree char *mode_fact = g_strdup_printf ("mode-%s", report->security ? report->security : "?");
@@ -506,262 +565,11 @@ _sd_hint_input_new_from_report (const SdReport *report)
   if (report->tls != NULL && report->caps_after_tls != NULL)
     sd_factf (input, "tls-used", "TLS %s", report->tls->version);
 
-  sd_derive_capability_facts (input, report->caps_before_tls, report->caps_after_tls,
+  _sd_hint_input_derive_capability_facts (input, report->caps_before_tls, report->caps_after_tls,
                               g_strcmp0 (report->security, "tls") == 0);
   sd_derive_tls_facts (input, report);
   sd_derive_error_facts (input, report);
   sd_derive_event_facts (input, report);
-  return input;
-}
-
-/* --- from free text -------------------------------------------------------------- */
-
-typedef struct {
-  GRegex *prefix;      /* transcript decorations before a reply or command */
-  GRegex *reply;       /* "250-AUTH LOGIN" at the start of what is left */
-  GRegex *coded;       /* "550 5.7.1" anywhere */
-  GRegex *enhanced;    /* "5.7.1" anywhere */
-  GRegex *cued;        /* "The server response was: 530 ..." */
-  GRegex *command;     /* "EHLO host", "AUTH LOGIN", ... */
-  GRegex *tls_line;    /* our export marks lines inside TLS */
-} SdExtractor;
-
-static void
-sd_extractor_init (SdExtractor *x)
-{
-  /* Our export ("  12.3 ms TLS <- "), swaks ("<~ ", "-> "), S:/C:, Exchange protocol
-   * logs (CSV with "<" / ">" fields and quoted data), timestamps and brackets. */
-  x->prefix = g_regex_new ("^(?:[\\s\\d.:,TZ/+-]*ms\\s+(?:TLS)?\\s*(?:<-|->|\\*\\*|!!)\\s*"
-                           "|\\s*(?:<~\\*?|~>|<-|->|<<<|>>>|<\\*\\*|\\*\\*\\*|[SC]:|<|>)\\s*"
-                           "|.*,[<>],\"?)",
-                           G_REGEX_OPTIMIZE, 0, NULL);
-  x->reply = g_regex_new ("^([2-5][0-5]\\d)(?:([ -])(.*))?$", G_REGEX_OPTIMIZE, 0, NULL);
-  x->coded = g_regex_new ("(?<![\\w.])([2-5][0-5]\\d)[ -]#?([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\w]|\\.\\d)",
-                          G_REGEX_OPTIMIZE, 0, NULL);
-  x->enhanced = g_regex_new ("(?<![\\w.])#?([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\w]|\\.\\d)",
-                             G_REGEX_OPTIMIZE, 0, NULL);
-  x->cued = g_regex_new ("(?:response was|responded with|said|returned|answered|reply|error)"
-                         "[\\s:'\"(]+([2-5][0-5]\\d)(?![\\w.])",
-                         G_REGEX_OPTIMIZE | G_REGEX_CASELESS, 0, NULL);
-  x->tls_line = g_regex_new ("^[\\d.]+ ms TLS ", G_REGEX_OPTIMIZE, 0, NULL);
-  x->command = g_regex_new ("^(EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO|DATA|QUIT|BDAT)\\b",
-                            G_REGEX_OPTIMIZE | G_REGEX_CASELESS, 0, NULL);
-}
-
-static void
-sd_extractor_clear (SdExtractor *x)
-{
-  g_clear_pointer (&x->prefix, g_regex_unref);
-  g_clear_pointer (&x->reply, g_regex_unref);
-  g_clear_pointer (&x->coded, g_regex_unref);
-  g_clear_pointer (&x->enhanced, g_regex_unref);
-  g_clear_pointer (&x->cued, g_regex_unref);
-  g_clear_pointer (&x->command, g_regex_unref);
-  g_clear_pointer (&x->tls_line, g_regex_unref);
-}
-
-static SdStage
-sd_stage_for_command (const char *verb)
-{
-  if (g_ascii_strncasecmp (verb, "EHLO", 4) == 0 || g_ascii_strncasecmp (verb, "HELO", 4) == 0)
-    return SD_STAGE_EHLO;
-  if (g_ascii_strncasecmp (verb, "STARTTLS", 8) == 0)
-    return SD_STAGE_STARTTLS;
-  if (g_ascii_strncasecmp (verb, "AUTH", 4) == 0)
-    return SD_STAGE_AUTH;
-  if (g_ascii_strncasecmp (verb, "MAIL", 4) == 0)
-    return SD_STAGE_MAIL;
-  if (g_ascii_strncasecmp (verb, "RCPT", 4) == 0)
-    return SD_STAGE_RCPT;
-  if (g_ascii_strncasecmp (verb, "QUIT", 4) == 0)
-    return SD_STAGE_QUIT;
-  return SD_STAGE_DATA;
-}
-
-/* EHLO keyword lines collected into a reply the capability parser understands. */
-static SdCapabilities *
-sd_caps_from_keywords (GPtrArray *keywords)
-{
-  g_autoptr(SdReply) reply = NULL;
-
-  if (keywords->len == 0)
-    return NULL;
-  reply = sd_reply_new (250, NULL);
-  g_ptr_array_add (reply->lines, g_strdup ("250-pasted.invalid"));
-  for (guint i = 0; i < keywords->len; i++)
-    g_ptr_array_add (reply->lines, g_strdup_printf ("250%c%s",
-                                                    i + 1 < keywords->len ? '-' : ' ',
-                                                    (char *) keywords->pdata[i]));
-  return sd_capabilities_new_from_reply (reply);
-}
-
-/* Every reply code of 400 or more that @regex's first group finds in @line. */
-static void
-sd_add_failure_codes (SdHintInput  *input,
-                      GRegex       *regex,
-                      const char   *line)
-{
-  g_autoptr(GMatchInfo) match = NULL;
-
-  g_regex_match (regex, line, 0, &match);
-  while (g_match_info_matches (match))
-    {
-      g_autofree char *code_text = g_match_info_fetch (match, 1);
-      guint code = atoi (code_text);
-      if (code >= 400)
-        sd_add_code (input, code);
-      g_match_info_next (match, NULL);
-    }
-}
-
-static gboolean
-sd_is_ehlo_keyword (const char *text)
-{
-  static const char * const keywords[] = {
-    "AUTH", "STARTTLS", "SIZE", "PIPELINING", "8BITMIME", "ENHANCEDSTATUSCODES", "CHUNKING",
-    "DSN", "SMTPUTF8", "BINARYMIME", "X-EXPS", "X-ANONYMOUSTLS", "XEXCH50", "X-LINK2STATE",
-    "XRDST", "ETRN", "TURN", "ATRN", "VRFY", "HELP", "DELIVERBY", NULL
-  };
-  for (guint i = 0; keywords[i] != NULL; i++)
-    {
-      gsize len = strlen (keywords[i]);
-      if (g_ascii_strncasecmp (text, keywords[i], len) == 0 &&
-          (text[len] == '\0' || text[len] == ' ' || text[len] == '='))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-SdHintInput *
-_sd_hint_input_new_from_text (const char *text)
-{
-  SdHintInput *input = sd_hint_input_new ();
-  SdExtractor x;
-  g_autofree char *valid = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) after = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(SdCapabilities) caps_before = NULL;
-  g_autoptr(SdCapabilities) caps_after = NULL;
-  gboolean in_tls = FALSE, starttls_sent = FALSE, quit_sent = FALSE, saw_command = FALSE;
-  gboolean auth_sent = FALSE, auth_failed = FALSE, mail_sent = FALSE;
-  SdStage last_stage = SD_STAGE_GREETING;
-
-  sd_extractor_init (&x);
-  valid = g_utf8_make_valid (text, -1);
-  lines = g_strsplit (valid, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_autoptr(GMatchInfo) match = NULL;
-      g_autofree char *line = g_strstrip (g_strdup (lines[i]));
-      g_autofree char *rest_copy = NULL;
-      const char *rest = line;
-      gboolean tls_marked;
-
-      if (*line == '\0')
-        continue;
-      /* Our export's header, in English or in the language of this run. */
-      if (g_str_has_prefix (line, SD_HINTS_TEXT_HEADER) ||
-          g_str_has_prefix (line, sd_hints_text_header ()))
-        break;
-      sd_add_line (input, line);
-      /* swaks marks TLS traffic with "~", our export with "TLS" */
-      tls_marked = g_str_has_prefix (line, "<~") || g_str_has_prefix (line, "~>") ||
-                   g_regex_match (x.tls_line, line, 0, NULL);
-      if (tls_marked)
-        in_tls = TRUE;
-
-      if (g_regex_match (x.prefix, line, 0, &match))
-        {
-          gint end;
-          g_match_info_fetch_pos (match, 0, NULL, &end);
-          /* Exchange protocol logs are CSV: drop the field's closing quote and comma. */
-          rest_copy = g_strdup (line + end);
-          for (gsize n = strlen (rest_copy); n > 0 && strchr (",\"", rest_copy[n - 1]); n--)
-            rest_copy[n - 1] = '\0';
-          rest = rest_copy;
-        }
-      g_clear_pointer (&match, g_match_info_free);
-
-      if (g_regex_match (x.command, rest, 0, &match))
-        {
-          g_autofree char *verb = g_match_info_fetch (match, 1);
-          saw_command = TRUE;
-          last_stage = sd_stage_for_command (verb);
-          if (last_stage == SD_STAGE_STARTTLS)
-            starttls_sent = TRUE;
-          else if (last_stage == SD_STAGE_AUTH)
-            auth_sent = TRUE;
-          else if (last_stage == SD_STAGE_QUIT)
-            quit_sent = TRUE;
-          else if (last_stage == SD_STAGE_MAIL)
-            mail_sent = TRUE;
-          else if (last_stage == SD_STAGE_EHLO && in_tls)
-            g_ptr_array_set_size (after, 0);
-          else if (last_stage == SD_STAGE_EHLO)
-            g_ptr_array_set_size (before, 0);
-          continue;
-        }
-      g_clear_pointer (&match, g_match_info_free);
-
-      if (g_regex_match (x.reply, rest, 0, &match))
-        {
-          g_autofree char *code_text = g_match_info_fetch (match, 1);
-          g_autofree char *body = g_match_info_fetch (match, 3);
-          guint code = atoi (code_text);
-
-          if (code == 250 && body != NULL && sd_is_ehlo_keyword (body))
-            g_ptr_array_add (in_tls ? after : before, g_strdup (body));
-          if (code == 220 && starttls_sent && !in_tls)
-            in_tls = TRUE;
-          if (code >= 400 || code == 221)
-            sd_add_code (input, code);
-          if (code >= 400 && !input->stage_known && saw_command)
-            {
-              input->stage_known = TRUE;
-              input->stage = last_stage;
-            }
-          if (code >= 400 && last_stage == SD_STAGE_AUTH)
-            auth_failed = TRUE;
-          if (code == 221 && !quit_sent)
-            {
-              /* Translators: in these three, %s is the server's 221 reply. */
-              sd_factf (input, "unsolicited-221", _("“%s” without a QUIT before it"), rest);
-              if (auth_failed || (auth_sent && !mail_sent))
-                sd_factf (input, "closed-after-auth", _("“%s” right after AUTH"), rest);
-              else if (!mail_sent)
-                sd_factf (input, "closed-after-ehlo", _("“%s” right after EHLO"), rest);
-            }
-        }
-      g_clear_pointer (&match, g_match_info_free);
-
-      /* Codes anywhere in the line: NDRs and application logs quote them mid-sentence. */
-      sd_add_failure_codes (input, x.coded, line);
-      sd_add_failure_codes (input, x.cued, line);
-      g_regex_match (x.enhanced, line, 0, &match);
-      while (g_match_info_matches (match))
-        {
-          g_autofree char *code = g_match_info_fetch (match, 1);
-          if (code[0] != '2')
-            sd_add_enhanced (input, code);
-          g_match_info_next (match, NULL);
-        }
-    }
-  sd_extractor_clear (&x);
-
-  /* A failure shows as a code; known error sentences without one still match rules by
-   * their text (see sd_rule_match()). */
-  input->failed = input->codes->len > 0 || input->enhanced->len > 0;
-  input->from_text = TRUE;
-
-  if (auth_sent)
-    sd_fact (input, "credentials-given", _("The client sent AUTH"));
-  if (auth_failed)
-    sd_fact (input, "auth-failed", _("AUTH was refused"));
-  caps_before = sd_caps_from_keywords (before);
-  caps_after = sd_caps_from_keywords (after);
-  if (caps_after != NULL)
-    sd_fact (input, "tls-used", _("STARTTLS was accepted"));
-  sd_derive_capability_facts (input, caps_before, caps_after, FALSE);
+  sd_derive_server (input, report);
   return input;
 }

@@ -72,6 +72,13 @@ const char * const _sd_hint_known_facts[] = {
   "sender-appliance",      /* a device's notification settings: NAS, scanner, BMC, UPS... */
   /* ... and the language of the words around the codes. */
   "text-de", "text-fr",
+  /* What pasted text says about TLS and DNS (data/hints/evidence.json "facts"): */
+  "tls-server-too-old",    /* the client refuses the server's old protocol version */
+  "tls-client-too-old",    /* the server refuses the client's old protocol version */
+  "cert-text-self-signed", "cert-text-unknown-ca", "cert-text-missing-intermediate",
+  "cert-text-name-mismatch", "cert-text-expired",
+  "resolve-all-fail",      /* the resolver itself fails (every name), not one name */
+  "resolve-name-unknown",  /* one name does not exist (NXDOMAIN, ENOTFOUND) */
   NULL
 };
 
@@ -124,7 +131,12 @@ sd_hint_rule_free (SdHintRule *rule)
   g_clear_pointer (&rule->codes, g_ptr_array_unref);
   g_clear_pointer (&rule->enhanced, g_ptr_array_unref);
   g_clear_pointer (&rule->text, g_ptr_array_unref);
+  g_clear_pointer (&rule->regex_src, g_ptr_array_unref);
   g_clear_pointer (&rule->regex, g_ptr_array_unref);
+  g_clear_pointer (&rule->in_reply, g_ptr_array_unref);
+  g_clear_pointer (&rule->servers, g_ptr_array_unref);
+  g_clear_pointer (&rule->clients, g_ptr_array_unref);
+  g_free (rule->source);
   g_clear_pointer (&rule->facts, g_ptr_array_unref);
   g_clear_pointer (&rule->not_facts, g_ptr_array_unref);
   g_clear_pointer (&rule->fixes, g_ptr_array_unref);
@@ -241,14 +253,54 @@ sd_kb_required_string (SdKbLoad   *load,
   return s;
 }
 
+/* "servers": ["exchange-online"] names the fact server-exchange-online. */
+static void
+sd_kb_check_prefixed (SdKbLoad   *load,
+                      const char *rule,
+                      const char *key,
+                      const char *prefix,
+                      GPtrArray  *ids)
+{
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autofree char *fact = g_strconcat (prefix, ids->pdata[i], NULL);
+      if (!sd_kb_in_list (_sd_hint_known_facts, fact))
+        sd_kb_problem (load, rule, "unknown id “%s” in “%s”", (char *) ids->pdata[i], key);
+    }
+}
+
+GPtrArray *
+_sd_hint_rule_get_regexes (const SdHintRule *rule)
+{
+  static GMutex lock;
+  SdHintRule *mutable_rule = (SdHintRule *) rule;
+  GPtrArray *regexes = g_atomic_pointer_get (&mutable_rule->regex);
+
+  if (regexes != NULL)
+    return regexes;
+  g_mutex_lock (&lock);
+  if (rule->regex == NULL)
+    {
+      regexes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_regex_unref);
+      for (guint i = 0; i < rule->regex_src->len; i++)
+        {
+          /* Checked at build time: a failure here is a packaging bug. */
+          GRegex *regex = g_regex_new (rule->regex_src->pdata[i], G_REGEX_CASELESS, 0, NULL);
+          if (regex != NULL)
+            g_ptr_array_add (regexes, regex);
+        }
+      g_atomic_pointer_set (&mutable_rule->regex, regexes);
+    }
+  g_mutex_unlock (&lock);
+  return rule->regex;
+}
+
 static void
 sd_kb_load_match (SdKbLoad   *load,
                   SdHintRule *rule,
                   json_t     *match)
 {
   g_autoptr(GPtrArray) stages = NULL;
-  g_autoptr(GPtrArray) regexes = NULL;
-
   if (!json_is_object (match))
     {
       sd_kb_problem (load, rule->id, "missing “match” object");
@@ -275,21 +327,26 @@ sd_kb_load_match (SdKbLoad   *load,
     if (!sd_kb_in_list (_sd_hint_known_facts, rule->not_facts->pdata[i]))
       sd_kb_problem (load, rule->id, "unknown fact “%s”", (char *) rule->not_facts->pdata[i]);
 
-  rule->regex = g_ptr_array_new_with_free_func ((GDestroyNotify) g_regex_unref);
-  regexes = sd_kb_strings (load, rule->id, match, "regex", NULL, FALSE);
-  for (guint i = 0; i < regexes->len; i++)
+  /* Compiled here only to check them (the validator); the engine compiles a rule's
+   * regexes when a text first gets that far (_sd_hint_rule_get_regexes()). */
+  rule->regex_src = sd_kb_strings (load, rule->id, match, "regex", NULL, FALSE);
+  for (guint i = 0; i < rule->regex_src->len && !load->translate; i++)
     {
       g_autoptr(GError) error = NULL;
-      GRegex *regex = g_regex_new (regexes->pdata[i], G_REGEX_CASELESS | G_REGEX_OPTIMIZE,
-                                   0, &error);
+      g_autoptr(GRegex) regex = g_regex_new (rule->regex_src->pdata[i], G_REGEX_CASELESS, 0, &error);
       if (regex == NULL)
         sd_kb_problem (load, rule->id, "regex “%s” does not compile: %s",
-                       (char *) regexes->pdata[i], error->message);
-      else
-        g_ptr_array_add (rule->regex, regex);
+                       (char *) rule->regex_src->pdata[i], error->message);
     }
 
-  if (rule->facts->len == 0 && rule->text->len == 0 && rule->regex->len == 0 &&
+  rule->in_reply = sd_kb_strings (load, rule->id, match, "in_reply", NULL, TRUE);
+  rule->servers = sd_kb_strings (load, rule->id, match, "servers", NULL, FALSE);
+  rule->clients = sd_kb_strings (load, rule->id, match, "clients", NULL, FALSE);
+  sd_kb_check_prefixed (load, rule->id, "servers", "server-", rule->servers);
+  sd_kb_check_prefixed (load, rule->id, "clients", "client-", rule->clients);
+
+  if (rule->facts->len == 0 && rule->text->len == 0 && rule->regex_src->len == 0 &&
+      rule->in_reply->len == 0 &&
       rule->enhanced->len == 0 && rule->codes->len == 0)
     sd_kb_problem (load, rule->id, "“match” has nothing to trigger on "
                    "(facts, text, regex, enhanced or codes)");
@@ -343,6 +400,18 @@ sd_kb_load_fixes (SdKbLoad   *load,
     }
 }
 
+/* ^[a-z0-9][a-z0-9.-]*$, without compiling a regex per rule */
+static gboolean
+sd_kb_id_valid (const char *id)
+{
+  if (id == NULL || !(g_ascii_islower (*id) || g_ascii_isdigit (*id)))
+    return FALSE;
+  for (const char *p = id; *p; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '.' && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
 static void
 sd_kb_load_rule (SdKbLoad   *load,
                  SdHintKb   *kb,
@@ -353,10 +422,10 @@ sd_kb_load_rule (SdKbLoad   *load,
   SdHintRule *rule = g_new0 (SdHintRule, 1);
   const char *id = json_string_value (json_object_get (object, "id"));
   const char *severity, *when;
-  json_t *weight;
+  json_t *weight, *source;
   g_autofree char *where = g_strdup_printf ("rule %zu", index);
 
-  if (id == NULL || !g_regex_match_simple ("^[a-z0-9][a-z0-9.-]*$", id, 0, 0))
+  if (!sd_kb_id_valid (id))
     {
       sd_kb_problem (load, where, "missing or malformed “id” (lower case, digits, '-', '.')");
       id = where;
@@ -390,6 +459,13 @@ sd_kb_load_rule (SdKbLoad   *load,
                          json_integer_value (weight) > 20))
     sd_kb_problem (load, id, "“weight” must be an integer in -20..20");
   rule->weight = weight != NULL ? (int) json_integer_value (weight) : 0;
+
+  source = json_object_get (object, "source");
+  if (source != NULL && (!json_is_string (source) || *json_string_value (source) == '\0'))
+    sd_kb_problem (load, id, "“source” must be a non-empty string (a URL or a document)");
+  else if (source == NULL && kb->require_source)
+    sd_kb_problem (load, id, "missing “source” (where the rule's facts come from)");
+  rule->source = g_strdup (json_string_value (source));
 
   rule->title = sd_kb_string (load, sd_kb_required_string (load, id, object, "title"));
   rule->detail = sd_kb_string (load, sd_kb_required_string (load, id, object, "detail"));

@@ -2,6 +2,7 @@
  *
  * Usage: sd-hints-validate --stamp STAMP KB.json RULES.json...
  *        sd-hints-validate --strings KB.json RULES.json...
+ *        sd-hints-validate --evidence STAMP EVIDENCE.json
  * Loads the files with the engine's own loader; any problem fails the build. With
  * --strings, prints every translatable string as N_("...") for xgettext instead.
  *
@@ -100,15 +101,44 @@ validate (const char  *stamp,
   return 0;
 }
 
+static int
+validate_evidence (const char *stamp,
+                   const char *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMappedFile) mapped = g_mapped_file_new (file, FALSE, &error);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(SdHintEvidence) evidence = NULL;
+
+  if (mapped == NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 1;
+    }
+  bytes = g_mapped_file_get_bytes (mapped);
+  evidence = _sd_hint_evidence_load (bytes, file, &error);
+  if (evidence == NULL || !g_file_set_contents (stamp, "ok\n", -1, &error))
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 1;
+    }
+  printf ("hints evidence: %u servers, %u clients, %u phrases OK\n", evidence->servers->len,
+          evidence->clients->len, evidence->phrases->len);
+  return 0;
+}
+
 int
 main (int    argc,
       char **argv)
 {
   if (argc >= 4 && g_str_equal (argv[1], "--strings"))
     return print_all_strings (argc - 2, argv + 2);
+  if (argc == 4 && g_str_equal (argv[1], "--evidence"))
+    return validate_evidence (argv[2], argv[3]);
   if (argc >= 5 && g_str_equal (argv[1], "--stamp"))
     return validate (argv[2], argc - 3, argv + 3);
-  fprintf (stderr, "usage: %s --stamp STAMP KB.json RULES.json... | --strings KB.json RULES.json...\n",
+  fprintf (stderr, "usage: %s --stamp STAMP KB.json RULES.json... | --evidence STAMP EVIDENCE.json | "
+           "--strings KB.json RULES.json...\n",
            argv[0]);
   return 2;
 }

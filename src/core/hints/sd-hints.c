@@ -20,10 +20,11 @@
 #include "sd-hints-private.h"
 #include "sd-hints-resources.h"
 #include "sd-json-private.h"
-#include "sd-session.h"
+#include "sd-session-error.h"
 
 #define SD_HINTS_RESOURCE_BASE  "/org/smtpdoctor/hints/kb.json"
 #define SD_HINTS_RESOURCE_RULES "/org/smtpdoctor/hints/rules/"
+#define SD_HINTS_RESOURCE_EVIDENCE "/org/smtpdoctor/hints/evidence.json"
 #define SD_HINTS_MAX      8     /* more than this is noise */
 
 static gint
@@ -85,12 +86,24 @@ _sd_hints_get_kb (void)
   return kb;
 }
 
-const char *
-sd_hints_text_header (void)
+const SdHintEvidence *
+_sd_hints_get_evidence (void)
 {
-  /* The same words as SD_HINTS_TEXT_HEADER (test-hints checks it): xgettext cannot
-   * see through the macro. */
-  return _("Hints (most likely first):");
+  static gsize once = 0;
+  static SdHintEvidence *evidence = NULL;
+
+  if (g_once_init_enter (&once))
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) bytes = g_resource_lookup_data (sd_hints_get_resource (),
+                                                        SD_HINTS_RESOURCE_EVIDENCE, 0, &error);
+      if (bytes != NULL)
+        evidence = _sd_hint_evidence_load (bytes, SD_HINTS_RESOURCE_EVIDENCE, &error);
+      if (evidence == NULL)
+        g_error ("Cannot load the hints evidence signatures: %s", error->message);
+      g_once_init_leave (&once, 1);
+    }
+  return evidence;
 }
 
 guint
@@ -154,16 +167,213 @@ sd_enhanced_match (const char *pattern,
   return exact == 3 ? 8 : exact == 2 && g_str_equal (p[2], "*") ? 3 : exact == 2 ? 5 : 1;
 }
 
-static gboolean
-sd_rule_match (const SdHintRule  *rule,
-               const SdHintInput *input,
-               SdMatch           *match)
-{
-  gboolean triggered = FALSE;
-  int best;
+/* Fixes for these are about the sending side or the network, not the server's product. */
+static const char * const sd_side_products[] = {
+  "generic", "network", "client-code", "appliance", "windows", "azure", NULL
+};
 
+/* @ids ("exchange-online") against the facts @prefix + id: 1 one holds, -1 another
+ * one of that kind holds, 0 nothing of that kind is known. */
+static int
+sd_side_match (GPtrArray         *ids,
+               const char        *prefix,
+               const SdHintInput *input)
+{
+  GHashTableIter iter;
+  const char *fact;
+  gboolean other = FALSE;
+
+  g_hash_table_iter_init (&iter, input->facts);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &fact, NULL))
+    {
+      if (!g_str_has_prefix (fact, prefix))
+        continue;
+      for (guint i = 0; i < ids->len; i++)
+        if (g_str_equal (fact + strlen (prefix), ids->pdata[i]))
+          return 1;
+      other = TRUE;
+    }
+  return other ? -1 : 0;
+}
+
+/* Who answered: a rule written for that product gains, one written only for another
+ * product loses. FALSE: the rule names servers or clients and others were seen. */
+static gboolean
+sd_rule_product_score (const SdHintRule  *rule,
+                       const SdHintInput *input,
+                       SdMatch           *match)
+{
+  int side;
+  gboolean specific = FALSE, generic = FALSE, detected = FALSE, mine = FALSE;
+
+  if (rule->servers->len > 0)
+    {
+      side = sd_side_match (rule->servers, "server-", input);
+      if (side < 0)
+        return FALSE;
+      match->score += side > 0 ? 4 : 0;
+    }
+  if (rule->clients->len > 0)
+    {
+      side = sd_side_match (rule->clients, "client-", input);
+      if (side < 0)
+        return FALSE;
+      match->score += side > 0 ? 4 : 0;
+    }
+  if (rule->servers->len > 0 || input->products->len == 0)
+    return TRUE;
+  for (guint i = 0; i < rule->fixes->len; i++)
+    {
+      const char *product = ((SdHintFix *) rule->fixes->pdata[i])->product;
+      g_autofree char *fact = g_strconcat ("server-", product, NULL);
+      if (g_strv_contains (sd_side_products, product))
+        {
+          generic |= g_str_equal (product, "generic");
+          continue;
+        }
+      specific = TRUE;
+      mine |= g_hash_table_contains (input->facts, fact);
+    }
+  for (guint i = 0; i < input->products->len; i++)
+    detected |= !g_strv_contains (sd_side_products, input->products->pdata[i]);
+  if (mine)
+    match->score += 2;
+  else if (detected && specific && !generic)
+    match->score -= 3;
+  return TRUE;
+}
+
+/* Host names and dotted identifiers are matched as written; other fragments in the
+ * cleaned line (no host names, log fields or version numbers). */
+static gboolean
+sd_fragment_is_dotted (const char *fragment)
+{
+  const char *dot = strchr (fragment, '.');
+
+  if (dot == NULL || strchr (fragment, ' ') != NULL)
+    return FALSE;
+  for (const char *p = fragment; *p; p++)
+    if (g_ascii_isalpha (*p))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+sd_in_replies (const SdHintInput *input,
+               const char        *fragment)
+{
+  for (guint i = 0; i < input->replies->len; i++)
+    if (strstr (((SdHintReply *) input->replies->pdata[i])->folded, fragment) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* "in_reply": at least one fragment inside a quoted failing reply. */
+static gboolean
+sd_rule_in_reply (const SdHintRule  *rule,
+                  const SdHintInput *input,
+                  SdMatch           *match)
+{
+  int best = 0;
+
+  for (guint i = 0; i < rule->in_reply->len; i++)
+    if (sd_in_replies (input, rule->in_reply->pdata[i]))
+      best = MAX (best, 7 + MIN ((int) strlen (rule->in_reply->pdata[i]) / 6, 6));
+  if (best == 0)
+    return FALSE;
+  match->score += best;
+  return TRUE;
+}
+
+/* Text and regexes: longer fragments say more; in pasted text that quotes a reply, a
+ * fragment counts fully inside the reply and much less in the words around it (the
+ * admin's own words, Postfix's relay= field, other lines). */
+static gboolean
+sd_rule_text (const SdHintRule  *rule,
+              const SdHintInput *input,
+              SdMatch           *match)
+{
+  gboolean weigh_place = input->from_text && input->replies->len > 0;
+  gboolean no_reply = input->from_text && input->codes->len == 0 && input->enhanced->len == 0 &&
+                      (rule->codes->len > 0 || rule->enhanced->len > 0);
+  GPtrArray *regexes = rule->regex_src->len > 0 ? _sd_hint_rule_get_regexes (rule) : NULL;
+  g_autofree gint8 *in_reply = g_new0 (gint8, rule->text->len);   /* 0: not asked yet */
+  gboolean hit = FALSE;
+  double best = 0;
+
+  for (guint l = 0; l < input->folded->len; l++)
+    {
+      gboolean line_hit = FALSE;
+      for (guint i = 0; i < rule->text->len; i++)
+        {
+          const char *fragment = rule->text->pdata[i];
+          gboolean dotted = sd_fragment_is_dotted (fragment);
+          const char *haystack = dotted ? input->raw_folded->pdata[l] : input->folded->pdata[l];
+          double score = 5 + MIN ((int) strlen (fragment) / 6, 6);
+
+          if (strstr (haystack, fragment) == NULL)
+            continue;
+          if (weigh_place && in_reply[i] == 0)
+            in_reply[i] = sd_in_replies (input, fragment) ? 1 : -1;
+          if (weigh_place && !dotted && in_reply[i] < 0)
+            score /= 2.5;
+          /* A rule about a server's reply, and no reply in the text: a word alone
+           * ("relay") says little. */
+          else if (no_reply && !dotted)
+            score /= 2;
+          best = MAX (best, score);
+          line_hit = TRUE;
+        }
+      for (guint i = 0; regexes != NULL && i < regexes->len; i++)
+        if (g_regex_match (regexes->pdata[i], input->clean->pdata[l], 0, NULL))
+          {
+            best = MAX (best, 9);
+            line_hit = TRUE;
+          }
+      if (line_hit)
+        sd_evidence_add (match->evidence, input->lines->pdata[l]);
+      hit |= line_hit;
+    }
+  match->score += best;
+  return hit;
+}
+
+/* Best of the rule's codes against the input's: 0 when none matches. */
+static int
+sd_rule_codes (const SdHintRule  *rule,
+               const SdHintInput *input)
+{
+  int best = 0;
+
+  for (guint i = 0; i < rule->codes->len; i++)
+    for (guint j = 0; j < input->codes->len; j++)
+      best = MAX (best, sd_code_match (rule->codes->pdata[i],
+                                       g_array_index (input->codes, guint, j)));
+  return best;
+}
+
+/* An exact enhanced code is what the server said about this very cause: in pasted
+ * text it must beat any class match plus a phrase (a report has the session's facts,
+ * which weigh more). */
+static int
+sd_rule_enhanced (const SdHintRule  *rule,
+                  const SdHintInput *input)
+{
+  int best = 0;
+
+  for (guint i = 0; i < rule->enhanced->len; i++)
+    for (guint j = 0; j < input->enhanced->len; j++)
+      best = MAX (best, sd_enhanced_match (rule->enhanced->pdata[i], input->enhanced->pdata[j]));
+  return best == 8 && input->from_text ? 12 : best;
+}
+
+static gboolean
+sd_rule_filters (const SdHintRule  *rule,
+                 const SdHintInput *input,
+                 SdMatch           *match)
+{
   if (rule->when == SD_HINT_WHEN_FAILURE && !input->failed &&
-      !(input->from_text && (rule->text->len > 0 || rule->regex->len > 0)))
+      !(input->from_text && (rule->text->len > 0 || rule->regex_src->len > 0)))
     return FALSE;
   if (rule->when == SD_HINT_WHEN_SUCCESS && !input->succeeded)
     return FALSE;
@@ -173,12 +383,24 @@ sd_rule_match (const SdHintRule  *rule,
     match->score += 2;
   /* A rule that needs the stage to make sense of a bare code says nothing without it. */
   if (rule->stages != 0 && !input->stage_known && rule->text->len == 0 &&
-      rule->regex->len == 0 && rule->facts->len == 0)
+      rule->regex_src->len == 0 && rule->facts->len == 0 && rule->in_reply->len == 0)
     return FALSE;
-
   for (guint i = 0; i < rule->not_facts->len; i++)
     if (g_hash_table_contains (input->facts, rule->not_facts->pdata[i]))
       return FALSE;
+  return sd_rule_product_score (rule, input, match);
+}
+
+static gboolean
+sd_rule_match (const SdHintRule  *rule,
+               const SdHintInput *input,
+               SdMatch           *match)
+{
+  gboolean triggered = FALSE;
+  int best;
+
+  if (!sd_rule_filters (rule, input, match))
+    return FALSE;
   for (guint i = 0; i < rule->facts->len; i++)
     {
       const char *evidence = g_hash_table_lookup (input->facts, rule->facts->pdata[i]);
@@ -192,58 +414,29 @@ sd_rule_match (const SdHintRule  *rule,
   /* Codes and enhanced codes filter only when the input has some to compare. */
   if (rule->codes->len > 0 && input->codes->len > 0)
     {
-      best = 0;
-      for (guint i = 0; i < rule->codes->len; i++)
-        for (guint j = 0; j < input->codes->len; j++)
-          best = MAX (best, sd_code_match (rule->codes->pdata[i],
-                                           g_array_index (input->codes, guint, j)));
-      if (best == 0)
+      if ((best = sd_rule_codes (rule, input)) == 0)
         return FALSE;
       match->score += best;
       triggered = TRUE;
     }
   if (rule->enhanced->len > 0 && input->enhanced->len > 0)
     {
-      best = 0;
-      for (guint i = 0; i < rule->enhanced->len; i++)
-        for (guint j = 0; j < input->enhanced->len; j++)
-          best = MAX (best, sd_enhanced_match (rule->enhanced->pdata[i],
-                                               input->enhanced->pdata[j]));
-      if (best == 0)
+      if ((best = sd_rule_enhanced (rule, input)) == 0)
         return FALSE;
       match->score += best;
       triggered = TRUE;
     }
-
-  if (rule->text->len > 0 || rule->regex->len > 0)
+  if (rule->in_reply->len > 0)
     {
-      gboolean hit = FALSE;
-      best = 0;
-      for (guint l = 0; l < input->folded->len; l++)
-        {
-          const char *folded = input->folded->pdata[l];
-          gboolean line_hit = FALSE;
-          for (guint i = 0; i < rule->text->len; i++)
-            if (strstr (folded, rule->text->pdata[i]) != NULL)
-              {
-                /* Longer fragments say more. */
-                best = MAX (best, 5 + MIN ((int) strlen (rule->text->pdata[i]) / 6, 6));
-                line_hit = TRUE;
-              }
-          for (guint i = 0; i < rule->regex->len; i++)
-            if (g_regex_match (rule->regex->pdata[i], input->lines->pdata[l], 0, NULL))
-              {
-                best = MAX (best, 9);
-                line_hit = TRUE;
-              }
-          if (line_hit)
-            sd_evidence_add (match->evidence, input->lines->pdata[l]);
-          hit |= line_hit;
-        }
-      /* Text is what makes most rules specific: without it they do not fire. */
-      if (!hit)
+      if (!sd_rule_in_reply (rule, input, match))
         return FALSE;
-      match->score += best;
+      triggered = TRUE;
+    }
+  /* Text is what makes most rules specific: without it they do not fire. */
+  if (rule->text->len > 0 || rule->regex_src->len > 0)
+    {
+      if (!sd_rule_text (rule, input, match))
+        return FALSE;
       triggered = TRUE;
     }
 
@@ -301,6 +494,29 @@ sd_expand (const char        *text,
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+/* The detected products first (in the order detected), then "generic", then the rest
+ * as the rule lists them (a stable sort: the original index breaks ties). */
+static int
+sd_fix_rank (const SdHintFix *fix,
+             GPtrArray       *products)
+{
+  for (guint i = 0; i < products->len; i++)
+    if (g_str_equal (fix->product, products->pdata[i]))
+      return (int) i;
+  return g_str_equal (fix->product, "generic") ? (int) products->len : (int) products->len + 1;
+}
+
+static int
+sd_fix_compare (gconstpointer a,
+                gconstpointer b,
+                gpointer      products)
+{
+  const SdHintFix *x = *(const SdHintFix **) a;
+  const SdHintFix *y = *(const SdHintFix **) b;
+
+  return sd_fix_rank (x, products) - sd_fix_rank (y, products);
+}
+
 static SdHint *
 sd_hint_from_rule (const SdHintRule  *rule,
                    const SdHintInput *input,
@@ -330,6 +546,8 @@ sd_hint_from_rule (const SdHintRule  *rule,
         g_ptr_array_add (copy->steps, sd_expand (fix->steps->pdata[j], input));
       g_ptr_array_add (hint->fixes, copy);
     }
+  if (input->products->len > 0)
+    g_ptr_array_sort_with_data (hint->fixes, sd_fix_compare, input->products);
   hint->score = match->score;
   return hint;
 }
@@ -413,6 +631,41 @@ sd_hint_fallback (const SdHintKb    *kb,
   return hint;
 }
 
+/* A program's error without any reply code: still worth a hint (never silence). */
+static SdHint *
+sd_hint_fallback_error (const SdHintKb    *kb,
+                        const SdHintInput *input)
+{
+  SdHint *hint = g_new0 (SdHint, 1);
+  SdHintFix *fix = g_new0 (SdHintFix, 1);
+
+  hint->id = g_strdup ("fallback-client-error");
+  hint->severity = SD_HINT_ERROR;
+  hint->title = g_strdup (_("What the program's error means"));
+  hint->detail = g_strdup (_("The text shows an error of the sending program but no reply "
+                             "from the server: the name lookup, the connection or TLS failed "
+                             "before the server answered, or the program gave up on its own."));
+  hint->evidence = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < input->lines->len && hint->evidence->len < 3; i++)
+    g_ptr_array_add (hint->evidence, sd_text_escape (input->lines->pdata[i]));
+  fix->product = g_strdup ("generic");
+  fix->label = g_strdup (g_hash_table_lookup (kb->products, "generic"));
+  fix->steps = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (fix->steps, g_strdup (_(
+    "Read the innermost error (after the last “--->”, “Caused by:” or “nested exception "
+    "is:”): it names what really failed.")));
+  g_ptr_array_add (fix->steps, g_strdup (_(
+    "Compare the program's server name, port and security setting (STARTTLS or TLS from the "
+    "first byte) with what the server expects.")));
+  g_ptr_array_add (fix->steps, g_strdup (_(
+    "Test the same server and port from the same machine with SMTP Doctor: it shows which "
+    "step fails.")));
+  hint->fixes = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_hint_fix_free);
+  g_ptr_array_add (hint->fixes, fix);
+  hint->score = 0;
+  return hint;
+}
+
 static int
 sd_hint_compare (gconstpointer a,
                  gconstpointer b)
@@ -454,11 +707,13 @@ sd_hints_diagnose (const SdHintInput *input,
   if (input->failed && (hints->len == 0 || input->enhanced->len > 0 || !any_error) &&
       (!input->from_text || input->codes->len > 0 || input->enhanced->len > 0))
     g_ptr_array_add (hints, sd_hint_fallback (kb, input, error));
+  else if (hints->len == 0 && input->from_text && input->error_seen)
+    g_ptr_array_add (hints, sd_hint_fallback_error (kb, input));
   return hints;
 }
 
 GPtrArray *
-sd_hints_diagnose_report (const SdReport *report)
+sd_diagnose_report (const SdReport *report)
 {
   g_autoptr(SdHintInput) input = NULL;
 
@@ -477,32 +732,6 @@ sd_hints_diagnose_text (const char *text)
   if (input->lines->len == 0)
     return g_ptr_array_new_with_free_func ((GDestroyNotify) sd_hint_free);
   return sd_hints_diagnose (input, NULL);
-}
-
-char *
-sd_hints_to_text (GPtrArray *hints)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  for (guint i = 0; i < hints->len; i++)
-    {
-      const SdHint *hint = hints->pdata[i];
-      g_string_append_printf (out, "%s[%s] %s  (%s)\n", i ? "\n" : "",
-                              sd_hint_severity_to_string (hint->severity), hint->title, hint->id);
-      g_string_append_printf (out, "  %s\n", hint->detail);
-      for (guint j = 0; j < hint->evidence->len; j++)
-        /* Translators: %s is what the program saw, e.g. a reply line. */
-        g_string_append_printf (out, _("  Evidence: %s\n"), (char *) hint->evidence->pdata[j]);
-      for (guint j = 0; j < hint->fixes->len; j++)
-        {
-          const SdHintFix *fix = hint->fixes->pdata[j];
-          /* Translators: %s is a product, e.g. “Exchange Online” or “Any server”. */
-          g_string_append_printf (out, _("  Fix — %s:\n"), fix->label);
-          for (guint k = 0; k < fix->steps->len; k++)
-            g_string_append_printf (out, "    %u. %s\n", k + 1, (char *) fix->steps->pdata[k]);
-        }
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 char *

@@ -21,23 +21,15 @@ typedef enum {
 
 /* Ranked hints for a finished session, most likely cause first (element-type SdHint,
  * transfer full). A failed session always gets at least one hint; a successful one
- * gets only warnings worth knowing (certificate not verified, no encryption, ...). */
-GPtrArray  *sd_hints_diagnose_report (const SdReport *report);
-
-/* The line before the hints in our text output, in English; it is shown translated
- * (sd_hints_text_header()). Pasted text stops at either, so a transcript exported with
- * its hints is not diagnosed from the hints' own words. */
-#define SD_HINTS_TEXT_HEADER "Hints (most likely first):"
-/* SD_HINTS_TEXT_HEADER in the user's language. */
-const char *sd_hints_text_header (void);
+ * gets only warnings worth knowing (certificate not verified, no encryption, ...).
+ * The session does not diagnose: its caller runs this on the report it got, and keeps
+ * the result in report->hints when the report is shown or exported. */
+GPtrArray  *sd_diagnose_report       (const SdReport *report);
 
 /* The same from free text: our transcript export, swaks or openssl s_client output, an
  * application's log line, an Exchange protocol log excerpt, a bounce. Empty when the
  * text holds nothing that looks like SMTP. */
 GPtrArray  *sd_hints_diagnose_text   (const char     *text);
-
-/* The hints as text for a terminal or a ticket (transfer full). */
-char       *sd_hints_to_text         (GPtrArray      *hints);
 
 /* {"hints": [...]}, the same shape as "hints" in `send --json` (transfer full). */
 char       *sd_hints_to_json         (GPtrArray      *hints);

@@ -68,7 +68,7 @@ sd_report_export_text (const SdReport     *report,
                        const SdExportInfo *info)
 {
   SdExportFacts facts;
-  g_autofree char *body = sd_report_to_text (report);
+  g_autofree char *body = sd_report_to_text (report, report->hints);
   GString *out = g_string_new (NULL);
 
   sd_export_facts_init (&facts, info);
@@ -92,11 +92,14 @@ sd_html_text (GString    *out,
   g_string_append (out, markup);
 }
 
+/* A fact the session never learned (no banner after a failed connect) has no row. */
 static void
 sd_html_row (GString    *out,
              const char *key,
              const char *value)
 {
+  if (value == NULL || *value == '\0')
+    return;
   g_string_append (out, "<tr><th>");
   sd_html_text (out, key);
   g_string_append (out, "</th><td>");
@@ -115,7 +118,8 @@ static const char sd_html_css[] =
   ".ok{color:#1d6b2c;font-weight:bold}.failed{color:#b3261e;font-weight:bold}"
   ".hint{border:1px solid #ddd;border-left:4px solid #888;padding:.5em 1em;margin:.5em 0}"
   ".hint.error{border-left-color:#b3261e;font-weight:normal;color:#222}"
-  ".hint.warning{border-left-color:#9a6700;color:#222}.hint.info{border-left-color:#1c58a8;color:#222}";
+  ".hint.warning{border-left-color:#9a6700;color:#222}.hint.info{border-left-color:#1c58a8;color:#222}"
+  ".severity{color:#555;font-weight:normal}ul.evidence code{white-space:pre-wrap;word-break:break-all}";
 
 static void
 sd_html_caps (GString              *out,
@@ -136,22 +140,36 @@ sd_html_caps (GString              *out,
 }
 
 static void
-sd_html_hints (GString        *out,
-               const SdReport *report)
+sd_html_hints (GString   *out,
+               GPtrArray *hints)
 {
-  if (report->hints->len == 0)
+  if (hints == NULL || hints->len == 0)
     return;
   g_string_append_printf (out, "<h2>%s</h2>\n", _("Hints"));
-  for (guint i = 0; i < report->hints->len; i++)
+  for (guint i = 0; i < hints->len; i++)
     {
-      const SdHint *hint = report->hints->pdata[i];
+      const SdHint *hint = hints->pdata[i];
 
-      g_string_append_printf (out, "<div class=\"hint %s\"><h3>",
-                              sd_hint_severity_to_string (hint->severity));
+      const char *severity = sd_hint_severity_to_string (hint->severity);
+
+      /* The severity in words as well as in color, as the text export has it. */
+      g_string_append_printf (out, "<div class=\"hint %s\"><h3><span class=\"severity\">[%s]</span> ",
+                              severity, severity);
       sd_html_text (out, hint->title);
       g_string_append (out, "</h3><p>");
       sd_html_text (out, hint->detail);
       g_string_append (out, "</p>\n");
+      if (hint->evidence != NULL && hint->evidence->len > 0)
+        {
+          g_string_append (out, "<ul class=\"evidence\">");
+          for (guint j = 0; j < hint->evidence->len; j++)
+            {
+              g_string_append (out, "<li><code>");
+              sd_html_text (out, hint->evidence->pdata[j]);
+              g_string_append (out, "</code></li>");
+            }
+          g_string_append (out, "</ul>\n");
+        }
       for (guint j = 0; hint->fixes && j < hint->fixes->len; j++)
         {
           const SdHintFix *fix = hint->fixes->pdata[j];
@@ -264,7 +282,7 @@ sd_report_export_html (const SdReport     *report,
   /* Translators: the value of the row “Credentials”. */
   sd_html_row (out, _("Credentials"), _("redacted"));
   g_string_append (out, "</table>\n");
-  sd_html_hints (out, report);
+  sd_html_hints (out, report->hints);
   sd_html_transcript (out, report);
   g_string_append (out, "</body></html>\n");
 
@@ -278,7 +296,7 @@ sd_report_export_json (const SdReport     *report,
                        const SdExportInfo *info)
 {
   SdExportFacts facts;
-  g_autofree char *json = sd_report_to_json (report);
+  g_autofree char *json = sd_report_to_json (report, report->hints);
   json_t *root = json_loads (json, 0, NULL);
   char *dump, *copy;
 

@@ -15,6 +15,9 @@ typedef struct {
   GDateTime  *date;          /* NULL: now */
 } SdExportInfo;
 
+/* The exports are the whole report as the user saw it, with its diagnosis: the hints
+ * are report->hints (sd_diagnose_report()). */
+
 /* A header (app, OS, date), then sd_report_to_text() with the hints (transfer full). */
 char *sd_report_export_text (const SdReport     *report,
                              const SdExportInfo *info);

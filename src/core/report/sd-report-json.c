@@ -9,7 +9,7 @@
 
 #include "sd-json-private.h"
 #include "sd-report.h"
-#include "sd-session.h"
+#include "sd-session-error.h"
 
 /* Jansson wants valid UTF-8; server text may not be. */
 json_t *
@@ -117,7 +117,7 @@ _sd_json_hints (GPtrArray *hints)
 {
   json_t *array = json_array ();
 
-  for (guint i = 0; i < hints->len; i++)
+  for (guint i = 0; hints != NULL && i < hints->len; i++)
     {
       const SdHint *hint = hints->pdata[i];
       json_t *fixes = json_array ();
@@ -176,7 +176,8 @@ _sd_json_dump (json_t   *root,
 }
 
 char *
-sd_report_to_json (const SdReport *report)
+sd_report_to_json (const SdReport *report,
+                   GPtrArray      *hints)
 {
   json_t *root, *timings, *transcript, *recipients;
 
@@ -220,7 +221,7 @@ sd_report_to_json (const SdReport *report)
                     "chunking", report->chunking_used,
                     "timings_ms", timings,
                     "transcript", transcript,
-                    "hints", _sd_json_hints (report->hints));
+                    "hints", _sd_json_hints (hints));
   g_assert (root != NULL);
   return _sd_json_dump (root, FALSE);
 }

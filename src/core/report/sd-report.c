@@ -6,9 +6,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "sd-hints.h"
 #include "sd-report.h"
-#include "sd-session.h"
 
 static void
 sd_recipient_result_free (SdRecipientResult *result)
@@ -96,8 +94,32 @@ sd_append_caps (GString              *out,
                           *auth ? auth : _("(none offered)"));
 }
 
+static void
+sd_append_tls (GString         *out,
+               const SdTlsInfo *tls)
+{
+  g_autofree char *verdict = sd_tls_info_describe_verdict (tls);
+  /* Translators: TLS version, cipher suite, then the verdict (“verified”, “NOT
+   * verified: …”). */
+  g_string_append_printf (out, _("TLS: %s, %s; certificate %s\n"),
+                          tls->version, tls->cipher, verdict);
+  for (guint i = 0; i < tls->chain->len; i++)
+    {
+      SdCertInfo *cert = tls->chain->pdata[i];
+      /* Translators: chain position, subject, issuer, validity start and end (ISO
+       * 8601), key type (RSA), key size, fingerprint. Keep the line breaks and the
+       * indentation. */
+      g_string_append_printf (out, _("  [%u] %s\n      issuer %s\n      valid %s to %s, "
+                                     "%s %u bits\n      SHA-256 %s\n"),
+                              i, cert->subject, cert->issuer, cert->not_before,
+                              cert->not_after, cert->key_type, cert->key_bits,
+                              cert->sha256);
+    }
+}
+
 char *
-sd_report_to_text (const SdReport *report)
+sd_report_to_text (const SdReport *report,
+                   GPtrArray      *hints)
 {
   GString *out = g_string_new (NULL);
 
@@ -138,34 +160,16 @@ sd_report_to_text (const SdReport *report)
     }
 
   if (report->tls != NULL)
-    {
-      g_autofree char *verdict = sd_tls_info_describe_verdict (report->tls);
-      /* Translators: TLS version, cipher suite, then the verdict (“verified”, “NOT
-       * verified: …”). */
-      g_string_append_printf (out, _("TLS: %s, %s; certificate %s\n"),
-                              report->tls->version, report->tls->cipher, verdict);
-      for (guint i = 0; i < report->tls->chain->len; i++)
-        {
-          SdCertInfo *cert = report->tls->chain->pdata[i];
-          /* Translators: chain position, subject, issuer, validity start and end (ISO
-           * 8601), key type (RSA), key size, fingerprint. Keep the line breaks and the
-           * indentation. */
-          g_string_append_printf (out, _("  [%u] %s\n      issuer %s\n      valid %s to %s, "
-                                         "%s %u bits\n      SHA-256 %s\n"),
-                                  i, cert->subject, cert->issuer, cert->not_before,
-                                  cert->not_after, cert->key_type, cert->key_bits,
-                                  cert->sha256);
-        }
-    }
+    sd_append_tls (out, report->tls);
   sd_append_caps (out, _("Capabilities before TLS"), report->caps_before_tls);
   sd_append_caps (out, _("Capabilities after TLS"), report->caps_after_tls);
 
-  if (report->hints->len > 0)
+  if (hints != NULL && hints->len > 0)
     {
-      g_autofree char *hints = sd_hints_to_text (report->hints);
+      g_autofree char *text = sd_hints_to_text (hints);
       /* The same header `diagnose` stops at, so a pasted export is not diagnosed from
        * its own hints. */
-      g_string_append_printf (out, "\n%s\n\n%s\n", sd_hints_text_header (), hints);
+      g_string_append_printf (out, "\n%s\n\n%s\n", sd_hints_text_header (), text);
     }
 
   /* Translators: followed by “ connect 1.2 ms ehlo 3.4 ms …”. */

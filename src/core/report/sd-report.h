@@ -45,8 +45,9 @@ typedef struct {
   GPtrArray      *events;          /* (element-type SdEvent) the whole transcript */
   gboolean        pipelining_used;
   gboolean        chunking_used;
-  GPtrArray      *hints;           /* (element-type SdHint) most likely cause first; filled
-                                    * by the hints engine, empty until it has run */
+  GPtrArray      *hints;           /* (element-type SdHint) most likely cause first: the
+                                    * caller's diagnosis (sd_diagnose_report() after the
+                                    * session, which never fills it); empty until then */
 } SdReport;
 
 SdReport *sd_report_new            (void);
@@ -57,10 +58,14 @@ const SdCapabilities *sd_report_get_capabilities (const SdReport *report);
 /* One transcript line: "   12.3 ms  TLS ->  EHLO client" with server text escaped
  * (transfer full). */
 char     *sd_event_format_line     (const SdEvent  *event);
-/* The transcript and a summary, for a support ticket. Secrets were redacted at the source. */
-char     *sd_report_to_text        (const SdReport *report);
-/* The JSON document of `smtp-doctor-cli send --json` (transfer full). */
-char     *sd_report_to_json        (const SdReport *report);
+/* The transcript and a summary, for a support ticket, with @hints (nullable) after the
+ * summary. Secrets were redacted at the source. */
+char     *sd_report_to_text        (const SdReport *report,
+                                    GPtrArray      *hints);
+/* The JSON document of `smtp-doctor-cli send --json`, "hints" from @hints (nullable: an
+ * empty array) (transfer full). */
+char     *sd_report_to_json        (const SdReport *report,
+                                    GPtrArray      *hints);
 
 /* Makes server text safe to show on a terminal or in a widget: invalid UTF-8 as \xNN,
  * C0/C1 controls, DEL and bidi overrides as \xNN / \u{NNNN}. */

@@ -5,31 +5,12 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "sd-event-sink.h"
 #include "sd-report.h"
+#include "sd-session-error.h"
 #include "sd-settings.h"
 
 G_BEGIN_DECLS
-
-#define SD_SESSION_ERROR (sd_session_error_quark ())
-GQuark sd_session_error_quark (void);
-
-/* Each maps to one CLI exit code (see sd_session_error_exit_code()). */
-typedef enum {
-  SD_SESSION_ERROR_INVALID_INPUT,    /* 1 */
-  SD_SESSION_ERROR_RESOLVE,          /* 2 */
-  SD_SESSION_ERROR_CONNECT,          /* 2 */
-  SD_SESSION_ERROR_TLS,              /* 3: STARTTLS missing or refused, handshake, certificate */
-  SD_SESSION_ERROR_AUTH,             /* 4: refused, or no usable mechanism */
-  SD_SESSION_ERROR_REJECTED,         /* 5: MAIL, RCPT or DATA refused; greeting refused */
-  SD_SESSION_ERROR_TIMEOUT,          /* 6 */
-  SD_SESSION_ERROR_PROTOCOL,         /* 7: malformed reply, injection, unexpected close */
-  SD_SESSION_ERROR_CANCELLED,        /* 8 */
-  SD_SESSION_ERROR_INTERNAL,         /* 8 */
-} SdSessionError;
-
-int         sd_session_error_exit_code (const GError *error);
-/* "invalid-input", "resolve", ..., for JSON (the error's own code when not ours) */
-const char *sd_session_error_name      (const GError *error);
 
 #define SD_TYPE_SESSION (sd_session_get_type ())
 G_DECLARE_FINAL_TYPE (SdSession, sd_session, SD, SESSION, GObject)
@@ -44,13 +25,13 @@ void       sd_session_run_async    (SdSession           *self,
                                     GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data);
-/* Always returns a report (transfer full); report->ok says how it went. */
+/* Always returns a report (transfer full); report->ok says how it went. The session
+ * does not diagnose: sd_diagnose_report() (sd-hints.h) is the caller's next step. */
 SdReport  *sd_session_run_finish   (SdSession           *self,
                                     GAsyncResult        *result);
 
 /* Blocking, in the calling thread; events are delivered to @func in that thread as they
  * happen. For tests and tools that run their own threads. */
-typedef void (*SdEventFunc) (const SdEvent *event, gpointer user_data);
 SdReport  *sd_session_run          (SdSession           *self,
                                     GCancellable        *cancellable,
                                     SdEventFunc          func,

@@ -9,7 +9,7 @@
 
 #include "sd-auth.h"
 #include "sd-secret.h"
-#include "sd-session.h"
+#include "sd-session-error.h"
 #include "sd-settings.h"
 
 SdSettings *
@@ -235,13 +235,10 @@ sd_check_token (const char  *token,
   return TRUE;
 }
 
-gboolean
-sd_settings_validate (const SdSettings  *settings,
-                      GError           **error)
+static gboolean
+sd_settings_validate_server (const SdSettings  *settings,
+                             GError           **error)
 {
-  gboolean needs_envelope = !settings->has_quit_after || settings->quit_after >= SD_STAGE_MAIL;
-  gboolean wants_auth = g_strcmp0 (settings->auth, "none") != 0;
-
   if (settings->host == NULL || *settings->host == '\0')
     {
       g_set_error_literal (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
@@ -254,6 +251,15 @@ sd_settings_validate (const SdSettings  *settings,
     return FALSE;
   if (settings->tls_verify == SD_TLS_PIN && !sd_check_pin (settings->tls_pin, error))
     return FALSE;
+  return TRUE;
+}
+
+/* The mechanism is known, and it has the credentials it needs. */
+static gboolean
+sd_settings_validate_auth (const SdSettings  *settings,
+                           GError           **error)
+{
+  gboolean wants_auth = g_strcmp0 (settings->auth, "none") != 0;
 
   if (settings->auth == NULL ||
       !(g_str_equal (settings->auth, "auto") || g_str_equal (settings->auth, "none") ||
@@ -297,6 +303,14 @@ sd_settings_validate (const SdSettings  *settings,
                            _("A user name was given but no password"));
       return FALSE;
     }
+  return TRUE;
+}
+
+static gboolean
+sd_settings_validate_envelope (const SdSettings  *settings,
+                               GError           **error)
+{
+  gboolean needs_envelope = !settings->has_quit_after || settings->quit_after >= SD_STAGE_MAIL;
 
   if (needs_envelope)
     {
@@ -328,6 +342,14 @@ sd_settings_validate (const SdSettings  *settings,
     }
   if (!sd_check_line (_("The subject"), settings->subject, error))
     return FALSE;
-
   return TRUE;
+}
+
+gboolean
+sd_settings_validate (const SdSettings  *settings,
+                      GError           **error)
+{
+  return sd_settings_validate_server (settings, error) &&
+         sd_settings_validate_auth (settings, error) &&
+         sd_settings_validate_envelope (settings, error);
 }

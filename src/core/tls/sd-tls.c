@@ -658,17 +658,14 @@ sd_normalize_pin (const char *pin)
   return g_string_free (hex, FALSE);
 }
 
-gboolean
-sd_tls_check_peer (SdTls            *self,
-                   SdTlsVerifyMode   mode,
-                   const char       *pin,
-                   GError          **error)
+/* Judges the chain (and, without a trust store, at least dates and names) into
+ * self->info: verified, verify_error, problems. */
+static void
+sd_tls_judge_chain (SdTls           *self,
+                    SdTlsVerifyMode  mode)
 {
-  SdCertInfo *leaf;
   unsigned int status = 0;
   int ret;
-
-  g_return_val_if_fail (self->info != NULL, FALSE);
 
   /* Parsing the system store costs more than the whole handshake, so it is loaded only
    * when a verdict depends on it. */
@@ -705,6 +702,42 @@ sd_tls_check_peer (SdTls            *self,
         ? g_strdup_printf (_("not checked against a trust store; %s"), problems)
         : g_strdup (_("not checked against a trust store"));
     }
+}
+
+static gboolean
+sd_tls_check_pin (SdTls             *self,
+                  const SdCertInfo  *leaf,
+                  const char        *pin,
+                  GError           **error)
+{
+  g_autofree char *want = sd_normalize_pin (pin ? pin : "");
+
+  g_free (self->info->policy);
+  self->info->policy = g_strdup ("pin");
+  if (leaf == NULL || leaf->sha256 == NULL || g_strcmp0 (want, leaf->sha256) != 0)
+    {
+      g_set_error (error, SD_TLS_ERROR, SD_TLS_ERROR_CERTIFICATE,
+                   /* Translators: two SHA-256 fingerprints (hex). */
+                   _("The server's certificate does not match the pinned fingerprint: "
+                     "expected SHA-256 %s, got %s"), want,
+                   leaf && leaf->sha256 ? leaf->sha256 : _("no certificate"));
+      return FALSE;
+    }
+  self->info->pin_matched = TRUE;
+  return TRUE;
+}
+
+gboolean
+sd_tls_check_peer (SdTls            *self,
+                   SdTlsVerifyMode   mode,
+                   const char       *pin,
+                   GError          **error)
+{
+  SdCertInfo *leaf;
+
+  g_return_val_if_fail (self->info != NULL, FALSE);
+
+  sd_tls_judge_chain (self, mode);
   leaf = self->info->chain->len > 0 ? self->info->chain->pdata[0] : NULL;
 
   switch (mode)
@@ -728,22 +761,7 @@ sd_tls_check_peer (SdTls            *self,
       return TRUE;
 
     case SD_TLS_PIN:
-      {
-        g_autofree char *want = sd_normalize_pin (pin ? pin : "");
-        g_free (self->info->policy);
-      self->info->policy = g_strdup ("pin");
-        if (leaf == NULL || leaf->sha256 == NULL || g_strcmp0 (want, leaf->sha256) != 0)
-          {
-            g_set_error (error, SD_TLS_ERROR, SD_TLS_ERROR_CERTIFICATE,
-                         /* Translators: two SHA-256 fingerprints (hex). */
-                         _("The server's certificate does not match the pinned fingerprint: "
-                           "expected SHA-256 %s, got %s"), want,
-                         leaf && leaf->sha256 ? leaf->sha256 : _("no certificate"));
-            return FALSE;
-          }
-        self->info->pin_matched = TRUE;
-        return TRUE;
-      }
+      return sd_tls_check_pin (self, leaf, pin, error);
 
     default:
       g_assert_not_reached ();

@@ -15,7 +15,8 @@ json_t *_sd_json_text    (const char *text);
 json_t *_sd_json_strings (GPtrArray  *strings);
 /* The transcript: [{t_ms, dir, stage, encrypted, redacted, text}], one shape everywhere. */
 json_t *_sd_json_events  (GPtrArray  *events);
-/* The "hints" array, in the one shape `send --json` and `diagnose --json` share. */
+/* The "hints" array, in the one shape `send --json` and `diagnose --json` share; NULL
+ * gives an empty one. */
 json_t *_sd_json_hints   (GPtrArray  *hints);
 /* Order kept, pretty-printed or on one line; g_free()able. Takes @root. */
 char   *_sd_json_dump    (json_t     *root,
