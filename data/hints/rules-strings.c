@@ -1221,6 +1221,11 @@ N_("Postmark SMTP and API authentication use a Server API token (or SMTP token p
 N_("Postmark > Servers > <server> > API Tokens: copy the Server API token (not the Account API token from Account > API Tokens).");
 N_("For SMTP put that token as both user name and password (or use the SMTP token access key and secret from the same page).");
 N_("Verify: curl -s -H \"X-Postmark-Server-Token: <token>\" https://api.postmarkapp.com/server returns the server’s JSON, then send a test message.");
+N_("Postmark: SMTP login refused by smtp.postmarkapp.com (use the Server API token as user name and password)");
+N_("Postmark’s SMTP service refused the login. It accepts a Server API token (as both user name and password) or an SMTP token pair of one server; an Account API token, a token of another server, a revoked token or the account e-mail and password are refused.");
+N_("Postmark > Servers > <server> > API Tokens: copy the Server API token (not the Account API token) and put it as both SMTP user name and password, or use the SMTP token access key and secret shown there.");
+N_("Use smtp.postmarkapp.com on 587 (STARTTLS) or 2525; broadcasts go through smtp-broadcasts.postmarkapp.com.");
+N_("Verify: swaks --server smtp.postmarkapp.com:587 --tls --auth-user <token> --auth-password <token> --quit-after AUTH ends with 235.");
 N_("Postmark: the message stream named in the message does not exist or does not fit");
 N_("Postmark sorts messages into streams (outbound transactional, broadcasts). A stream ID given in the X-PM-Message-Stream header or the MessageStream field that does not exist on this server, or a broadcast sent on the transactional stream, is refused.");
 N_("Postmark > the server > Message Streams: copy the exact stream ID (outbound, broadcast, or your own).");
