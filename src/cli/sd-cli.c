@@ -101,6 +101,8 @@ sd_cli_usage (FILE *out)
            "  serve     Run the built-in SMTP server (see serve --help)\n"
            "  oauth     OAuth 2.0 sign-in for XOAUTH2/OAUTHBEARER: login, show, logout\n"
            "  version   Print the version\n"), out);
+  /* Translators: one more line of the command list above; keep the command name. */
+  fputs (_("  monitor   A check for Icinga 2, Nagios, Prometheus… (see monitor --help)\n"), out);
 }
 
 int
@@ -140,6 +142,8 @@ main (int    argc,
     return sd_cli_profiles (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "serve"))
     return sd_cli_serve (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "monitor"))
+    return sd_cli_monitor (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "oauth"))
     return sd_cli_oauth (argc - 1, argv + 1);
 

@@ -75,15 +75,55 @@ sd_gui_test_wait_for_session (SdWindow *window)
   sd_gui_test_iterate (200);   /* let layout and drawing settle for the screenshot */
 }
 
+static void
+sd_gui_test_on_after_paint (GdkFrameClock *clock,
+                            gpointer       user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Waits until the toplevel has gone through a whole frame (layout, then paint) after
+ * the last change: gtk_widget_draw() on a widget whose size allocation is still
+ * pending is a critical ('!widget->priv->alloc_needed'), which a loaded machine hit
+ * when a label changed just before the screenshot. */
+static void
+sd_gui_test_settle (GtkWidget *widget)
+{
+  GtkWidget *toplevel = gtk_widget_get_toplevel (widget);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (toplevel);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_assert_nonnull (clock);
+  for (guint frames = 0; frames < 2; frames++)
+    {
+      gboolean painted = FALSE;
+      gulong id = g_signal_connect (clock, "after-paint",
+                                    G_CALLBACK (sd_gui_test_on_after_paint), &painted);
+      gtk_widget_queue_draw (toplevel);
+      while (!painted)
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (500);
+        }
+      g_signal_handler_disconnect (clock, id);
+    }
+}
+
 void
 sd_gui_test_screenshot (GtkWidget  *widget,
                         const char *name)
 {
-  int width = gtk_widget_get_allocated_width (widget);
-  int height = gtk_widget_get_allocated_height (widget);
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cairo_t *cr = cairo_create (surface);
+  int width, height;
+  cairo_surface_t *surface;
+  cairo_t *cr;
   g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+
+  sd_gui_test_settle (widget);
+  width = gtk_widget_get_allocated_width (widget);
+  height = gtk_widget_get_allocated_height (widget);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
 
   gtk_widget_draw (widget, cr);
   cairo_destroy (cr);
