@@ -150,6 +150,12 @@ setup_failure() {
     tls-too-old)
       serve_args+=("${account[@]}" --tls-min-version 1.2)
       SD_TLS_MAX=1.0
+      # PHPMailer's STARTTLS picks its own TLS versions; its implicit TLS (ssl://) honours
+      # the stream context, so the TLS 1.0 client is played there.
+      if [ "$client" = phpmailer ]; then
+        serve_args+=(--tls-port 0)
+        port_kind=tls SD_SECURITY=tls
+      fi
       cause="the client speaks only TLS 1.0 and the server accepts TLS 1.2 and later" ;;
     implicit-on-starttls-port)
       serve_args+=("${account[@]}")
