@@ -16,3 +16,12 @@ fi
 apt-get update -qq
 # shellcheck disable=SC2046
 apt-get install -y -qq --no-install-recommends $(grep -v '^#' "$here/debian-packages.txt") >/dev/null
+# npm: Debian's package, unless a node with its own npm (NodeSource, which conflicts
+# with Debian's npm) is installed already.
+command -v npm >/dev/null || apt-get install -y -qq --no-install-recommends npm >/dev/null
+# nodemailer for tests/real/clients, into that folder (node_modules/ is not in git).
+if [ -n "${SUDO_USER:-}" ]; then
+  sudo -u "$SUDO_USER" npm install --prefix "$here/../tests/real/clients" --no-audit --no-fund --silent
+else
+  npm install --prefix "$here/../tests/real/clients" --no-audit --no-fund --silent
+fi

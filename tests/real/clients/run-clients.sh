@@ -219,11 +219,11 @@ stop_serve() {
   serve_pid=
 }
 
+# The id of the first hint in `diagnose --json` (pretty-printed: "id" leads each hint).
 first_hint() {
-  /usr/bin/python3 -c '
-import json, sys
-hints = json.load(sys.stdin).get("hints", [])
-print(hints[0]["id"] if hints else "(none)")' <"$1"
+  local id
+  id=$(sed -n 's/^ *"id": *"\([^"]*\)".*/\1/p' "$1" | head -n 1)
+  echo "${id:-(none)}"
 }
 
 write_corpus() {
@@ -233,7 +233,7 @@ write_corpus() {
     echo "cause: $cause"
     echo "family: $client"
     echo "lang: en"
-    echo "source: captured from $client_version against smtp-doctor-cli serve ${serve_args[*]}"
+    echo "source: captured from $client_version against smtp-doctor-cli serve ${serve_args[*]//$work//tmp/sd-clients}"
     echo "---"
     # Temporary paths and ports change from run to run; the corpus keeps stable ones.
     sed -e "s|$work|/tmp/sd-clients|g" "$capture"
@@ -244,7 +244,7 @@ prepare_client
 pairs=()
 while read -r c failure expect; do
   [ "$c" = "$client" ] || continue
-  if [ ${#only[@]} -gt 0 ] && ! printf '%s\n' "${only[@]}" | grep -qx "$failure"; then
+  if [ ${#only[@]} -gt 0 ] && [[ " ${only[*]} " != *" $failure "* ]]; then
     continue
   fi
   pairs+=("$failure $expect")
@@ -256,6 +256,7 @@ status=0
 for pair in "${pairs[@]}"; do
   n=$((n + 1))
   read -r failure expect <<<"$pair"
+  started=$(date +%s%N)
   setup_failure "$failure"
   if ! start_serve "$work/serve.log"; then
     echo "not ok $n - $client/$failure # serve did not start"
@@ -271,12 +272,13 @@ for pair in "${pairs[@]}"; do
   "$cli" diagnose --json "$capture" >"$work/hints.json" 2>"$work/diagnose.err"
   got=$(first_hint "$work/hints.json" 2>/dev/null || echo "(diagnose failed)")
   [ -n "${SD_CAPTURE_DIR:-}" ] && write_corpus "$capture" "$expect" "$failure"
-  if printf '%s\n' $expect | grep -qx -- "$got"; then
+  if [[ " $expect " == *" $got "* ]]; then
     echo "ok $n - $client/$failure: $got"
   else
     echo "not ok $n - $client/$failure: first hint $got, expected one of: $expect"
     status=1
   fi
+  echo "#   ($(( ($(date +%s%N) - started) / 1000000 )) ms)"
   sed 's/^/#   /' "$capture" | head -n 40
 done
 exit $status
