@@ -227,6 +227,10 @@ N_("curl-based sender: the SMTP server's certificate was not accepted (curl 60)"
 N_("“SSL peer certificate or SSH remote key was not OK” / “SSL certificate problem”: with SSL verify peer/host enabled, the server's certificate is not trusted by the system CA store (internal CA, self-signed) or does not name the host.");
 N_("Use the host name from the certificate; install the internal CA into the system store of the Zabbix server (update-ca-certificates); Zabbix: keep SSL verify peer/host on.");
 N_("Verify: curl -v --url smtp://host:587 --ssl-reqd shows “SSL certificate verify ok”.");
+N_("curl: the server's reply was not what curl expected (curl 8)");
+N_("CURLE_WEIRD_SERVER_REPLY: curl could not go on with the server's reply to its last command and does not show that reply.");
+N_("Run the same curl command with -v to see the server's reply.");
+N_("Then follow the hint for that reply.");
 N_("Device: the SMTP server refused the device's login (“SMTP authentication error”)");
 N_("The device's mail test or scan-to-email reports an SMTP authentication error: wrong account or password on the device, an account that needs an app password (Gmail, Microsoft 365 with MFA), SMTP AUTH disabled for the mailbox, or AUTH attempted without TLS.");
 N_("On the device's web page (Settings/Network > E-mail or SMTP): server name, port and security must match the provider: 587 with STARTTLS, 465 with SSL/TLS, or 25 to an internal relay.");
@@ -490,6 +494,10 @@ N_("Type the password again; use the full e-mail address as user name unless the
 N_("mail.log shows “SASL LOGIN authentication failed”; test the account against the SASL back end: doveadm auth test <user>.");
 N_("Administration > Accounts > Users: check the user exists in that domain and is not disabled; log in to Kerio Connect Client with the same credentials.");
 N_("Try user@domain (UPN) and DOMAIN\\user; check the account is not locked or expired in Active Directory; test the same credentials in Outlook on the web.");
+N_("Authentication required before sending (530)");
+N_("The server answered MAIL FROM with 530 “Authentication required”: the client sent no AUTH. Either no credentials are configured, or the client skipped AUTH because the server offers it only after STARTTLS.");
+N_("Configure the user name and password in the client and turn on STARTTLS (port 587) or implicit TLS (port 465).");
+N_("Verify: the session shows AUTH ... 235 2.7.0 Accepted before MAIL FROM.");
 N_("Microsoft: 535 5.7.3 Authentication unsuccessful");
 N_("Exchange (on premises or Online) refused the credentials. The usual causes: wrong password or user name form, a locked or disabled account, an account protected by MFA used with a plain password, or SMTP AUTH turned off.");
 N_("Try the UPN (user@domain) and DOMAIN\\user forms; check lockout and password expiry in Active Directory; sign in to Outlook on the web with the same account.");
@@ -595,7 +603,7 @@ N_("The server accepts AUTH only after STARTTLS (RFC 4954's 538 5.7.11, or Postf
 N_("STARTTLS, EHLO again, then AUTH.");
 N_("smtpd_tls_auth_only = yes is correct; keep it.");
 N_("AUTH is not enabled on this service");
-N_("The server does not accept authentication here (Postfix says “503 5.5.1 Error: authentication not enabled” when SASL is off for that port, typically 25), or AUTH came at the wrong moment (twice, or after MAIL FROM).");
+N_("The server does not accept authentication here (Postfix says “503 5.5.1 Error: authentication not enabled” when SASL is off for that port, typically 25), or AUTH came at the wrong moment (twice, or after MAIL FROM). A client that says the server does not support authentication often skipped STARTTLS: many servers offer AUTH only inside TLS.");
 N_("Use the submission port where master.cf sets -o smtpd_sasl_auth_enable=yes; check postconf -n | grep sasl.");
 N_("If the server is an anonymous relay for your IP, remove the credentials from the application; otherwise use port 587.");
 N_("Configuration > SMTP Server > Relay Control: enable “Users authenticated through SMTP for outgoing mail”.");
@@ -717,6 +725,10 @@ N_("Check the address for typos; send to a known-good address to confirm the res
 N_("Get-Recipient <address>: if the user exists with another address, fix the application; if Recipient Filtering blocks unknown users, that is expected.");
 N_("5.1.10 RecipientNotFound: the address is not in the tenant (or directory sync has not created it yet).");
 N_("Check local_recipient_maps / virtual_mailbox_maps, and postmap -q <address> on the relevant map.");
+N_("The server refused the recipients; the reply is not shown");
+N_("The client reports that the server refused the recipients (Mono “failed recipients”, curl “RCPT failed: 550”) but not the server's reply, which says why: relay denied, unknown user or greylisting.");
+N_("Turn on the client's protocol log (curl -v, System.Net tracing) or test with SMTP Doctor to see the server's reply to RCPT TO.");
+N_("Then follow the hint for that reply.");
 N_("Too many recipients in one message");
 N_("The message exceeds the server's per-message recipient limit. 452 4.5.3 means: send the rest in another transaction.");
 N_("Split the recipients across several messages (transactions).");
@@ -1636,7 +1648,7 @@ N_("SMTPSendFailedException 530 5.7.0 “Must issue a STARTTLS command first”:
 N_("Set mail.smtp.starttls.enable=true and mail.smtp.starttls.required=true (Spring: spring.mail.properties.mail.smtp.starttls.enable=true) with port 587.");
 N_("Verify: mail.debug=true shows STARTTLS, 220 and a second EHLO before AUTH.");
 N_("Jakarta Mail: mail.smtp.auth is not true, so no login was sent (530 Authentication Required)");
-N_("The server answered MAIL FROM with 530 “Authentication required”: JavaMail only authenticates when mail.smtp.auth=true; without it the user name and password are ignored.");
+N_("The server answered MAIL FROM with 530 “Authentication required”: JavaMail only authenticates when mail.smtp.auth=true, and only when the server offers AUTH (often only after STARTTLS: mail.smtp.starttls.enable=true); otherwise the user name and password are ignored.");
 N_("Set mail.smtp.auth=true and pass the credentials (Authenticator or Transport.send(msg, user, password)); Spring: spring.mail.properties.mail.smtp.auth=true.");
 N_("Verify: mail.debug=true shows AUTH before MAIL FROM.");
 N_("Jakarta Mail: nothing accepts connections on that host and port (ConnectException: Connection refused)");
