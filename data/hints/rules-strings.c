@@ -668,7 +668,6 @@ N_("Create a relay connector scoped to the application's IP (RemoteIPRanges), Tr
 N_("Never add relay rights to the default connectors; keep RemoteIPRanges tight.");
 N_("Or authenticate: authenticated users may relay through Client Frontend (587).");
 N_("Direct send cannot reach external recipients: use SMTP AUTH or a relay connector (Mail flow > Connectors).");
-N_("“Unable to relay for” from IIS SMTP: Properties > Access > Relay: add the application's IP to the list.");
 N_("Postfix: Relay access denied");
 N_("Postfix refused the recipient because the client is neither in mynetworks nor authenticated, and the domain is not one Postfix delivers or relays for (reject_unauth_destination).");
 N_("Authenticate on 587 (smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination).");
