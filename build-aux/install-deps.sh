@@ -29,3 +29,12 @@ if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
   grep -q '^de_DE\.UTF-8 UTF-8' /etc/locale.gen || echo 'de_DE.UTF-8 UTF-8' >>/etc/locale.gen
   locale-gen >/dev/null
 fi
+# npm: Debian's package, unless a node with its own npm (NodeSource, which conflicts
+# with Debian's npm) is installed already.
+command -v npm >/dev/null || apt_get install -y -qq --no-install-recommends npm >/dev/null
+# nodemailer for tests/real/clients, into that folder (node_modules/ is not in git).
+if [ -n "${SUDO_USER:-}" ]; then
+  sudo -u "$SUDO_USER" npm install --prefix "$here/../tests/real/clients" --no-audit --no-fund --silent
+else
+  npm install --prefix "$here/../tests/real/clients" --no-audit --no-fund --silent
+fi

@@ -52,6 +52,9 @@ sd_diagnose_read (const char  *path,
                    SD_DIAGNOSE_MAX_INPUT / (1024 * 1024));
       return NULL;
     }
+  /* An empty GByteArray has no data at all (NULL), which g_utf8_make_valid refuses. */
+  if (data->len == 0)
+    return g_strdup ("");
   /* Logs come in any encoding; keep what is text, mark the rest. */
   return g_utf8_make_valid ((const char *) data->data, data->len);
 }

@@ -80,7 +80,7 @@ sd_extractor_get (void)
       x.enhanced = sd_regex ("(?<![\\w.])#?([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\w]|\\.\\d)", 0);
       x.dsn = sd_regex ("(?<![^\\s,(])dsn=([245]\\.\\d{1,3}\\.\\d{1,3})", 0);
       x.quoted_fields = sd_regex ("(?<![^\\s,(])([a-z][a-z0-9_]*)=\"([^\"]*)\"", 0);
-      x.fields = sd_regex ("(?<![^\\s,(])[a-z][a-z0-9_]*=[^\\s,\"]*,?(?=[\\s,]|$)", 0);
+      x.fields = sd_regex ("(?<![^\\s,(])(?!(?:name|type)=)[a-z][a-z0-9_]*=[^\\s,\"]*,?(?=[\\s,]|$)", 0);
       x.password = sd_regex ("\\b(pass(?:word)?|passwd|pwd|kennwort|mot de passe|secret)"
                              "(\\s*[:=]\\s*)\\S*\\*{3,}\\S*", G_REGEX_CASELESS);
       x.address = sd_regex ("[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+", 0);

@@ -223,8 +223,11 @@ sd_rule_text (const SdHintRule  *rule,
           best = MAX (best, score);
           line_hit = TRUE;
         }
+      /* A regex may name a host or an address, which the cleaning replaced: the line
+       * as written counts too. */
       for (guint i = 0; regexes != NULL && i < regexes->len; i++)
-        if (g_regex_match (regexes->pdata[i], input->clean->pdata[l], 0, NULL))
+        if (g_regex_match (regexes->pdata[i], input->clean->pdata[l], 0, NULL) ||
+            g_regex_match (regexes->pdata[i], input->lines->pdata[l], 0, NULL))
           {
             best = MAX (best, 9);
             line_hit = TRUE;

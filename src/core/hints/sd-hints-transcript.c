@@ -208,6 +208,10 @@ _sd_hint_transcript_finish (SdHintTranscript *t)
     _sd_hint_input_add_fact (input, "auth-failed", _("AUTH was refused"));
   if (caps_after != NULL)
     _sd_hint_input_add_fact (input, "tls-used", _("STARTTLS was accepted"));
+  /* STARTTLS offered, and the client went on (AUTH, MAIL, QUIT) without it. */
+  if (caps_before != NULL && caps_before->starttls && !t->starttls_sent &&
+      (t->auth_sent || t->mail_sent || t->quit_sent))
+    _sd_hint_input_add_fact (input, "mode-none", _("The client never tried STARTTLS"));
   _sd_hint_input_derive_capability_facts (input, caps_before, caps_after, FALSE);
   g_clear_pointer (&t->before, g_ptr_array_unref);
   g_clear_pointer (&t->after, g_ptr_array_unref);

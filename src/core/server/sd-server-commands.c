@@ -47,6 +47,18 @@ _sd_server_do_ehlo (Session    *s,
   return _sd_server_reply (s, text->str);
 }
 
+/* A GnuTLS priority string for the oldest TLS version allowed; NULL: the default. */
+static const char *
+sd_server_tls_min_version_priority (guint version)
+{
+  switch (version)
+    {
+    case 12: return "NORMAL:-VERS-TLS1.1:-VERS-TLS1.0";
+    case 13: return "NORMAL:-VERS-TLS1.2:-VERS-TLS1.1:-VERS-TLS1.0";
+    default: return NULL;
+    }
+}
+
 Step
 _sd_server_start_tls (Session *s)
 {
@@ -57,7 +69,9 @@ _sd_server_start_tls (Session *s)
   s->stage = SD_STAGE_TLS;
   _sd_server_emit (s, SD_DIRECTION_INFO, FALSE, _("Starting the TLS handshake"));
   tls = sd_tls_new_server (sd_connection_get_socket (s->conn), s->server->cert_pem,
-                           s->server->key_pem, NULL, &error);
+                           s->server->key_pem,
+                           sd_server_tls_min_version_priority (s->server->config->tls_min_version),
+                           &error);
   if (tls == NULL || !sd_tls_handshake (tls, s->server->cancellable, &error))
     {
       _sd_server_emitf (s, SD_DIRECTION_ERROR, _("TLS handshake failed: %s"), error->message);

@@ -38,6 +38,7 @@ typedef struct {
   gboolean    implicit_tls;      /* also listen for implicit TLS (port 465 style) */
   guint16     tls_port;          /* for implicit_tls; 0: ephemeral */
   gboolean    starttls;          /* offer STARTTLS (default TRUE) */
+  guint       tls_min_version;   /* 12: TLS 1.2 and up, 13: TLS 1.3 only; 0: GnuTLS's default */
   char       *hostname;          /* greeting and EHLO name; NULL: "smtp-doctor.localhost" */
   char       *cert_pem;          /* the server certificate and key; NULL: generated */
   char       *key_pem;

@@ -503,6 +503,9 @@ sd_tls_handshake (SdTls         *self,
   if (ret < 0)
     {
       sd_tls_set_error (self, error, SD_TLS_ERROR_HANDSHAKE, ret, _("TLS handshake failed"));
+      /* Tell the peer why (protocol_version, handshake_failure ...), as OpenSSL and Schannel
+       * do: without the alert a client only sees the connection closed. */
+      gnutls_alert_send_appropriate (self->session, ret);
       return FALSE;
     }
 
