@@ -84,8 +84,11 @@ sd_send_print_summary (const SdReport *report,
 
   printf ("\n");
   if (report->ok)
-    printf ("%s\n", report->stage < SD_STAGE_QUIT ? _("Result: OK (stopped where asked)")
-                                                  : _("Result: OK: message accepted"));
+    {
+      g_autofree char *outcome = sd_report_describe_outcome (report);
+      /* Translators: %s says how the session ended (sd_report_describe_outcome). */
+      printf (_("Result: OK: %s\n"), outcome);
+    }
   else
     {
       g_autofree char *message = sd_text_escape (report->error->message);

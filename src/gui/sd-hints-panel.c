@@ -175,9 +175,7 @@ sd_hint_from_report (const SdReport *report)
   if (report->ok)
     {
       hint->severity = SD_HINT_INFO;
-      hint->title = g_strdup (report->stage >= SD_STAGE_QUIT
-                              ? _("The server accepted the message")
-                              : _("The test went as far as asked"));
+      hint->title = sd_report_describe_outcome (report);
       hint->detail = g_strdup_printf (_("Everything worked up to the end (last step: %s). "
                                         "If your application still fails, compare its "
                                         "settings with these."), sd_stage_to_string (report->stage));

@@ -37,9 +37,12 @@ sd_window_on_session_finished (SdWindow       *self,
   g_autofree char *status = NULL;
 
   if (report->ok)
-    status = report->stage >= SD_STAGE_QUIT
-      ? g_strdup (_("Done: the server accepted the message."))
-      : g_strdup_printf (_("Done: stopped after %s as asked."), sd_stage_to_string (report->stage));
+    {
+      g_autofree char *outcome = sd_report_describe_outcome (report);
+      /* Translators: %s says how the session ended (“The server accepted the
+       * message”, “Stopped after AUTH as asked…”). */
+      status = g_strdup_printf (_("Done: %s."), outcome);
+    }
   else
     {
       g_autofree char *message = sd_text_escape (report->error ? report->error->message : "");

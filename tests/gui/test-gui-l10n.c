@@ -35,7 +35,7 @@ typedef struct {
   const char *send_button;     /* _Send test mail */
   const char *test_button;     /* _Test connection */
   const char *tenant_label;    /* _Tenant */
-  const char *done_line;       /* Done: the message was accepted */
+  const char *done_line;       /* Done: The server accepted the message */
   const char *accepted_hint;   /* The server accepted the message */
   const char *dialog_title;    /* Sign In to Microsoft 365 */
   const char *waiting;         /* Waiting for you to sign in… */
@@ -44,10 +44,10 @@ typedef struct {
 
 static const Expected expected_by_language[] = {
   { "de", "Test-Mail _senden", "Verbindung _testen", "_Mandant",
-    "Fertig: Die Nachricht wurde angenommen", "Der Server hat die Nachricht angenommen",
+    "Fertig: Der Server hat die Nachricht angenommen", "Der Server hat die Nachricht angenommen",
     "Bei Microsoft 365 anmelden", "Warten auf Ihre Anmeldung…", "_Browser öffnen" },
   { "fr", "_Envoyer un message de test", "_Tester la connexion", "_Locataire",
-    "Terminé : le message a été accepté", "Le serveur a accepté le message",
+    "Terminé : Le serveur a accepté le message", "Le serveur a accepté le message",
     "Se connecter à Microsoft 365", "En attente de votre connexion…", "Ouvrir le _navigateur" },
 };
 
@@ -164,7 +164,7 @@ test_session (Fixture       *f,
   g_assert_nonnull (strstr (transcript, "250"));
   if (strstr (transcript, expected->done_line) == NULL)
     g_error ("no “%s” in the transcript:\n%s", expected->done_line, transcript);
-  g_assert_null (strstr (transcript, "Done: the message was accepted"));
+  g_assert_null (strstr (transcript, "Done: The server accepted the message"));
   hints = sd_hints_panel_dup_text (sd_window_get_hints_panel (f->window));
   if (strstr (hints, expected->accepted_hint) == NULL)
     g_error ("no “%s” in the hints:\n%s", expected->accepted_hint, hints);

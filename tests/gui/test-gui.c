@@ -425,6 +425,16 @@ test_connection_only (Fixture       *f,
   record = sd_test_server_get_record (f->server);
   g_assert_true (record->authenticated);
   g_assert_false (sd_test_record_has_command (record, "MAIL", SD_TEST_ANY));
+
+  /* Nothing was sent, and nothing says it was accepted. */
+  {
+    g_autofree char *transcript =
+      sd_transcript_view_dup_text (sd_window_get_transcript_view (f->window));
+    g_autofree char *hints = sd_hints_panel_dup_text (sd_window_get_hints_panel (f->window));
+    g_assert_nonnull (strstr (transcript, "Done: Stopped after AUTH as asked: logged in as"));
+    g_assert_null (strstr (transcript, "accepted"));
+    g_assert_null (strstr (hints, "accepted the message"));
+  }
 }
 
 static void

@@ -94,6 +94,7 @@ test_send_json (void)
   g_assert_nonnull (root);
   g_assert_true (json_is_true (json_object_get (root, "ok")));
   g_assert_cmpstr (json_string_value (json_object_get (root, "stage")), ==, "quit");
+  g_assert_true (json_is_true (json_object_get (root, "message_accepted")));
   g_assert_true (json_is_null (json_object_get (root, "error")));
   g_assert_cmpint (json_integer_value (json_object_get (json_object_get (root, "reply"), "code")), ==, 250);
   tls = json_object_get (root, "tls");
@@ -111,6 +112,56 @@ test_send_json (void)
   g_assert_null (strstr (r.out, "secret"));
   g_assert_null (strstr (r.out, "AGFsaWNlAHNlY3JldA=="));
   g_assert_null (strstr (r.err, "secret"));
+  cli_result_clear (&r);
+}
+
+/* A test that stops before the message says so everywhere, and never "accepted". */
+static void
+test_quit_after_auth_outcome (void)
+{
+  SdTestServerConfig config;
+  g_autoptr(SdTestServer) server = NULL;
+  g_autofree char *port = NULL;
+  json_t *root;
+  CliResult r;
+
+  sd_test_server_config_init (&config);
+  server = start_server (&config, &port);
+  {
+    const char *args[] = { "send", "--server", "127.0.0.1", "--port", port,
+                           "--tls-ca", sd_test_certs_get ()->ca_file,
+                           "--user", "alice", "--password-stdin", "--quit-after", "auth", NULL };
+    r = run_cli ("secret\n", args);
+  }
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "Done: Stopped after AUTH as asked: logged in as alice; "
+                                   "no message sent"));
+  g_assert_nonnull (strstr (r.out, "Result: OK: Stopped after AUTH as asked: logged in as "
+                                   "alice; no message sent"));
+  g_assert_null (strstr (r.out, "accepted"));
+  cli_result_clear (&r);
+  g_assert_cmpuint (sd_test_server_get_record (server)->messages->len, ==, 0);
+
+  /* The scripted server plays one session: a fresh one for --json. */
+  g_clear_pointer (&server, sd_test_server_free);
+  g_clear_pointer (&port, g_free);
+  server = start_server (&config, &port);
+  {
+    const char *args[] = { "send", "--server", "127.0.0.1", "--port", port,
+                           "--tls-ca", sd_test_certs_get ()->ca_file,
+                           "--user", "alice", "--password-stdin", "--quit-after", "auth",
+                           "--json", NULL };
+    r = run_cli ("secret\n", args);
+  }
+  root = json_loads (r.out, 0, NULL);
+  g_assert_nonnull (root);
+  g_assert_true (json_is_true (json_object_get (root, "ok")));
+  g_assert_true (json_is_false (json_object_get (root, "message_accepted")));
+  g_assert_cmpstr (json_string_value (json_object_get (root, "stopped_after")), ==, "auth");
+  g_assert_nonnull (strstr (json_string_value (json_object_get (root, "outcome")),
+                            "logged in as alice"));
+  json_decref (root);
+  g_assert_cmpuint (sd_test_server_get_record (server)->messages->len, ==, 0);
   cli_result_clear (&r);
 }
 
@@ -303,6 +354,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cli/send/json", test_send_json);
+  g_test_add_func ("/cli/send/quit-after-auth-outcome", test_quit_after_auth_outcome);
   g_test_add_func ("/cli/send/wrong-password", test_send_text_wrong_password);
   g_test_add_func ("/cli/send/crlf-refused", test_crlf_refused);
   g_test_add_func ("/cli/send/usage-errors", test_usage_errors);

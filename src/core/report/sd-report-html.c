@@ -222,8 +222,11 @@ sd_report_export_html (const SdReport     *report,
 
   sd_export_facts_init (&facts, info);
   if (report->ok)
-    /* Translators: %s is a stage name (connect, ehlo, data…): keep it. */
-    result = g_strdup_printf (_("OK (reached %s)"), sd_stage_to_string (report->stage));
+    {
+      g_autofree char *outcome = sd_report_describe_outcome (report);
+      /* Translators: %s says how the session ended (sd_report_describe_outcome). */
+      result = g_strdup_printf (_("OK: %s"), outcome);
+    }
   else
     /* Translators: a stage name (connect, ehlo, data…), then the error. */
     result = g_strdup_printf (_("FAILED at %s: %s"), sd_stage_to_string (report->stage),

@@ -223,5 +223,16 @@ sd_report_to_json (const SdReport *report,
                     "transcript", transcript,
                     "hints", _sd_json_hints (hints));
   g_assert (root != NULL);
+  /* How it ended, for scripts: "message_accepted" is false after --quit-after. */
+  {
+    g_autofree char *outcome = sd_report_describe_outcome (report);
+    json_object_set_new (root, "outcome", outcome ? json_string (outcome) : json_null ());
+    json_object_set_new (root, "message_accepted",
+                         json_boolean (report->ok && !report->stopped_early));
+    json_object_set_new (root, "stopped_after",
+                         report->stopped_early
+                           ? json_string (sd_stage_to_string (report->stopped_after))
+                           : json_null ());
+  }
   return _sd_json_dump (root, FALSE);
 }

@@ -41,6 +41,7 @@ sd_report_free (SdReport *report)
   g_free (report->address);
   g_free (report->security);
   g_free (report->banner);
+  g_free (report->auth_user);
   g_clear_pointer (&report->caps_before_tls, sd_capabilities_free);
   g_clear_pointer (&report->caps_after_tls, sd_capabilities_free);
   g_clear_pointer (&report->tls, sd_tls_info_free);
@@ -53,6 +54,24 @@ sd_report_free (SdReport *report)
   g_clear_pointer (&report->events, g_ptr_array_unref);
   g_clear_pointer (&report->hints, g_ptr_array_unref);
   g_free (report);
+}
+
+char *
+sd_report_describe_outcome (const SdReport *report)
+{
+  g_autofree char *stage = NULL;
+
+  if (!report->ok)
+    return NULL;
+  if (!report->stopped_early)
+    return g_strdup (_("The server accepted the message"));
+  stage = g_ascii_strup (sd_stage_to_string (report->stopped_after), -1);
+  if (report->auth_user != NULL)
+    /* Translators: a stage name (AUTH, EHLO, RCPT…), then the user name. */
+    return g_strdup_printf (_("Stopped after %s as asked: logged in as %s; no message sent"),
+                            stage, report->auth_user);
+  /* Translators: a stage name (AUTH, EHLO, RCPT…). */
+  return g_strdup_printf (_("Stopped after %s as asked; no message sent"), stage);
 }
 
 const SdCapabilities *
@@ -148,9 +167,11 @@ sd_report_to_text (const SdReport *report,
 
   g_string_append (out, "\n");
   if (report->ok)
-    /* Translators: %s is a stage name (connect, ehlo, data…): keep it. */
-    g_string_append_printf (out, _("Result: OK (reached %s)\n"),
-                            sd_stage_to_string (report->stage));
+    {
+      g_autofree char *outcome = sd_report_describe_outcome (report);
+      /* Translators: %s says how the session ended (sd_report_describe_outcome). */
+      g_string_append_printf (out, _("Result: OK: %s\n"), outcome);
+    }
   else
     {
       g_autofree char *message = sd_text_escape (report->error ? report->error->message : "");

@@ -45,6 +45,11 @@ typedef struct {
   GPtrArray      *events;          /* (element-type SdEvent) the whole transcript */
   gboolean        pipelining_used;
   gboolean        chunking_used;
+  /* A test that stopped where asked (--quit-after, Test connection) sent no message:
+   * say so rather than "accepted" (sd_report_describe_outcome()). */
+  gboolean        stopped_early;
+  SdStage         stopped_after;
+  char           *auth_user;       /* who AUTH logged in as, when it succeeded */
   GPtrArray      *hints;           /* (element-type SdHint) most likely cause first: the
                                     * caller's diagnosis (sd_diagnose_report() after the
                                     * session, which never fills it); empty until then */
@@ -52,6 +57,10 @@ typedef struct {
 
 SdReport *sd_report_new            (void);
 void      sd_report_free           (SdReport       *report);
+/* How a successful session ended, in words shared by every output: "The server
+ * accepted the message", or "Stopped after AUTH as asked: logged in as alice; no
+ * message sent" (transfer full); NULL when the session failed. */
+char     *sd_report_describe_outcome (const SdReport *report);
 /* The capabilities in force: after TLS when there was TLS. */
 const SdCapabilities *sd_report_get_capabilities (const SdReport *report);
 

@@ -376,6 +376,8 @@ _sd_run_auth (SdRun   *run,
       _sd_run_quit_quietly (run);
       return FALSE;
     }
+  g_free (run->report->auth_user);
+  run->report->auth_user = g_strdup (settings->user);
   /* Translators: the user name, then the AUTH mechanism (LOGIN, NTLM…). */
   _sd_run_emitf (run, SD_DIRECTION_INFO, _("Authenticated as %s with %s"),
                  settings->user, sd_auth_get_mechanism (auth));

@@ -144,9 +144,18 @@ sd_session_run (SdSession    *self,
       _sd_run_emit (&run, SD_DIRECTION_ERROR, FALSE, error->message);
     }
   else
-    _sd_run_emit (&run, SD_DIRECTION_INFO, FALSE,
-                  self->settings->has_quit_after ? _("Done: stopped where asked")
-                                                 : _("Done: the message was accepted"));
+    {
+      g_autofree char *outcome = NULL;
+
+      /* Stopping after DATA still sends the message; before it, none went. */
+      run.report->stopped_early = self->settings->has_quit_after &&
+                                  self->settings->quit_after < SD_STAGE_DATA;
+      run.report->stopped_after = self->settings->quit_after;
+      outcome = sd_report_describe_outcome (run.report);
+      /* Translators: %s says how the session ended (“The server accepted the
+       * message”, “Stopped after AUTH as asked…”). */
+      _sd_run_emitf (&run, SD_DIRECTION_INFO, _("Done: %s"), outcome);
+    }
 
   if (run.conn != NULL)
     sd_connection_close (run.conn);
