@@ -174,7 +174,10 @@ test_export_chosen_type (void)
   sd_gui_test_iterate (300);
   chooser = find_chooser ();
   g_assert_nonnull (chooser);
-  g_assert_true (g_str_has_suffix (gtk_file_chooser_get_current_name (chooser), ".txt"));
+  {
+    g_autofree char *suggested = gtk_file_chooser_get_current_name (chooser);
+    g_assert_true (g_str_has_suffix (suggested, ".txt"));
+  }
   gtk_file_chooser_set_current_folder (chooser, dir);
   sd_gui_test_iterate (200);
   {
