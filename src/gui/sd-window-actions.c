@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "sd-gui-private.h"
+#include "sd-monitor.h"
 #include "sd-report-html.h"
 #include "sd-window-private.h"
 
@@ -233,6 +234,43 @@ SD_PROFILE_ACTION (delete)
 SD_PROFILE_ACTION (import)
 SD_PROFILE_ACTION (export)
 
+/* Where the monitoring host keeps the password: a file named after the profile (or
+ * the server), since its secret store is not this desktop's. */
+static char *
+sd_window_monitor_password_file (SdWindow         *self,
+                                 const SdSettings *settings)
+{
+  const char *name = sd_profile_bar_get_current (self->profile_bar);
+  g_autofree char *slug = g_strdup (name != NULL ? name : settings->host);
+
+  g_strcanon (slug, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.", '-');
+  return g_strdup_printf ("/etc/smtp-doctor/%s.password", slug);
+}
+
+static void
+sd_window_action_copy_monitor_command (GSimpleAction *action,
+                                       GVariant      *parameter,
+                                       gpointer       user_data)
+{
+  SdWindow *self = SD_WINDOW (user_data);
+  g_autoptr(SdSettings) settings = sd_settings_form_read (self->settings_form, TRUE);
+  g_autofree char *file = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *status = NULL;
+
+  if (settings->host == NULL || *settings->host == '\0')
+    return;
+  file = sd_window_monitor_password_file (self, settings);
+  line = sd_monitor_command_line (settings, file);
+  gtk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self), GDK_SELECTION_CLIPBOARD),
+                          line, -1);
+  /* Translators: %s is a file path on the monitoring host. */
+  status = g_strdup_printf (_("The monitoring command is on the clipboard; on the monitoring "
+                              "host, put the password in %s, readable only by the "
+                              "monitoring user."), file);
+  sd_window_set_status (self, status);
+}
+
 static const GActionEntry sd_window_actions[] = {
   { "send", sd_window_action_send },
   { "test", sd_window_action_test },
@@ -247,6 +285,7 @@ static const GActionEntry sd_window_actions[] = {
   { "profile-delete", sd_window_action_profile_delete },
   { "profile-import", sd_window_action_profile_import },
   { "profile-export", sd_window_action_profile_export },
+  { "copy-monitor-command", sd_window_action_copy_monitor_command },
 };
 
 void

@@ -649,6 +649,34 @@ activate (Fixture    *f,
   sd_gui_test_iterate (50);
 }
 
+/* "Copy as monitoring command": the check a monitoring engine runs for this form,
+ * the password from a file on that host and never on the command line. */
+static void
+test_copy_monitor_command (Fixture       *f,
+                           gconstpointer  data)
+{
+  SdTestServerConfig config;
+  g_autofree char *copied = NULL;
+  g_autofree char *port = NULL;
+  g_auto(GStrv) argv = NULL;
+
+  sd_test_server_config_init (&config);
+  start_server (f, &config);
+  fill_form (f, "starttls", PASSWORD);
+  activate (f, "copy-monitor-command");
+  copied = gtk_clipboard_wait_for_text (gtk_widget_get_clipboard (GTK_WIDGET (f->window),
+                                                                  GDK_SELECTION_CLIPBOARD));
+  g_assert_nonnull (copied);
+  g_test_message ("copied: %s", copied);
+  g_assert_true (g_str_has_prefix (copied, "smtp-doctor-cli monitor --server 127.0.0.1 "));
+  g_assert_null (strstr (copied, PASSWORD));
+  g_assert_true (g_shell_parse_argv (copied, NULL, &argv, NULL));
+  port = g_strdup_printf ("%u", sd_test_server_get_port (f->server));
+  g_assert_true (g_strv_contains ((const char * const *) argv, port));
+  g_assert_true (g_strv_contains ((const char * const *) argv, "alice"));
+  g_assert_true (g_strv_contains ((const char * const *) argv, "--password-file"));
+}
+
 /* The window's one open dialog (name or confirmation), or NULL. */
 static GtkDialog *
 find_dialog (Fixture *f)
@@ -1400,6 +1428,7 @@ main (int   argc,
   ADD ("/gui/session/wrong-password", test_wrong_password);
   ADD ("/gui/session/auth-only-after-starttls", test_auth_only_after_starttls);
   ADD ("/gui/session/connection-only", test_connection_only);
+  ADD ("/gui/profiles/copy-monitor-command", test_copy_monitor_command);
   ADD ("/gui/session/stop", test_stop);
   ADD ("/gui/session/export", test_export);
   ADD ("/gui/session/keyboard", test_keyboard);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 
 #include "sd-monitor.h"
 #include "sd-session.h"
@@ -234,6 +235,44 @@ test_prometheus (void)
   g_assert_nonnull (strstr (text, "smtp_doctor_cert_expiry_timestamp_seconds{profile=\"a"));
 }
 
+/* The command a monitoring engine runs: every setting it needs, quoted for sh, the
+ * password from a file and never on the line. */
+static void
+test_command_line (void)
+{
+  g_autoptr(SdSettings) settings = sd_settings_new ();
+  g_autofree char *line = NULL;
+  g_autofree char *token_line = NULL;
+  g_auto(GStrv) argv = NULL;
+
+  settings->host = g_strdup ("smtp.example.com");
+  settings->port = 587;
+  settings->security = SD_SECURITY_STARTTLS;
+  settings->tls_verify = SD_TLS_PIN;
+  settings->tls_pin = g_strdup ("ab12");
+  g_free (settings->auth);
+  settings->auth = g_strdup ("login");
+  settings->user = g_strdup ("scan user's box");
+  settings->password = g_strdup ("hunter2");
+  line = sd_monitor_command_line (settings, "/etc/smtp-doctor/scanner.password");
+
+  g_assert_true (g_str_has_prefix (line, "smtp-doctor-cli monitor --server smtp.example.com "
+                                         "--port 587 --security starttls"));
+  g_assert_null (strstr (line, "hunter2"));
+  g_assert_true (g_shell_parse_argv (line, NULL, &argv, NULL));
+  g_assert_true (g_strv_contains ((const char * const *) argv, "scan user's box"));
+  g_assert_true (g_strv_contains ((const char * const *) argv, "pin:ab12"));
+  g_assert_true (g_strv_contains ((const char * const *) argv,
+                                  "/etc/smtp-doctor/scanner.password"));
+  g_assert_true (g_strv_contains ((const char * const *) argv, "--password-file"));
+
+  /* A token mechanism has no password to read. */
+  g_free (settings->auth);
+  settings->auth = g_strdup ("xoauth2");
+  token_line = sd_monitor_command_line (settings, "/etc/x");
+  g_assert_null (strstr (token_line, "--password-file"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -247,5 +286,6 @@ main (int    argc,
   g_test_add_data_func ("/monitor/failure/invalid-input", GINT_TO_POINTER (SD_SESSION_ERROR_INVALID_INPUT), test_failure);
   g_test_add_func ("/monitor/c-locale", test_c_locale);
   g_test_add_func ("/monitor/prometheus", test_prometheus);
+  g_test_add_func ("/monitor/command-line", test_command_line);
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "sd-report.h"
+#include "sd-settings.h"
 
 G_BEGIN_DECLS
 
@@ -82,5 +83,11 @@ char            *sd_monitor_result_to_plugin_output (const SdMonitorResult *resu
 char            *sd_monitor_results_to_prometheus   (GPtrArray *results);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdMonitorResult, sd_monitor_result_free)
+
+/* The `smtp-doctor-cli monitor` command line that checks what @settings describe, for
+ * an Icinga 2 / Nagios / Checkmk command definition, quoted for sh; the password, if
+ * one is needed, comes from @password_file (transfer full). */
+char            *sd_monitor_command_line      (const SdSettings *settings,
+                                               const char       *password_file);
 
 G_END_DECLS
