@@ -202,7 +202,9 @@ start_serve() {
   local log=$1
   "$cli" serve "${serve_args[@]}" >"$log" 2>&1 &
   serve_pid=$!
-  for _ in $(seq 100); do
+  # Up to 30 s: a loaded machine (or the sanitizer build) starts serve slowly, and a
+  # fresh certificate may have to be made first.
+  for _ in $(seq 600); do
     grep -q '^Press Ctrl+C' "$log" && break
     kill -0 "$serve_pid" 2>/dev/null || break
     sleep 0.05
@@ -260,6 +262,7 @@ for pair in "${pairs[@]}"; do
   setup_failure "$failure"
   if ! start_serve "$work/serve.log"; then
     echo "not ok $n - $client/$failure # serve did not start"
+    sed 's/^/#   /' "$work/serve.log"
     sed 's/^/# /' "$work/serve.log"
     status=1
     stop_serve
