@@ -353,6 +353,7 @@ sd_hints_diagnose (const SdHintInput *input,
 {
   const SdHintKb *kb = _sd_hints_get_kb ();
   GPtrArray *hints = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_hint_free);
+  SdHint *fallback = NULL;
   gboolean any_error = FALSE;
 
   for (guint i = 0; i < kb->rules->len; i++)
@@ -373,9 +374,17 @@ sd_hints_diagnose (const SdHintInput *input,
   /* Every failure gets an explanation, and a code worth explaining gets one last. */
   if (input->failed && (hints->len == 0 || input->enhanced->len > 0 || !any_error) &&
       (!input->from_text || input->codes->len > 0 || input->enhanced->len > 0))
-    g_ptr_array_add (hints, sd_hint_fallback (kb, input, error));
+    fallback = sd_hint_fallback (kb, input, error);
   else if (hints->len == 0 && input->from_text && input->error_seen)
-    g_ptr_array_add (hints, sd_hint_fallback_error (kb, input));
+    fallback = sd_hint_fallback_error (kb, input);
+  if (fallback != NULL)
+    {
+      /* Last also by score: rules with a negative weight can score below zero. */
+      if (hints->len > 0)
+        fallback->score = MIN (fallback->score,
+                               ((SdHint *) hints->pdata[hints->len - 1])->score);
+      g_ptr_array_add (hints, fallback);
+    }
   return hints;
 }
 
