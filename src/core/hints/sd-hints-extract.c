@@ -43,6 +43,7 @@ typedef struct {
   GRegex *port;        /* "port 587", "host:587" */
   GRegex *mode_tls;    /* the client set up for implicit TLS */
   GRegex *mode_starttls;
+  GRegex *mode_none;      /* "Encryption: None", smtplib.SMTP( */
   GRegex *error;       /* an exception or a socket error */
   GRegex *handshake;   /* a TLS handshake broken off, no side named */
   GRegex *host_named;  /* the server's name as a program quotes it: {host} */
@@ -88,13 +89,28 @@ sd_extractor_get (void)
                          "(?:com|net|org|edu|gov|info|biz|io|local|lan|corp|internal|intern|"
                          "home|example|invalid|test|localdomain|cloud|email|online|lokal|[a-z]{2})"
                          "(?![\\w-]|\\.[a-z0-9])", G_REGEX_CASELESS);
-      x.port = sd_regex ("(?:\\bport\\b\\s*[:=]?\\s*|-Port\\s+|[\\w\\]]:)(25|465|587|2525)\\b(?!\\.\\d)",
+      x.port = sd_regex ("(?:(?:\\b|_)port\\b\\s*[:=]?\\s*[\"']?|-Port\\s+|[\\w\\]]:|"
+                         "\\bSMTP(?:_SSL)?\\(\\s*[\"'][^\"']+[\"']\\s*,\\s*)(25|465|587|2525)\\b(?!\\.\\d)",
                          G_REGEX_CASELESS);
-      x.mode_tls = sd_regex ("\\bSMTP_SSL\\b|\\bSslOnConnect\\b|\\bsmtps://|\\bsecure:\\s*true\\b|"
-                             "\\bssl\\.enable\\s*=\\s*true\\b|\\bimplicit TLS\\b", G_REGEX_CASELESS);
+      /* A settings page's "Encryption: SSL" and a program's options. "SSL" and
+       * "SSL/TLS" name implicit TLS there; a bare "TLS" means STARTTLS (Outlook,
+       * PHPMailer, most devices). */
+#define SD_SECURITY_LABEL "(?:encryption|encrypted connection|connection security|security|" \
+                          "s[ée]curit[ée]|connexion s[ée]curis[ée]e|chiffrement|" \
+                          "verschl[üu]sselung|sicherheit|sichere verbindung)\\b[^:=\\n]{0,20}[:=]\\s*[\"']?"
+      x.mode_tls = sd_regex ("\\bSMTP_SSL\\b|\\bSslOnConnect\\b|\\bsmtps://|\\bssl://|\\bsecure:\\s*true\\b|"
+                             "\\bssl\\.enable\\s*=\\s*true\\b|\\bimplicit TLS\\b|ENCRYPTION_SMTPS\\b|"
+                             "\\bSMTPSecure\\s*=\\s*[\"']ssl\\b|"
+                             SD_SECURITY_LABEL "(?:SSL|SSL/TLS|TLS/SSL)\\b(?!\\s*/?\\s*STARTTLS)",
+                             G_REGEX_CASELESS);
       x.mode_starttls = sd_regex ("\\.starttls\\(|\\bSecureSocketOptions\\.StartTls\\b|-UseSsl\\b|"
-                                  "\\bEnableSsl\\s*=\\s*true\\b|\\bstarttls\\.enable\\s*=\\s*true\\b|"
-                                  "\\brequireTLS\\b", G_REGEX_CASELESS);
+                                  "\\bEnableSsl\\s*=\\s*[\"']?true\\b|\\bstarttls\\.enable\\s*=\\s*true\\b|"
+                                  "\\brequireTLS\\b|ENCRYPTION_STARTTLS\\b|\\bSMTPSecure\\s*=\\s*[\"']tls\\b|"
+                                  SD_SECURITY_LABEL "(?:STARTTLS|TLS)\\b",
+                                  G_REGEX_CASELESS);
+      x.mode_none = sd_regex (SD_SECURITY_LABEL "(?:none|aucune?|keine|off|no)\\b|"
+                              "\\bsmtplib\\.SMTP\\(", G_REGEX_CASELESS);
+#undef SD_SECURITY_LABEL
       x.error = sd_regex ("\\w(?:Exception|Error)\\b|\\berrno\\b|\\bsocket\\b|"
                           "\\bE(?:CONNREFUSED|CONNRESET|TIMEDOUT|NOTFOUND|HOSTUNREACH|NETUNREACH|"
                           "AUTH|SOCKET|PIPE|AI_AGAIN|ENVELOPE|CONNECTION|DNS)\\b", 0);
@@ -410,6 +426,9 @@ sd_derive_setting_facts (SdHintInput       *input,
   else if (g_regex_match (x->mode_starttls, text, 0, NULL))
     g_hash_table_replace (input->facts, g_strdup ("mode-starttls"),
                           g_strdup_printf (_("Security: %s"), "starttls"));
+  else if (g_regex_match (x->mode_none, text, 0, NULL))
+    g_hash_table_replace (input->facts, g_strdup ("mode-none"),
+                          g_strdup_printf (_("Security: %s"), "none"));
 }
 
 /* Which end of a TLS handshake is too old: the words say it, or the server is one that
@@ -581,6 +600,11 @@ _sd_hint_input_new_from_text (const char *text)
     }
 
   sd_rank_servers (input, evidence);
+  _sd_hint_input_derive_whole_text (input);
+  failure_said |= g_hash_table_contains (input->facts, "port25-blocked") ||
+                  g_hash_table_contains (input->facts, "resolve-all-fail") ||
+                  g_hash_table_contains (input->facts, "plain-on-implicit-tls-port") ||
+                  g_hash_table_contains (input->facts, "tls-on-plain-port");
 
   /* A failure shows as a code; known error sentences without one still match rules by
    * their text (see sd_rule_match()). */

@@ -78,6 +78,7 @@ const char * const _sd_hint_known_facts[] = {
   "cert-text-self-signed", "cert-text-unknown-ca", "cert-text-missing-intermediate",
   "cert-text-name-mismatch", "cert-text-expired",
   "resolve-all-fail",      /* the resolver itself fails (every name), not one name */
+  "port25-blocked",        /* port 25 fails to several servers, or while 587 works */
   "resolve-name-unknown",  /* one name does not exist (NXDOMAIN, ENOTFOUND) */
   NULL
 };
@@ -134,11 +135,13 @@ sd_hint_rule_free (SdHintRule *rule)
   g_clear_pointer (&rule->regex_src, g_ptr_array_unref);
   g_clear_pointer (&rule->regex, g_ptr_array_unref);
   g_clear_pointer (&rule->in_reply, g_ptr_array_unref);
+  g_free (rule->refines);
   g_clear_pointer (&rule->servers, g_ptr_array_unref);
   g_clear_pointer (&rule->clients, g_ptr_array_unref);
   g_free (rule->source);
   g_clear_pointer (&rule->facts, g_ptr_array_unref);
   g_clear_pointer (&rule->not_facts, g_ptr_array_unref);
+  g_clear_pointer (&rule->any_facts, g_ptr_array_unref);
   g_clear_pointer (&rule->fixes, g_ptr_array_unref);
   g_free (rule);
 }
@@ -296,6 +299,16 @@ _sd_hint_rule_get_regexes (const SdHintRule *rule)
 }
 
 static void
+sd_kb_check_facts (SdKbLoad   *load,
+                   const char *id,
+                   GPtrArray  *facts)
+{
+  for (guint i = 0; i < facts->len; i++)
+    if (!sd_kb_in_list (_sd_hint_known_facts, facts->pdata[i]))
+      sd_kb_problem (load, id, "unknown fact “%s”", (char *) facts->pdata[i]);
+}
+
+static void
 sd_kb_load_match (SdKbLoad   *load,
                   SdHintRule *rule,
                   json_t     *match)
@@ -320,12 +333,10 @@ sd_kb_load_match (SdKbLoad   *load,
   rule->text = sd_kb_strings (load, rule->id, match, "text", NULL, TRUE);
   rule->facts = sd_kb_strings (load, rule->id, match, "facts", NULL, FALSE);
   rule->not_facts = sd_kb_strings (load, rule->id, match, "not_facts", NULL, FALSE);
-  for (guint i = 0; i < rule->facts->len; i++)
-    if (!sd_kb_in_list (_sd_hint_known_facts, rule->facts->pdata[i]))
-      sd_kb_problem (load, rule->id, "unknown fact “%s”", (char *) rule->facts->pdata[i]);
-  for (guint i = 0; i < rule->not_facts->len; i++)
-    if (!sd_kb_in_list (_sd_hint_known_facts, rule->not_facts->pdata[i]))
-      sd_kb_problem (load, rule->id, "unknown fact “%s”", (char *) rule->not_facts->pdata[i]);
+  rule->any_facts = sd_kb_strings (load, rule->id, match, "any_facts", NULL, FALSE);
+  sd_kb_check_facts (load, rule->id, rule->facts);
+  sd_kb_check_facts (load, rule->id, rule->not_facts);
+  sd_kb_check_facts (load, rule->id, rule->any_facts);
 
   /* Compiled here only to check them (the validator); the engine compiles a rule's
    * regexes when a text first gets that far (_sd_hint_rule_get_regexes()). */
@@ -346,10 +357,11 @@ sd_kb_load_match (SdKbLoad   *load,
   sd_kb_check_prefixed (load, rule->id, "clients", "client-", rule->clients);
 
   if (rule->facts->len == 0 && rule->text->len == 0 && rule->regex_src->len == 0 &&
+      rule->any_facts->len == 0 &&
       rule->in_reply->len == 0 &&
       rule->enhanced->len == 0 && rule->codes->len == 0)
     sd_kb_problem (load, rule->id, "“match” has nothing to trigger on "
-                   "(facts, text, regex, enhanced or codes)");
+                   "(facts, any_facts, text, regex, enhanced or codes)");
 }
 
 static void
@@ -466,6 +478,9 @@ sd_kb_load_rule (SdKbLoad   *load,
   else if (source == NULL)
     sd_kb_problem (load, id, "missing “source” (where the rule's facts come from)");
   rule->source = g_strdup (json_string_value (source));
+  rule->refines = g_strdup (json_string_value (json_object_get (object, "refines")));
+  if (json_object_get (object, "refines") != NULL && !sd_kb_id_valid (rule->refines))
+    sd_kb_problem (load, id, "“refines” must be a rule id");
 
   rule->title = sd_kb_string (load, sd_kb_required_string (load, id, object, "title"));
   rule->detail = sd_kb_string (load, sd_kb_required_string (load, id, object, "detail"));
@@ -579,6 +594,12 @@ _sd_hint_kb_load (GBytes            *base,
     }
   if (kb->rules->len == 0)
     sd_kb_problem (&load, NULL, "no rules");
+  for (guint r = 0; r < kb->rules->len; r++)
+    {
+      const SdHintRule *rule = kb->rules->pdata[r];
+      if (rule->refines != NULL && !g_hash_table_contains (seen, rule->refines))
+        sd_kb_problem (&load, rule->id, "“refines” names no rule: “%s”", rule->refines);
+    }
 
   if (problems->len > 0)
     {

@@ -37,7 +37,9 @@ typedef struct {
   char           *source;      /* where the rule's facts come from (URL or document) */
   GPtrArray      *facts;       /* (element-type utf8) all must hold */
   GPtrArray      *not_facts;   /* (element-type utf8) none may hold */
+  GPtrArray      *any_facts;   /* (element-type utf8) one is enough, instead of text */
   int             weight;      /* tie-breaker, -20..20 */
+  char           *refines;     /* the generic rule this one says more precisely, or NULL */
   GPtrArray      *fixes;       /* (element-type SdHintFix) in the file's order */
 } SdHintRule;
 
@@ -172,6 +174,8 @@ const SdHintEvidence *_sd_hints_get_evidence (void);
 
 SdHintInput *_sd_hint_input_new_from_report (const SdReport *report);
 SdHintInput *_sd_hint_input_new_from_text   (const char     *text);
+/* Facts only the whole pasted text shows (sd-hints-derive.c). */
+void         _sd_hint_input_derive_whole_text (SdHintInput *input);
 void         _sd_hint_input_free            (SdHintInput    *input);
 
 /* Shared by the report and the text paths (sd-hints-facts.c). */

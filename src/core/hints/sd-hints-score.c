@@ -240,6 +240,20 @@ sd_rule_text (const SdHintRule  *rule,
   return hit;
 }
 
+/* "any_facts": the evidence of the first one that holds, or NULL. */
+static const char *
+sd_rule_any_fact (const SdHintRule  *rule,
+                  const SdHintInput *input)
+{
+  for (guint i = 0; i < rule->any_facts->len; i++)
+    {
+      const char *evidence = g_hash_table_lookup (input->facts, rule->any_facts->pdata[i]);
+      if (evidence != NULL)
+        return evidence;
+    }
+  return NULL;
+}
+
 /* Best of the rule's codes against the input's: 0 when none matches. */
 static int
 sd_rule_codes (const SdHintRule  *rule,
@@ -275,7 +289,8 @@ sd_rule_filters (const SdHintRule  *rule,
                  SdHintMatch       *match)
 {
   if (rule->when == SD_HINT_WHEN_FAILURE && !input->failed &&
-      !(input->from_text && (rule->text->len > 0 || rule->regex_src->len > 0)))
+      !(input->from_text && (rule->text->len > 0 || rule->regex_src->len > 0 ||
+                             rule->any_facts->len > 0)))
     return FALSE;
   if (rule->when == SD_HINT_WHEN_SUCCESS && !input->succeeded)
     return FALSE;
@@ -285,7 +300,8 @@ sd_rule_filters (const SdHintRule  *rule,
     match->score += 2;
   /* A rule that needs the stage to make sense of a bare code says nothing without it. */
   if (rule->stages != 0 && !input->stage_known && rule->text->len == 0 &&
-      rule->regex_src->len == 0 && rule->facts->len == 0 && rule->in_reply->len == 0)
+      rule->regex_src->len == 0 && rule->facts->len == 0 && rule->in_reply->len == 0 &&
+      rule->any_facts->len == 0)
     return FALSE;
   for (guint i = 0; i < rule->not_facts->len; i++)
     if (g_hash_table_contains (input->facts, rule->not_facts->pdata[i]))
@@ -298,7 +314,8 @@ _sd_hint_rule_match (const SdHintRule  *rule,
                      const SdHintInput *input,
                      SdHintMatch       *match)
 {
-  gboolean triggered = FALSE;
+  gboolean triggered = FALSE, text_hit;
+  const char *any_fact;
   int best;
 
   if (!sd_rule_filters (rule, input, match))
@@ -334,13 +351,21 @@ _sd_hint_rule_match (const SdHintRule  *rule,
         return FALSE;
       triggered = TRUE;
     }
-  /* Text is what makes most rules specific: without it they do not fire. */
-  if (rule->text->len > 0 || rule->regex_src->len > 0)
+  /* Text is what makes most rules specific: without it they do not fire, unless a
+   * fact the extractor reasoned out (the same words in any language, a port that does
+   * not go with its security mode) says the same thing. */
+  any_fact = sd_rule_any_fact (rule, input);
+  text_hit = (rule->text->len > 0 || rule->regex_src->len > 0) && sd_rule_text (rule, input, match);
+  if (!text_hit && any_fact == NULL && (rule->text->len > 0 || rule->regex_src->len > 0))
+    return FALSE;
+  if (any_fact != NULL)
     {
-      if (!sd_rule_text (rule, input, match))
-        return FALSE;
-      triggered = TRUE;
+      /* Alone it weighs like an exact enhanced code (the extractor reasoned it out from
+       * the whole text); beside the rule's own words it only confirms. */
+      sd_evidence_add (match->evidence, any_fact);
+      match->score += text_hit ? 1 : 12;
     }
+  triggered |= text_hit || any_fact != NULL;
 
   if (!triggered)
     return FALSE;

@@ -27,7 +27,8 @@ print_strings (json_t *value)
     json_object_foreach (value, key, item)
       {
         if (g_str_equal (key, "match") || g_str_equal (key, "id") || g_str_equal (key, "source") ||
-            g_str_equal (key, "severity") || g_str_equal (key, "when") || key[0] == '_')
+            g_str_equal (key, "severity") || g_str_equal (key, "when") ||
+            g_str_equal (key, "refines") || key[0] == '_')
           continue;
         print_strings (item);
       }

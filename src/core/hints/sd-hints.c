@@ -347,12 +347,56 @@ sd_hint_compare (gconstpointer a,
   return strcmp (x->id, y->id);   /* qsort is not stable: keep the order reproducible */
 }
 
+/* A rule that "refines" another (the same cause, for the client or product at hand)
+ * ranks just above it when both fire: its fixes are the ones to follow. */
+static void
+sd_hints_rank_refinements (GPtrArray *hints,
+                           GPtrArray *rules)
+{
+  for (guint i = 0; i < hints->len; i++)
+    {
+      SdHint *hint = hints->pdata[i];
+      const SdHintRule *rule = rules->pdata[i];
+
+      if (rule->refines == NULL)
+        continue;
+      for (guint j = 0; j < hints->len; j++)
+        {
+          const SdHint *general = hints->pdata[j];
+          if (g_str_equal (general->id, rule->refines))
+            hint->score = MAX (hint->score, general->score + 1);
+        }
+    }
+}
+
+/* G_MESSAGES_DEBUG=all: what the rules saw and how each one that fired scored. */
+static void
+sd_hints_debug (const SdHintInput *input,
+                GPtrArray         *hints)
+{
+  GHashTableIter iter;
+  const char *fact;
+
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    {
+      g_hash_table_iter_init (&iter, input->facts);
+      while (g_hash_table_iter_next (&iter, (gpointer *) &fact, NULL))
+        g_debug ("fact %s", fact);
+      for (guint i = 0; i < input->products->len; i++)
+        g_debug ("product %s", (const char *) input->products->pdata[i]);
+      for (guint i = 0; i < hints->len; i++)
+        g_debug ("hint %5.1f %s", ((SdHint *) hints->pdata[i])->score,
+                 ((SdHint *) hints->pdata[i])->id);
+    }
+}
+
 static GPtrArray *
 sd_hints_diagnose (const SdHintInput *input,
                    const GError      *error)
 {
   const SdHintKb *kb = _sd_hints_get_kb ();
   GPtrArray *hints = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_hint_free);
+  g_autoptr(GPtrArray) rules = g_ptr_array_new ();   /* hints[i] is from rules[i] */
   SdHint *fallback = NULL;
   gboolean any_error = FALSE;
 
@@ -363,11 +407,14 @@ sd_hints_diagnose (const SdHintInput *input,
       if (_sd_hint_rule_match (rule, input, &match))
         {
           g_ptr_array_add (hints, sd_hint_from_rule (rule, input, &match));
+          g_ptr_array_add (rules, (gpointer) rule);
           any_error |= rule->severity == SD_HINT_ERROR || rule->when != SD_HINT_WHEN_SUCCESS;
         }
       g_ptr_array_unref (match.evidence);
     }
+  sd_hints_rank_refinements (hints, rules);
   g_ptr_array_sort (hints, sd_hint_compare);
+  sd_hints_debug (input, hints);
   if (hints->len > SD_HINTS_MAX)
     g_ptr_array_set_size (hints, SD_HINTS_MAX);
 
