@@ -103,6 +103,8 @@ sd_cli_usage (FILE *out)
            "  version   Print the version\n"), out);
   /* Translators: one more line of the command list above; keep the command name. */
   fputs (_("  monitor   A check for Icinga 2, Nagios, Prometheus… (see monitor --help)\n"), out);
+  /* Translators: one more line of the command list above; keep the command name. */
+  fputs (_("  check     A mail domain or server from here: DNS, blocklists, ports, TLS\n"), out);
 }
 
 int
@@ -144,6 +146,8 @@ main (int    argc,
     return sd_cli_serve (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "monitor"))
     return sd_cli_monitor (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "check"))
+    return sd_cli_check (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "oauth"))
     return sd_cli_oauth (argc - 1, argv + 1);
 

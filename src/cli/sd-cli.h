@@ -23,6 +23,8 @@ int sd_cli_oauth    (int    argc,
                      char **argv);
 int sd_cli_monitor  (int    argc,
                      char **argv);
+int sd_cli_check    (int    argc,
+                     char **argv);
 
 /* Makes a GOption parse error safe and useful to print: an unknown option's value is
  * dropped ("--pass=secret" must not echo the secret), and an attempt to give a

@@ -102,3 +102,42 @@ sd_hints_to_text (GPtrArray *hints)
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
+
+SdHint *
+sd_hint_new (const char     *id,
+          SdHintSeverity  severity,
+          double          score,
+          const char     *title,
+          const char     *detail)
+{
+  SdHint *hint = g_new0 (SdHint, 1);
+
+  hint->id = g_strdup (id);
+  hint->severity = severity;
+  hint->score = score;
+  hint->title = g_strdup (title);
+  hint->detail = g_strdup (detail);
+  hint->evidence = g_ptr_array_new_with_free_func (g_free);
+  hint->fixes = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_hint_fix_free);
+  return hint;
+}
+
+void
+sd_hint_add_fix (SdHint     *hint,
+              const char *product,
+              const char *label,
+              const char *step,
+              ...)
+{
+  SdHintFix *fix = g_new0 (SdHintFix, 1);
+  va_list args;
+
+  fix->product = g_strdup (product);
+  fix->label = g_strdup (label);
+  fix->steps = g_ptr_array_new_with_free_func (g_free);
+  va_start (args, step);
+  for (const char *s = step; s != NULL; s = va_arg (args, const char *))
+    g_ptr_array_add (fix->steps, g_strdup (s));
+  va_end (args);
+  g_ptr_array_add (hint->fixes, fix);
+}

@@ -31,6 +31,18 @@ typedef struct {
   double          score;     /* ranking; higher first */
 } SdHint;
 
+/* A hint made in code (the server's and the check's findings) (transfer full). */
+SdHint     *sd_hint_new               (const char     *id,
+                                       SdHintSeverity  severity,
+                                       double          score,
+                                       const char     *title,
+                                       const char     *detail);
+/* Appends a fix: the steps follow @label, ending with NULL. */
+void        sd_hint_add_fix           (SdHint         *hint,
+                                       const char     *product,
+                                       const char     *label,
+                                       const char     *step,
+                                       ...) G_GNUC_NULL_TERMINATED;
 void        sd_hint_fix_free          (SdHintFix      *fix);
 void        sd_hint_free              (SdHint         *hint);
 SdHint     *sd_hint_copy              (const SdHint   *hint);

@@ -51,8 +51,8 @@ _sd_json_strings (GPtrArray *strings)
   return array;
 }
 
-static json_t *
-sd_json_caps (const SdCapabilities *caps)
+json_t *
+_sd_json_caps (const SdCapabilities *caps)
 {
   if (caps == NULL)
     return json_null ();
@@ -67,8 +67,8 @@ sd_json_caps (const SdCapabilities *caps)
                     "size", caps->has_size ? json_integer ((json_int_t) caps->size) : json_null ());
 }
 
-static json_t *
-sd_json_tls (const SdTlsInfo *tls)
+json_t *
+_sd_json_tls (const SdTlsInfo *tls)
 {
   json_t *chain;
 
@@ -212,9 +212,9 @@ sd_report_to_json (const SdReport *report,
                       "banner", _sd_json_text (report->banner),
                     "security", _sd_json_text (report->security),
                     "capabilities",
-                      "before_tls", sd_json_caps (report->caps_before_tls),
-                      "after_tls", sd_json_caps (report->caps_after_tls),
-                    "tls", sd_json_tls (report->tls),
+                      "before_tls", _sd_json_caps (report->caps_before_tls),
+                      "after_tls", _sd_json_caps (report->caps_after_tls),
+                    "tls", _sd_json_tls (report->tls),
                     "auth_mechanism", _sd_json_text (report->auth_mechanism),
                     "recipients", recipients,
                     "pipelining", report->pipelining_used,

@@ -13,45 +13,6 @@
 
 #include "sd-server.h"
 
-static SdHint *
-hint_new (const char     *id,
-          SdHintSeverity  severity,
-          double          score,
-          const char     *title,
-          const char     *detail)
-{
-  SdHint *hint = g_new0 (SdHint, 1);
-
-  hint->id = g_strdup (id);
-  hint->severity = severity;
-  hint->score = score;
-  hint->title = g_strdup (title);
-  hint->detail = g_strdup (detail);
-  hint->evidence = g_ptr_array_new_with_free_func (g_free);
-  hint->fixes = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_hint_fix_free);
-  return hint;
-}
-
-static void
-hint_add_fix (SdHint     *hint,
-              const char *product,
-              const char *label,
-              const char *step,
-              ...)
-{
-  SdHintFix *fix = g_new0 (SdHintFix, 1);
-  va_list args;
-
-  fix->product = g_strdup (product);
-  fix->label = g_strdup (label);
-  fix->steps = g_ptr_array_new_with_free_func (g_free);
-  va_start (args, step);
-  for (const char *s = step; s != NULL; s = va_arg (args, const char *))
-    g_ptr_array_add (fix->steps, g_strdup (s));
-  va_end (args);
-  g_ptr_array_add (hint->fixes, fix);
-}
-
 /* The local part and domain of the login, if it looks like an address. */
 static gboolean
 user_matches_sender (const char *user,
@@ -77,7 +38,7 @@ hint_tls_auth_before_starttls (const SdServerSession *session,
 
   if (!session->auth_before_tls)
     return NULL;
-  hint = hint_new ("client-auth-before-starttls", SD_HINT_ERROR, 90,
+  hint = sd_hint_new ("client-auth-before-starttls", SD_HINT_ERROR, 90,
                    _("The client sent AUTH before STARTTLS"),
                    _("The server offered STARTTLS, but the client tried to log in over the "
                      "unencrypted connection. Servers set up like Exchange (\"Offer basic "
@@ -86,7 +47,7 @@ hint_tls_auth_before_starttls (const SdServerSession *session,
                      "the network in clear text."));
   g_ptr_array_add (hint->evidence, g_strdup_printf (_("AUTH %s in clear text"),
                                                     session->auth_mechanism ? session->auth_mechanism : ""));
-  hint_add_fix (hint, "generic", _("The application"),
+  sd_hint_add_fix (hint, "generic", _("The application"),
                 _("Turn on TLS/SSL (\"STARTTLS\", \"Use TLS\", \"Secure connection\") in the "
                   "application's SMTP settings, usually with port 587"), NULL);
   return hint;
@@ -102,11 +63,11 @@ hint_tls_no_starttls (const SdServerSession *session,
   if (session->auth_before_tls || !session->starttls_offered || session->starttls_used ||
       session->implicit_tls || (session->messages == 0 && session->ehlo_name == NULL))
     return NULL;
-  hint = hint_new ("client-no-starttls", SD_HINT_WARNING, 60,
+  hint = sd_hint_new ("client-no-starttls", SD_HINT_WARNING, 60,
                    _("The client never tried STARTTLS"),
                    _("STARTTLS was offered but the whole session, including any message, "
                      "went unencrypted. A server that requires TLS would refuse this client."));
-  hint_add_fix (hint, "generic", _("The application"),
+  sd_hint_add_fix (hint, "generic", _("The application"),
                 _("Enable TLS/STARTTLS in the application's mail settings"), NULL);
   return hint;
 }
@@ -119,7 +80,7 @@ hint_helo (const SdServerSession *session,
 
   if (!session->used_helo)
     return NULL;
-  hint = hint_new ("client-helo", SD_HINT_INFO, 20,
+  hint = sd_hint_new ("client-helo", SD_HINT_INFO, 20,
                    _("The client greeted with HELO, not EHLO"),
                    _("With HELO no extension is available: no STARTTLS, no AUTH, no SIZE. "
                      "Old devices do this; they cannot authenticate or encrypt."));
@@ -134,13 +95,13 @@ hint_no_auth (const SdServerSession *session,
 
   if (!session->mail_refused_no_auth)
     return NULL;
-  hint = hint_new ("client-no-auth", SD_HINT_ERROR, 85,
+  hint = sd_hint_new ("client-no-auth", SD_HINT_ERROR, 85,
                    _("The client tried to send without logging in"),
                    _("This server requires authentication (530 5.7.0), but the client sent "
                      "MAIL FROM without AUTH. Either the application has no user name and "
                      "password set, or it did not see AUTH offered (it is offered only "
                      "after STARTTLS when TLS is required for authentication)."));
-  hint_add_fix (hint, "generic", _("The application"),
+  sd_hint_add_fix (hint, "generic", _("The application"),
                 _("Enter the mailbox's user name and password in the SMTP settings"),
                 _("Turn on TLS if the server offers AUTH only after STARTTLS"), NULL);
   return hint;
@@ -154,12 +115,12 @@ hint_auth_needs_tls (const SdServerSession *session,
 
   if (!session->auth_refused_no_tls)
     return NULL;
-  hint = hint_new ("client-auth-needs-tls", SD_HINT_ERROR, 88,
+  hint = sd_hint_new ("client-auth-needs-tls", SD_HINT_ERROR, 88,
                    _("Authentication was refused because TLS was not started"),
                    _("The server allows AUTH only inside TLS and answered 504 5.7.4, as "
                      "Exchange does with \"Offer basic authentication only after starting "
                      "TLS\"."));
-  hint_add_fix (hint, "exchange", _("Exchange 2013-2019"),
+  sd_hint_add_fix (hint, "exchange", _("Exchange 2013-2019"),
                 _("Prefer enabling TLS in the application"),
                 _("Or, on the Client Frontend receive connector (EAC > Mail flow > Receive "
                   "connectors > Security), clear \"Offer basic authentication only after "
@@ -175,7 +136,7 @@ hint_auth_failed (const SdServerSession *session,
 
   if (!(session->auth_failures > 0 && !session->authenticated))
     return NULL;
-  hint = hint_new ("client-auth-failed", SD_HINT_ERROR, 80,
+  hint = sd_hint_new ("client-auth-failed", SD_HINT_ERROR, 80,
                    _("The client's credentials were refused"),
                    _("The user name or password the application uses does not match an "
                      "account on the server (535 5.7.8)."));
@@ -197,17 +158,17 @@ hint_sender_mismatch (const SdServerSession *session,
       const char *from = session->mail_from->pdata[i];
       if (user_matches_sender (session->auth_user, from))
         continue;
-      hint = hint_new ("client-sender-mismatch", SD_HINT_WARNING, 70,
+      hint = sd_hint_new ("client-sender-mismatch", SD_HINT_WARNING, 70,
                        _("The client authenticated as one user but sends as another"),
                        _("Many servers (Exchange Online, Gmail, Postfix with "
                          "reject_sender_login_mismatch) refuse a sender address the login "
                          "may not use, or rewrite it."));
       g_ptr_array_add (hint->evidence, g_strdup_printf (_("authenticated as \"%s\", MAIL FROM:<%s>"),
                                                         session->auth_user, from));
-      hint_add_fix (hint, "exchange", _("Exchange 2013-2019"),
+      sd_hint_add_fix (hint, "exchange", _("Exchange 2013-2019"),
                     _("Give the login user Send As permission on the sender mailbox, or "
                       "make the application send from the login's own address"), NULL);
-      hint_add_fix (hint, "exchange-online", _("Exchange Online"),
+      sd_hint_add_fix (hint, "exchange-online", _("Exchange Online"),
                     _("Grant Send As on the sender mailbox (EAC > Recipients > Mailboxes > "
                       "Delegation), or use the login's own address"), NULL);
       return hint;
@@ -223,7 +184,7 @@ hint_bare_lf (const SdServerSession *session,
 
   if (!session->bare_lf)
     return NULL;
-  hint = hint_new ("client-bare-lf", SD_HINT_WARNING, 50,
+  hint = sd_hint_new ("client-bare-lf", SD_HINT_WARNING, 50,
                    _("The client ended lines with a bare LF"),
                    _("SMTP requires CR LF line ends. Since the SMTP smuggling fixes (2023) "
                      "servers such as Postfix 3.9, Exchange Online and Gmail may refuse "
@@ -239,7 +200,7 @@ hint_8bit_undeclared (const SdServerSession *session,
 
   if (!session->eightbit_undeclared)
     return NULL;
-  hint = hint_new ("client-8bit-undeclared", SD_HINT_WARNING, 40,
+  hint = sd_hint_new ("client-8bit-undeclared", SD_HINT_WARNING, 40,
                    _("8-bit message data without BODY=8BITMIME"),
                    _("The message contains bytes above 127 but MAIL FROM did not declare "
                      "BODY=8BITMIME. Strict servers reject it or garble non-ASCII text."));
@@ -254,15 +215,15 @@ hint_relay_refused (const SdServerSession *session,
 
   if (session->relay_refused == 0)
     return NULL;
-  hint = hint_new ("client-relay-refused", SD_HINT_ERROR, 75,
+  hint = sd_hint_new ("client-relay-refused", SD_HINT_ERROR, 75,
                    _("A recipient outside the accepted domains was refused (relay)"),
                    _("Without authentication, the server accepts mail only for its own "
                      "domains (550 5.7.54). To send elsewhere the client must authenticate, "
                      "or the server must allow relaying from its address."));
-  hint_add_fix (hint, "exchange", _("Exchange 2013-2019"),
+  sd_hint_add_fix (hint, "exchange", _("Exchange 2013-2019"),
                 _("Authenticate, or create an anonymous relay receive connector scoped to "
                   "the device's IP address"), NULL);
-  hint_add_fix (hint, "postfix", _("Postfix"),
+  sd_hint_add_fix (hint, "postfix", _("Postfix"),
                 _("Authenticate, or add the device's address to mynetworks"), NULL);
   return hint;
 }
@@ -275,7 +236,7 @@ hint_greylisted (const SdServerSession *session,
 
   if (!(session->greylisted > 0 && session->messages == 0))
     return NULL;
-  hint = hint_new ("client-greylisted", SD_HINT_INFO, 30,
+  hint = sd_hint_new ("client-greylisted", SD_HINT_INFO, 30,
                    _("The client was greylisted (451 4.7.1)"),
                    _("A temporary refusal: a well-behaved client queues the message and "
                      "retries after a few minutes. Applications that give up after a 4xx "
@@ -291,7 +252,7 @@ hint_too_big (const SdServerSession *session,
 
   if (session->messages_too_big == 0)
     return NULL;
-  hint = hint_new ("client-message-too-big", SD_HINT_ERROR, 70,
+  hint = sd_hint_new ("client-message-too-big", SD_HINT_ERROR, 70,
                    _("The message was larger than the server's limit"),
                    _("The server refused the message with 552 5.3.4 after reading it. The "
                      "client can see the limit in the SIZE keyword of the EHLO reply."));

@@ -50,7 +50,9 @@ _sd_run_resolve (SdRun   *run,
 
   _sd_run_enter (run, SD_STAGE_RESOLVE);
   {
-    g_autoptr(GInetAddress) literal = g_inet_address_new_from_string (run->settings->host);
+    const char *given = run->settings->connect_address != NULL
+                        ? run->settings->connect_address : run->settings->host;
+    g_autoptr(GInetAddress) literal = g_inet_address_new_from_string (given);
     if (literal != NULL)
       return g_list_append (NULL, g_steal_pointer (&literal));
   }
@@ -172,6 +174,12 @@ _sd_run_tls (SdRun   *run,
       return FALSE;
     }
 
+  if (run->settings->tls_priority != NULL &&
+      !sd_tls_set_priority (tls, run->settings->tls_priority, &local))
+    {
+      _sd_run_set_io_error (error, local, _("setting up TLS"));
+      return FALSE;
+    }
   _sd_run_emit (run, SD_DIRECTION_INFO, FALSE, _("Starting the TLS handshake"));
   sd_tls_set_handshake_timeout (tls, _sd_run_timeout_s (run));
   if (!sd_tls_handshake (tls, run->cancellable, &local))

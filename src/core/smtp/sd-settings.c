@@ -34,6 +34,8 @@ sd_settings_free (SdSettings *settings)
   g_free (settings->host);
   g_free (settings->tls_pin);
   g_free (settings->tls_ca_file);
+  g_free (settings->tls_priority);
+  g_free (settings->connect_address);
   g_free (settings->auth);
   g_free (settings->user);
   sd_secret_free (settings->password);
@@ -58,6 +60,8 @@ sd_settings_copy (const SdSettings *settings)
   copy->host = g_strdup (settings->host);
   copy->tls_pin = g_strdup (settings->tls_pin);
   copy->tls_ca_file = g_strdup (settings->tls_ca_file);
+  copy->tls_priority = g_strdup (settings->tls_priority);
+  copy->connect_address = g_strdup (settings->connect_address);
   copy->auth = g_strdup (settings->auth);
   copy->user = g_strdup (settings->user);
   copy->password = g_strdup (settings->password);

@@ -34,6 +34,13 @@ typedef struct {
   SdTlsVerifyMode  tls_verify;
   char            *tls_pin;           /* lower-case hex SHA-256, no colons */
   char            *tls_ca_file;       /* NULL: system trust store */
+  char            *tls_priority;      /* GnuTLS priority string for the handshake, NULL: the
+                                       * system's policy without TLS 1.0/1.1 (the check's
+                                       * TLS version probe sets one version) */
+  char            *connect_address;   /* an address literal to connect to instead of
+                                       * resolving host (the check probes each MX address);
+                                       * host still names the server for SNI and the
+                                       * certificate. NULL: resolve host */
   char            *auth;              /* "auto", "none", "plain", "login", "cram-md5",
                                        * "ntlm", "xoauth2", "oauthbearer" */
   char            *user;              /* for NTLM also "DOMAIN\\user" or "user@domain" */

@@ -316,6 +316,50 @@ sd_tls_new_client (GSocket     *socket,
   return g_steal_pointer (&self);
 }
 
+gboolean
+sd_tls_set_priority (SdTls       *self,
+                     const char  *priority,
+                     GError     **error)
+{
+  const char *err_pos = NULL;
+  int ret = gnutls_priority_set_direct (self->session, priority, &err_pos);
+
+  if (ret < 0)
+    {
+      g_set_error (error, SD_TLS_ERROR, SD_TLS_ERROR_SETUP,
+                   _("Bad TLS priority string at “%s”: %s"), err_pos ? err_pos : priority,
+                   gnutls_strerror (ret));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+sd_tls_can_offer_version (const char  *version,
+                          char       **priority)
+{
+  gnutls_protocol_t wanted = gnutls_protocol_get_id (version);
+  g_autofree char *text = NULL;
+  gnutls_priority_t cache;
+  const unsigned int *list = NULL;
+  gboolean found = FALSE;
+  int n;
+
+  if (wanted == GNUTLS_VERSION_UNKNOWN)
+    return FALSE;
+  text = g_strdup_printf ("NORMAL:-VERS-ALL:+VERS-%s", version);
+  if (gnutls_priority_init2 (&cache, text, NULL, 0) < 0)
+    return FALSE;
+  /* The system policy (/etc/gnutls/config) takes disabled versions out of the list. */
+  n = gnutls_priority_protocol_list (cache, &list);
+  for (int i = 0; i < n; i++)
+    found |= list[i] == (unsigned int) wanted;
+  gnutls_priority_deinit (cache);
+  if (found && priority != NULL)
+    *priority = g_steal_pointer (&text);
+  return found;
+}
+
 SdTls *
 sd_tls_new_server (GSocket     *socket,
                    const char  *cert_pem,

@@ -78,6 +78,16 @@ SdTls      *sd_tls_new_server   (GSocket      *socket,
                                  const char   *priority,
                                  GError      **error);
 void        sd_tls_free         (SdTls        *self);
+/* Client: replaces the default priorities with @priority (a GnuTLS priority string), for
+ * probes that offer one TLS version at a time. */
+gboolean    sd_tls_set_priority (SdTls        *self,
+                                 const char   *priority,
+                                 GError      **error);
+/* Whether this machine's GnuTLS (and its system policy) can offer @version ("TLS1.0" …
+ * "TLS1.3") at all: a handshake it cannot offer proves nothing about the server. The
+ * priority string that offers only that version goes to @priority (transfer full). */
+gboolean    sd_tls_can_offer_version (const char  *version,
+                                      char       **priority);
 /* Bounds the whole handshake, however the peer paces its bytes. */
 void        sd_tls_set_handshake_timeout (SdTls *self,
                                           guint  timeout_s);

@@ -6,6 +6,8 @@
 
 #include <glib.h>
 #include <jansson.h>
+#include "sd-capabilities.h"
+#include "sd-tls.h"
 
 G_BEGIN_DECLS
 
@@ -13,6 +15,10 @@ G_BEGIN_DECLS
 json_t *_sd_json_text    (const char *text);
 /* An array of strings (NULL: an empty array). */
 json_t *_sd_json_strings (GPtrArray  *strings);
+/* EHLO capabilities {domain, keywords[], auth[], starttls, …} and TLS facts {version,
+ * cipher, verified, chain[], …}, as in `send --json`; null for NULL. */
+json_t *_sd_json_caps    (const SdCapabilities *caps);
+json_t *_sd_json_tls     (const SdTlsInfo      *tls);
 /* The transcript: [{t_ms, dir, stage, encrypted, redacted, text}], one shape everywhere. */
 json_t *_sd_json_events  (GPtrArray  *events);
 /* The "hints" array, in the one shape `send --json` and `diagnose --json` share; NULL
