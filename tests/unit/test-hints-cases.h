@@ -37,6 +37,7 @@ static const HintCase hint_cases[] = {
   { "dns-host-not-found", "System.Net.Mail.SmtpException: Failure sending mail. ---> System.Net.WebException: The remote name could not be resolved: 'smtp.contoso.com'" },
   { "dns-resolver-failing", "socket.gaierror: [Errno -3] Temporary failure in name resolution" },
   { "dns-resolver-failing", "Error: getaddrinfo EAI_AGAIN smtp.office365.com\n  code: 'EDNS', command: 'CONN'" },
+  { "dns-mx-host-no-address", "postfix/smtp[10220]: 3B2A1C0D9E: to=<info@shop.example>, relay=none, dsn=5.4.4, status=bounced (Host or domain name not found. Name service error for name=mail.shop-old.example type=A: Host not found)" },
   /* Two unrelated names fail: the resolver, not a typo in one of them. */
   { "dns-resolver-failing", "\"ERROR\"\t1844\t\"Description: DNS query failed. Query: example.fr, Type: 15, DnsQuery return value: 9002\"\n\"ERROR\"\t1844\t\"Description: DNS query failed. Query: gmail.com, Type: 15, DnsQuery return value: 9002\"" },
   { "dns-resolver-failing", "C:\\>nslookup www.example.de\nDNS request timed out.\n    timeout was 2 seconds." },
@@ -113,6 +114,14 @@ static const HintCase hint_cases[] = {
   { "cert-expired", NULL, "tls", E(TLS), "The certificate was refused (while checking the certificate)",
     .before = "STARTTLS", .tls = "TLS1.3|verify|expired on 2024-01-01T00:00:00Z|0|DNS:mail.example.com" },
   { "cert-expired-text", "curl: (60) SSL certificate problem: certificate has expired" },
+  /* Limits: generic, and the providers' own words. */
+  { "rate-limit-too-many-connections", "System.Net.Mail.SmtpException: Service not available, closing transmission channel. The server response was: 4.7.0 Too many concurrent SMTP connections from this IP address; please try again later" },
+  { "rate-limit-sending", "Error: Expected response code \"250\" but got code \"450\", with message \"450 4.7.1 Too many messages, slow down\"." },
+  { "mailgun-plan-sending-limit", "(421, b'Domain mg.example.de is not allowed to send: Free plan sending limit of 100 messages per day exceeded')" },
+  { "mailgun-eu-region-host", "Mailgun domain mg.example.eu was created in the EU region.\nExpected response code \"235\" but got code \"535\", with message \"535 Authentication failed\".\nServer: smtp.mailgun.org  Port 587" },
+  { "sendgrid-account-suspended", "javax.mail.AuthenticationFailedException: 535 Authentication failed: account disabled\nOutgoing mail server: smtp.sendgrid.net:587" },
+  { "zoho-outgoing-blocked", "Expected response code \"250\" but got code \"554\", with message \"554 5.1.8 Email Outgoing Blocked.\" (smtp.zoho.eu)" },
+  { "freemail-external-access-disabled", "s.login(\"alarm@web.de\", PASSWORT)\nsmtplib.SMTPAuthenticationError: (535, b'Authentication credentials invalid')" },
   { "cert-expired-text", "Échec de l'envoi du message.\nLe certificat de smtp.example.fr a expiré le 04/12/2026.\nCode d'erreur : SEC_ERROR_EXPIRED_CERTIFICATE" },
   { "cert-untrusted-text", "Fehler: Die Verbindung zum SMTP-Server konnte nicht hergestellt werden. Das Zertifikat des Servers ist nicht vertrauenswürdig." },
   { "cert-not-verified", NULL, .before = "STARTTLS|AUTH PLAIN", .after = "AUTH PLAIN",

@@ -22,6 +22,7 @@ typedef struct {
   GRegex *tnc_port25;        /* Test-NetConnection's block: RemotePort 25 */
   GRegex *tnc_failed;
   GRegex *tls_on_plain;      /* a TLS client that met plain text */
+  GRegex *address_lookup;    /* Postfix: the recipient's domain, the name looked up */
 } SdDeriveRegexes;
 
 static const SdDeriveRegexes *
@@ -60,6 +61,8 @@ sd_derive_regexes (void)
                                     "unsupported or unrecognized ssl message|"
                                     "Unrecognized SSL message",
                                     G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+      r.address_lookup = g_regex_new ("\\bto=<[^@>]*@(?<domain>[^>]+)>.*\\bname=(?<name>[^\\s]+) type=A{1,4}:",
+                                      G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
       g_once_init_leave (&once, 1);
     }
   return &r;
@@ -190,6 +193,27 @@ sd_derive_port_mode (SdHintInput           *input,
                              line != NULL ? line : g_hash_table_lookup (facts, "mode-tls"));
 }
 
+/* Postfix looked up an address for a name other than the recipient's domain: the
+ * domain's MX names a host that has no address (the domain itself exists). */
+static void
+sd_derive_mx_host_no_address (SdHintInput           *input,
+                              const SdDeriveRegexes *r)
+{
+  for (guint l = 0; l < input->lines->len; l++)
+    {
+      g_autoptr(GMatchInfo) match = NULL;
+      if (!g_regex_match (r->address_lookup, input->lines->pdata[l], 0, &match))
+        continue;
+      g_autofree char *domain = g_match_info_fetch_named (match, "domain");
+      g_autofree char *name = g_match_info_fetch_named (match, "name");
+      if (g_ascii_strcasecmp (domain, name) != 0)
+        {
+          _sd_hint_input_add_fact (input, "mx-host-no-address", input->lines->pdata[l]);
+          return;
+        }
+    }
+}
+
 void
 _sd_hint_input_derive_whole_text (SdHintInput *input)
 {
@@ -198,4 +222,5 @@ _sd_hint_input_derive_whole_text (SdHintInput *input)
   sd_derive_port25_blocked (input, r);
   sd_derive_resolver_down (input, r);
   sd_derive_port_mode (input, r);
+  sd_derive_mx_host_no_address (input, r);
 }

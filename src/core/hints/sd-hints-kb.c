@@ -79,6 +79,7 @@ const char * const _sd_hint_known_facts[] = {
   "cert-text-name-mismatch", "cert-text-expired",
   "resolve-all-fail",      /* the resolver itself fails (every name), not one name */
   "port25-blocked",        /* port 25 fails to several servers, or while 587 works */
+  "mx-host-no-address",    /* the recipient domain's MX host has no address */
   "resolve-name-unknown",  /* one name does not exist (NXDOMAIN, ENOTFOUND) */
   NULL
 };

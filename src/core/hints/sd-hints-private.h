@@ -161,6 +161,7 @@ void         _sd_hint_transcript_finish     (SdHintTranscript *t);
 typedef struct {
   double     score;
   GPtrArray *evidence;   /* (element-type utf8) what made it fire */
+  gboolean   recognised; /* the server or client the rule is for was recognised */
 } SdHintMatch;
 
 gboolean     _sd_hint_rule_match            (const SdHintRule  *rule,

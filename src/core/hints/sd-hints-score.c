@@ -109,6 +109,7 @@ sd_rule_product_score (const SdHintRule  *rule,
       if (side < 0)
         return FALSE;
       match->score += side > 0 ? 4 : 0;
+      match->recognised |= side > 0;
     }
   if (rule->clients->len > 0)
     {
@@ -116,6 +117,7 @@ sd_rule_product_score (const SdHintRule  *rule,
       if (side < 0)
         return FALSE;
       match->score += side > 0 ? 4 : 0;
+      match->recognised |= side > 0;
     }
   if (rule->servers->len > 0 || input->products->len == 0)
     return TRUE;
@@ -135,6 +137,7 @@ sd_rule_product_score (const SdHintRule  *rule,
     }
   for (guint i = 0; i < input->products->len; i++)
     detected |= !g_strv_contains (sd_side_products, input->products->pdata[i]);
+  match->recognised |= mine;
   if (mine)
     match->score += 2;
   else if (detected && specific && !generic)

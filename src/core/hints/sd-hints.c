@@ -348,10 +348,13 @@ sd_hint_compare (gconstpointer a,
 }
 
 /* A rule that "refines" another (the same cause, for the client or product at hand)
- * ranks just above it when both fire: its fixes are the ones to follow. */
+ * ranks just above it when both fire, if its client or product was recognised (or,
+ * for a rule not tied to one, its own words scored nearly as well): its fixes are
+ * the ones to follow. */
 static void
 sd_hints_rank_refinements (GPtrArray *hints,
-                           GPtrArray *rules)
+                           GPtrArray *rules,
+                           GArray    *recognised)
 {
   for (guint i = 0; i < hints->len; i++)
     {
@@ -363,7 +366,10 @@ sd_hints_rank_refinements (GPtrArray *hints,
       for (guint j = 0; j < hints->len; j++)
         {
           const SdHint *general = hints->pdata[j];
-          if (g_str_equal (general->id, rule->refines))
+          if (g_str_equal (general->id, rule->refines) &&
+              (g_array_index (recognised, gboolean, i) ||
+               (rule->clients->len == 0 && rule->servers->len == 0 &&
+                hint->score >= general->score - 2)))
             hint->score = MAX (hint->score, general->score + 1);
         }
     }
@@ -397,6 +403,7 @@ sd_hints_diagnose (const SdHintInput *input,
   const SdHintKb *kb = _sd_hints_get_kb ();
   GPtrArray *hints = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_hint_free);
   g_autoptr(GPtrArray) rules = g_ptr_array_new ();   /* hints[i] is from rules[i] */
+  g_autoptr(GArray) recognised = g_array_new (FALSE, FALSE, sizeof (gboolean));
   SdHint *fallback = NULL;
   gboolean any_error = FALSE;
 
@@ -408,11 +415,12 @@ sd_hints_diagnose (const SdHintInput *input,
         {
           g_ptr_array_add (hints, sd_hint_from_rule (rule, input, &match));
           g_ptr_array_add (rules, (gpointer) rule);
+          g_array_append_val (recognised, match.recognised);
           any_error |= rule->severity == SD_HINT_ERROR || rule->when != SD_HINT_WHEN_SUCCESS;
         }
       g_ptr_array_unref (match.evidence);
     }
-  sd_hints_rank_refinements (hints, rules);
+  sd_hints_rank_refinements (hints, rules, recognised);
   g_ptr_array_sort (hints, sd_hint_compare);
   sd_hints_debug (input, hints);
   if (hints->len > SD_HINTS_MAX)
