@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# A throwaway MIT KDC for the GSSAPI tests: its own realm, database, keytab and ticket
+# cache under STATE, listening on 127.0.0.1:PORT only; no system file or service touched.
+#
+#   kdc-ctl.sh start STATE PORT   (then STATE/krb5.conf is the clients' KRB5_CONFIG)
+#   kdc-ctl.sh stop STATE         (stops it and removes STATE)
+#
+# Realm SMTPDOCTOR.TEST; user alice / alice-password (pre-authentication required, as in
+# Active Directory); service smtp/localhost with its key in STATE/smtp.keytab. Host names
+# are taken as written (no DNS canonicalization), so smtp@127.0.0.1 is an unknown SPN.
+set -euo pipefail
+PATH=$PATH:/usr/sbin:/sbin
+realm=SMTPDOCTOR.TEST
+
+die () { echo "kdc-ctl: $*" >&2; exit 1; }
+
+stop () {
+  local state=$1 pid
+  [ -f "$state/kdc.conf" ] || return 0
+  pid=$(tr -dc 0-9 2>/dev/null <"$state/kdc.pid" || true)
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do
+      [ -d "/proc/$pid" ] || break
+      sleep 0.05
+    done
+    [ -d "/proc/$pid" ] && kill -KILL "$pid" 2>/dev/null || true
+  fi
+  # Only a directory this script set up (it has our marker) is removed.
+  grep -q '^# smtp-doctor test KDC' "$state/kdc.conf" && rm -rf "$state"
+}
+
+start () {
+  local state=$1 port=$2
+  for c in krb5kdc kdb5_util kadmin.local; do
+    command -v "$c" >/dev/null || die "$c not found (apt-get install krb5-kdc krb5-admin-server)"
+  done
+  mkdir -p "$state"
+  cat >"$state/krb5.conf" <<CONF
+[libdefaults]
+  default_realm = $realm
+  dns_lookup_kdc = false
+  dns_lookup_realm = false
+  dns_canonicalize_hostname = false
+  rdns = false
+  ticket_lifetime = 10h
+  udp_preference_limit = 1
+[realms]
+  $realm = {
+    kdc = 127.0.0.1:$port
+  }
+[domain_realm]
+  localhost = $realm
+CONF
+  cat >"$state/kdc.conf" <<CONF
+# smtp-doctor test KDC
+[kdcdefaults]
+  kdc_listen = 127.0.0.1:$port
+  kdc_tcp_listen = 127.0.0.1:$port
+[realms]
+  $realm = {
+    database_name = $state/principal
+    key_stash_file = $state/stash
+    acl_file = $state/kadm5.acl
+    max_life = 10h
+  }
+[logging]
+  kdc = FILE:$state/kdc.log
+  default = FILE:$state/kdc.log
+CONF
+  : >"$state/kadm5.acl"
+  export KRB5_CONFIG=$state/krb5.conf KRB5_KDC_PROFILE=$state/kdc.conf
+  {
+    kdb5_util create -s -r "$realm" -P "master-$RANDOM$RANDOM"
+    kadmin.local -r "$realm" -q "addprinc +requires_preauth -pw alice-password alice"
+    kadmin.local -r "$realm" -q "addprinc -randkey smtp/localhost"
+    kadmin.local -r "$realm" -q "ktadd -k $state/smtp.keytab smtp/localhost"
+  } >"$state/setup.log" 2>&1 || { cat "$state/setup.log" >&2; die "creating the realm failed"; }
+
+  krb5kdc -P "$state/kdc.pid" >>"$state/setup.log" 2>&1 \
+    || { cat "$state/setup.log" "$state/kdc.log" >&2 2>/dev/null; stop "$state"; die "krb5kdc did not start"; }
+  for _ in $(seq 200); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    sleep 0.05
+  done
+  cat "$state/kdc.log" >&2 2>/dev/null || true
+  die "krb5kdc is not listening on 127.0.0.1:$port"
+}
+
+case ${1:-} in
+  start) [ $# -eq 3 ] || die "usage: $0 start STATE PORT"; start "$2" "$3" ;;
+  stop) [ $# -eq 2 ] || die "usage: $0 stop STATE"; stop "$2" ;;
+  *) die "usage: $0 start|stop STATE ..." ;;
+esac
