@@ -11,6 +11,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "sd-auth-private.h"
@@ -260,10 +262,53 @@ const SdAuthMechanism _sd_auth_gssapi = {
   .describe_challenge = gssapi_describe,
 };
 
-#endif /* SD_HAVE_GSS */
+/* --- for the backends: one wording for both ------------------------------------- */
 
-char *
-_sd_gss_format_lifetime (guint32 seconds)
+static const char *
+sd_gss_fact_meaning (const char *fact)
+{
+  if (g_strcmp0 (fact, SD_GSS_FACT_SPN_UNKNOWN) == 0)
+    return _("the server's service principal (SPN) is not registered in the realm "
+             "(the domain)");
+  if (g_strcmp0 (fact, SD_GSS_FACT_CLOCK_SKEW) == 0)
+    return _("the clocks of this machine and the KDC (domain controller) or the server "
+             "differ by more than the allowed skew (5 minutes by default)");
+  if (g_strcmp0 (fact, SD_GSS_FACT_NO_CREDENTIALS) == 0)
+    return _("there is no Kerberos ticket for this user: sign in first (kinit, or the "
+             "Windows logon), or give a password");
+  if (g_strcmp0 (fact, SD_GSS_FACT_REALM_UNKNOWN) == 0)
+    return _("no KDC was found for the realm (a wrong realm in the user name, or "
+             "krb5.conf / DNS does not know it)");
+  if (g_strcmp0 (fact, SD_GSS_FACT_BAD_PASSWORD) == 0)
+    return _("the KDC refused the password");
+  if (g_strcmp0 (fact, SD_GSS_FACT_USER_UNKNOWN) == 0)
+    return _("the user is not known in the realm");
+  if (g_strcmp0 (fact, SD_GSS_FACT_EXPIRED) == 0)
+    return _("the ticket or the password has expired");
+  return NULL;
+}
+
+void
+_sd_gss_set_error (GError     **error,
+                   const char  *what,
+                   const char  *fact,
+                   const char  *library_text)
+{
+  const char *meaning = sd_gss_fact_meaning (fact);
+
+  if (meaning != NULL)
+    /* Translators: the step (getting a ticket…), what it means, then the Kerberos
+     * library's own message. */
+    g_set_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_GSS, _("%s failed: %s (Kerberos: %s)"),
+                 what, meaning, library_text);
+  else
+    /* Translators: the step (getting a ticket…), then the Kerberos library's message. */
+    g_set_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_GSS, _("%s failed (Kerberos: %s)"),
+                 what, library_text);
+}
+
+static char *
+sd_gss_format_lifetime (guint32 seconds)
 {
   if (seconds == G_MAXUINT32)
     return g_strdup (_("no limit"));
@@ -273,3 +318,43 @@ _sd_gss_format_lifetime (guint32 seconds)
   /* Translators: a duration: hours and minutes. */
   return g_strdup_printf (_("%u h %02u min"), seconds / 3600, (seconds / 60) % 60);
 }
+
+void
+_sd_gss_note_client (GPtrArray  *notes,
+                     const char *client,
+                     gboolean    from_password,
+                     guint32     seconds_left)
+{
+  g_autofree char *left = sd_gss_format_lifetime (seconds_left);
+  const char *realm = client != NULL ? strrchr (client, '@') : NULL;
+
+  if (client == NULL)
+    client = "?";
+  g_ptr_array_add (notes, from_password
+                   /* Translators: the client principal, its realm, a duration ("9 h 58 min"). */
+                   ? g_strdup_printf (_("Kerberos: ticket obtained with the password for %s "
+                                        "(realm %s), valid for %s"),
+                                      client, realm != NULL ? realm + 1 : "?", left)
+                   /* Translators: the client principal, its realm, a duration. */
+                   : g_strdup_printf (_("Kerberos: using the ticket in the credentials "
+                                        "cache: %s (realm %s), valid for %s more"),
+                                      client, realm != NULL ? realm + 1 : "?", left));
+}
+
+void
+_sd_gss_note_context (GPtrArray  *notes,
+                      const char *service,
+                      guint32     seconds_left,
+                      gboolean    mutual)
+{
+  g_autofree char *left = sd_gss_format_lifetime (seconds_left);
+
+  /* Translators: the service principal, then a duration ("9 h 58 min"). */
+  g_ptr_array_add (notes, g_strdup_printf (_("Kerberos: service ticket for %s, valid for %s"),
+                                           service, left));
+  if (mutual)
+    g_ptr_array_add (notes, g_strdup (_("Kerberos: the server proved its identity (mutual "
+                                        "authentication)")));
+}
+
+#endif /* SD_HAVE_GSS */

@@ -60,62 +60,43 @@ _sd_gss_status_text (guint32 major,
   return g_string_free (text, FALSE);
 }
 
-/* What the minor (Kerberos) code means for the admin, with the hints fact. */
+/* The hints fact for a status: the minor (Kerberos) code says the most. */
 static const char *
-sd_gss_explain (OM_uint32    major,
-                OM_uint32    minor,
-                const char **fact)
+sd_gss_fact (OM_uint32 major,
+             OM_uint32 minor)
 {
   switch ((krb5_error_code) minor)
     {
     case KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN:
-      *fact = SD_GSS_FACT_SPN_UNKNOWN;
-      return _("the server's service principal (SPN) is not registered in the realm "
-               "(the domain)");
+      return SD_GSS_FACT_SPN_UNKNOWN;
     case KRB5KRB_AP_ERR_SKEW:
-      *fact = SD_GSS_FACT_CLOCK_SKEW;
-      return _("the clocks of this machine and the KDC (domain controller) or the server "
-               "differ by more than the allowed skew (5 minutes by default)");
+      return SD_GSS_FACT_CLOCK_SKEW;
     case KRB5_FCC_NOFILE:
     case KRB5_CC_NOTFOUND:
     case KRB5_CC_END:
-      *fact = SD_GSS_FACT_NO_CREDENTIALS;
-      return _("there is no Kerberos ticket (no credentials cache): sign in with kinit, "
-               "or give a password");
+      return SD_GSS_FACT_NO_CREDENTIALS;
     case KRB5_REALM_UNKNOWN:
     case KRB5_REALM_CANT_RESOLVE:
     case KRB5_KDC_UNREACH:
     case KRB5_CONFIG_NODEFREALM:
     case KRB5KDC_ERR_WRONG_REALM:
-      *fact = SD_GSS_FACT_REALM_UNKNOWN;
-      return _("no KDC was found for the realm (a wrong realm in the user name, or "
-               "krb5.conf / DNS does not know it)");
+      return SD_GSS_FACT_REALM_UNKNOWN;
     case KRB5KDC_ERR_PREAUTH_FAILED:
     case KRB5KRB_AP_ERR_BAD_INTEGRITY:
-      *fact = SD_GSS_FACT_BAD_PASSWORD;
-      return _("the KDC refused the password");
+      return SD_GSS_FACT_BAD_PASSWORD;
     case KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN:
-      *fact = SD_GSS_FACT_USER_UNKNOWN;
-      return _("the user is not known in the realm");
+      return SD_GSS_FACT_USER_UNKNOWN;
     case KRB5KRB_AP_ERR_TKT_EXPIRED:
     case KRB5KDC_ERR_KEY_EXP:
-      *fact = SD_GSS_FACT_EXPIRED;
-      return _("the ticket or the password has expired");
+      return SD_GSS_FACT_EXPIRED;
     default:
       break;
     }
   if (GSS_ERROR (major) == GSS_S_CREDENTIALS_EXPIRED)
-    {
-      *fact = SD_GSS_FACT_EXPIRED;
-      return _("the ticket has expired: sign in again (kinit)");
-    }
+    return SD_GSS_FACT_EXPIRED;
   if (GSS_ERROR (major) == GSS_S_NO_CRED)
-    {
-      *fact = SD_GSS_FACT_NO_CREDENTIALS;
-      return _("there is no usable Kerberos ticket");
-    }
-  *fact = SD_GSS_FACT_OTHER;
-  return NULL;
+    return SD_GSS_FACT_NO_CREDENTIALS;
+  return SD_GSS_FACT_OTHER;
 }
 
 static void
@@ -126,17 +107,9 @@ sd_gss_set_error (GError      **error,
                   OM_uint32     minor)
 {
   g_autofree char *text = _sd_gss_status_text (major, minor);
-  const char *meaning = sd_gss_explain (major, minor, fact);
 
-  if (meaning != NULL)
-    /* Translators: the step (getting a ticket…), what it means, then the Kerberos
-     * library's own message. */
-    g_set_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_GSS, _("%s failed: %s (Kerberos: %s)"),
-                 what, meaning, text);
-  else
-    /* Translators: the step (getting a ticket…), then the Kerberos library's message. */
-    g_set_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_GSS, _("%s failed (Kerberos: %s)"),
-                 what, text);
+  *fact = sd_gss_fact (major, minor);
+  _sd_gss_set_error (error, what, *fact, text);
 }
 
 static char *
@@ -178,27 +151,13 @@ sd_gss_note_cred (SdGss         *self,
 {
   OM_uint32 minor, lifetime = 0;
   gss_name_t name = GSS_C_NO_NAME;
-  g_autofree char *who = NULL;
-  g_autofree char *left = NULL;
-  const char *realm;
 
   if (GSS_ERROR (gss_inquire_cred (&minor, self->cred, &name, &lifetime, NULL, NULL)))
     return;
-  who = sd_gss_name_text (name);
   g_free (self->client);
-  self->client = g_strdup (who);
+  self->client = sd_gss_name_text (name);
   gss_release_name (&minor, &name);
-  realm = strrchr (who, '@');
-  left = _sd_gss_format_lifetime (lifetime);
-  g_ptr_array_add (notes, from_password
-                   /* Translators: the client principal, its realm, a duration ("9 h 58 min"). */
-                   ? g_strdup_printf (_("Kerberos: ticket obtained with the password for %s "
-                                        "(realm %s), valid for %s"),
-                                      who, realm != NULL ? realm + 1 : "?", left)
-                   /* Translators: the client principal, its realm, a duration. */
-                   : g_strdup_printf (_("Kerberos: using the ticket in the credentials "
-                                        "cache: %s (realm %s), valid for %s more"),
-                                      who, realm != NULL ? realm + 1 : "?", left));
+  _sd_gss_note_client (notes, self->client, from_password, lifetime);
 }
 
 static gboolean
@@ -277,20 +236,13 @@ sd_gss_note_context (SdGss     *self,
   OM_uint32 minor, lifetime = 0;
   gss_name_t target = GSS_C_NO_NAME;
   g_autofree char *name = NULL;
-  g_autofree char *left = NULL;
 
   if (GSS_ERROR (gss_inquire_context (&minor, self->context, NULL, &target, &lifetime,
                                       NULL, NULL, NULL, NULL)))
     return;
   name = sd_gss_name_text (target);
   gss_release_name (&minor, &target);
-  left = _sd_gss_format_lifetime (lifetime);
-  /* Translators: the service principal, then a duration ("9 h 58 min"). */
-  g_ptr_array_add (notes, g_strdup_printf (_("Kerberos: service ticket for %s, valid for %s"),
-                                           name, left));
-  if (flags & GSS_C_MUTUAL_FLAG)
-    g_ptr_array_add (notes, g_strdup (_("Kerberos: the server proved its identity (mutual "
-                                        "authentication)")));
+  _sd_gss_note_context (notes, name, lifetime, (flags & GSS_C_MUTUAL_FLAG) != 0);
 }
 
 GBytes *
@@ -386,12 +338,6 @@ const char *
 sd_gss_get_client (SdGss *self)
 {
   return self->client;
-}
-
-const char *
-sd_gss_get_target (SdGss *self)
-{
-  return self->target_shown;
 }
 
 void

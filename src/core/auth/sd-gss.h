@@ -54,8 +54,6 @@ GBytes  *sd_gss_wrap   (SdGss        *self,
                         GError      **error);
 /* The client principal ("alice@EXAMPLE.COM"), once known, else NULL. */
 const char *sd_gss_get_client (SdGss *self);
-/* The service principal asked for, as shown: "smtp@host" or "SMTPSVC/host". */
-const char *sd_gss_get_target (SdGss *self);
 void     sd_gss_free   (SdGss        *self);
 
 #ifdef HAVE_GSSAPI
@@ -65,8 +63,22 @@ char    *_sd_gss_status_text (guint32 major,
                               guint32 minor);
 #endif
 
-/* "9 h 58 min" (transfer full). */
-char    *_sd_gss_format_lifetime (guint32 seconds);
+/* For the backends (sd-auth-gssapi.c), so both say the same: "WHAT failed: what
+ * @fact means (Kerberos: LIBRARY_TEXT)". */
+void     _sd_gss_set_error    (GError     **error,
+                               const char  *what,
+                               const char  *fact,
+                               const char  *library_text);
+/* Who the ticket is for and how long it lasts (G_MAXUINT32: no limit). */
+void     _sd_gss_note_client  (GPtrArray   *notes,
+                               const char  *client,
+                               gboolean     from_password,
+                               guint32      seconds_left);
+/* The service ticket the context was made with. */
+void     _sd_gss_note_context (GPtrArray   *notes,
+                               const char  *service,
+                               guint32      seconds_left,
+                               gboolean     mutual);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdGss, sd_gss_free)
 

@@ -79,6 +79,9 @@ CONF
 
   krb5kdc -P "$state/kdc.pid" >>"$state/setup.log" 2>&1 \
     || { cat "$state/setup.log" "$state/kdc.log" >&2 2>/dev/null; stop "$state"; die "krb5kdc did not start"; }
+  # When the test dies without "stop" (a failed assertion aborts it), the KDC goes too.
+  nohup bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; bash "$2" stop "$3"' \
+    _ "$PPID" "$(readlink -f "$0")" "$state" </dev/null >/dev/null 2>&1 &
   for _ in $(seq 200); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
     sleep 0.05
