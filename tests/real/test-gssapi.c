@@ -215,6 +215,23 @@ test_auto_integrated (void)
   g_assert_nonnull (strstr (all, "no password was given and the server offers Kerberos"));
 }
 
+/* The KDC has a new key for smtp/localhost, the server's keytab the old one: the ticket
+ * goes out and the server answers 535. Last: the realm stays changed. */
+static void
+test_stale_keytab (void)
+{
+  g_autoptr(SdSettings) settings = settings_for ("localhost", "gssapi", "alice", "alice-password");
+  g_autoptr(SdReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sd_test_daemon_ctl (CTL_SCRIPT, &error, "rekey", state_dir, NULL));
+  g_assert_no_error (error);
+  report = run (settings);
+  g_assert_false (report->ok);
+  g_assert_cmpuint (report->reply->code, ==, 535);
+  g_assert_cmpstr (((SdHint *) report->hints->pdata[0])->id, ==, "gssapi-ticket-refused");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -255,6 +272,7 @@ main (int    argc,
   g_test_add_func ("/gssapi/4-spn-unknown", test_spn_unknown);
   g_test_add_func ("/gssapi/5-ticket-cache", test_ticket_cache);
   g_test_add_func ("/gssapi/6-auto-integrated", test_auto_integrated);
+  g_test_add_func ("/gssapi/7-stale-keytab", test_stale_keytab);
   status = g_test_run ();
 
   sd_server_stop (server);

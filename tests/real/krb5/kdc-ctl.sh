@@ -3,6 +3,9 @@
 # cache under STATE, listening on 127.0.0.1:PORT only; no system file or service touched.
 #
 #   kdc-ctl.sh start STATE PORT   (then STATE/krb5.conf is the clients' KRB5_CONFIG)
+#   kdc-ctl.sh rekey STATE        (a new key for smtp/localhost in the KDC only: the
+#                                  keytab goes stale, as after a password reset of the
+#                                  server's account)
 #   kdc-ctl.sh stop STATE         (stops it and removes STATE)
 #
 # Realm SMTPDOCTOR.TEST; user alice / alice-password (pre-authentication required, as in
@@ -90,7 +93,15 @@ CONF
   die "krb5kdc is not listening on 127.0.0.1:$port"
 }
 
+rekey () {
+  local state=$1
+  KRB5_CONFIG=$state/krb5.conf KRB5_KDC_PROFILE=$state/kdc.conf \
+    kadmin.local -r "$realm" -q "cpw -randkey smtp/localhost" >>"$state/setup.log" 2>&1 \
+    || { cat "$state/setup.log" >&2; die "rekey failed"; }
+}
+
 case ${1:-} in
+  rekey) [ $# -eq 2 ] || die "usage: $0 rekey STATE"; rekey "$2" ;;
   start) [ $# -eq 3 ] || die "usage: $0 start STATE PORT"; start "$2" "$3" ;;
   stop) [ $# -eq 2 ] || die "usage: $0 stop STATE"; stop "$2" ;;
   *) die "usage: $0 start|stop STATE ..." ;;
