@@ -35,7 +35,8 @@ typedef struct {
   char            *tls_pin;           /* lower-case hex SHA-256, no colons */
   char            *tls_ca_file;       /* NULL: system trust store */
   char            *auth;              /* "auto", "none", "plain", "login", "cram-md5",
-                                       * "ntlm", "xoauth2", "oauthbearer" */
+                                       * "ntlm", "xoauth2", "oauthbearer", "gssapi"
+                                       * (user and password optional: the ticket cache) */
   char            *user;              /* for NTLM also "DOMAIN\\user" or "user@domain" */
   char            *password;          /* wiped by sd_settings_free() */
   char            *oauth_token;       /* an OAuth 2 access token (XOAUTH2, OAUTHBEARER);
