@@ -180,7 +180,10 @@ test_spn_unknown (void)
 static void
 test_ticket_cache (void)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE);
+  /* kinit's prompt goes to stdout: kept out of the TAP stream. */
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autofree char *prompt = NULL;
   g_autoptr(GSubprocess) kinit = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(SdSettings) settings = NULL;
@@ -189,7 +192,7 @@ test_ticket_cache (void)
 
   kinit = g_subprocess_launcher_spawn (launcher, &error, "kinit", "alice", NULL);
   g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (kinit, "alice-password\n", NULL, NULL, NULL, &error));
+  g_assert_true (g_subprocess_communicate_utf8 (kinit, "alice-password\n", NULL, &prompt, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_successful (kinit));
 
@@ -202,17 +205,17 @@ test_ticket_cache (void)
   g_assert_nonnull (strstr (all, "Authenticated as alice@" REALM " with GSSAPI"));
 }
 
-/* A user name and no password with auto: integrated sign-in, and the reason says so. */
+/* auto with nothing given does not sign in with the ticket by itself, but says it could. */
 static void
-test_auto_integrated (void)
+test_auto_suggests (void)
 {
-  g_autoptr(SdSettings) settings = settings_for ("localhost", "auto", "alice", NULL);
+  g_autoptr(SdSettings) settings = settings_for ("localhost", "auto", NULL, NULL);
   g_autoptr(SdReport) report = run (settings);
   g_autofree char *all = transcript (report);
 
   g_assert_true (report->ok);
-  g_assert_cmpstr (report->auth_mechanism, ==, "GSSAPI");
-  g_assert_nonnull (strstr (all, "no password was given and the server offers Kerberos"));
+  g_assert_null (report->auth_mechanism);
+  g_assert_nonnull (strstr (all, "The server offers Kerberos (GSSAPI): authentication “gssapi”"));
 }
 
 /* The KDC has a new key for smtp/localhost, the server's keytab the old one: the ticket
@@ -239,6 +242,7 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *ccache = NULL;
   g_autofree char *conf = NULL;
+  g_autofree char *kdc = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
@@ -247,7 +251,9 @@ main (int    argc,
       g_print ("1..0 # SKIP built without Kerberos (libkrb5-dev)\n");
       return 77;
     }
-  if (g_find_program_in_path ("krb5kdc") == NULL && !g_file_test ("/usr/sbin/krb5kdc", G_FILE_TEST_EXISTS))
+  /* Debian's krb5-kdc puts it in /usr/sbin, which a user's PATH may lack. */
+  if (!g_file_test ("/usr/sbin/krb5kdc", G_FILE_TEST_IS_EXECUTABLE) &&
+      (kdc = g_find_program_in_path ("krb5kdc")) == NULL)
     {
       g_print ("1..0 # SKIP no MIT KDC (apt-get install krb5-kdc krb5-admin-server krb5-user)\n");
       return 77;
@@ -271,7 +277,7 @@ main (int    argc,
   g_test_add_func ("/gssapi/3-wrong-password", test_wrong_password);
   g_test_add_func ("/gssapi/4-spn-unknown", test_spn_unknown);
   g_test_add_func ("/gssapi/5-ticket-cache", test_ticket_cache);
-  g_test_add_func ("/gssapi/6-auto-integrated", test_auto_integrated);
+  g_test_add_func ("/gssapi/6-auto-suggests", test_auto_suggests);
   g_test_add_func ("/gssapi/7-stale-keytab", test_stale_keytab);
   status = g_test_run ();
 

@@ -260,6 +260,11 @@ static const char *
 pick_why (const char *picked,
           gboolean    tls_active)
 {
+#ifdef SD_HAVE_GSS
+  if (picked == _sd_auth_gssapi.name)
+    return _("the server offers no password mechanism, only Kerberos (GSSAPI); a ticket "
+             "is obtained with the password given, not from this machine's sign-in");
+#endif
   if (picked == _sd_auth_xoauth2.name)
     return _("an access token was given and XOAUTH2 takes it in one round trip");
   if (picked == _sd_auth_oauthbearer.name)
@@ -288,20 +293,6 @@ pick_why (const char *picked,
              "connection, only base64-encoded");
   return _("the server offers neither CRAM-MD5 nor PLAIN, so the password crosses the "
            "unencrypted connection, only base64-encoded");
-}
-
-/* Why GSSAPI, which depends on the secret given rather than on TLS; NULL for others. */
-static const char *
-sd_auth_pick_why_system (const char *picked,
-                         SdAuthHave  have)
-{
-  if (sd_auth_mechanism_get_credential (picked) != SD_AUTH_CREDENTIAL_SYSTEM)
-    return NULL;
-  if (have & SD_AUTH_HAVE_PASSWORD)
-    return _("the server offers no password mechanism, only Kerberos (GSSAPI); a ticket "
-             "is obtained with the password given, not from this machine's sign-in");
-  return _("no password was given and the server offers Kerberos (GSSAPI): integrated "
-           "sign-in with this machine's current ticket or Windows logon");
 }
 
 const char *
@@ -345,12 +336,9 @@ sd_auth_pick_full (const SdCapabilities  *caps,
     {
       gboolean usable;
 
-      /* GSSAPI comes last: with a password it gets a ticket with that password (never
-       * the cache: what the user typed is what is tested); without one it is the
-       * integrated sign-in, which the reason says. */
-      if (order[i]->credential == SD_AUTH_CREDENTIAL_SYSTEM)
-        usable = (have & (SD_AUTH_HAVE_PASSWORD | SD_AUTH_HAVE_SYSTEM)) != 0;
-      else if (order[i]->credential == SD_AUTH_CREDENTIAL_TOKEN)
+      /* GSSAPI comes last and gets a ticket with the password (never the cache: what
+       * the user typed is what is tested). */
+      if (order[i]->credential == SD_AUTH_CREDENTIAL_TOKEN)
         usable = (have & SD_AUTH_HAVE_TOKEN) != 0;
       else
         usable = (have & SD_AUTH_HAVE_PASSWORD) != 0;
@@ -366,18 +354,10 @@ sd_auth_pick_full (const SdCapabilities  *caps,
     return picked;
 
   if (picked != NULL)
-    {
-      const char *why = sd_auth_pick_why_system (picked, have);
-
-      *reason = g_strdup_printf (_("Picked %s: %s (server offers: %s)."), picked,
-                                 why != NULL ? why : pick_why (picked, tls_active), offered);
-    }
+    *reason = g_strdup_printf (_("Picked %s: %s (server offers: %s)."),
+                               picked, pick_why (picked, tls_active), offered);
   else if (offered[0] == '\0')
     *reason = g_strdup (_("The server offers no AUTH mechanism."));
-  else if (have == SD_AUTH_HAVE_SYSTEM)
-    *reason = g_strdup_printf (_("The server offers %s; no password was given, and "
-                                 "integrated sign-in (Kerberos) needs GSSAPI, which it does "
-                                 "not offer."), offered);
   else if ((have & SD_AUTH_HAVE_TOKEN) && !(have & SD_AUTH_HAVE_PASSWORD))
     *reason = g_strdup_printf (_("The server offers %s; an access token was given, but "
                                  "the server offers neither XOAUTH2 nor OAUTHBEARER."),

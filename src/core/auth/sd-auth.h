@@ -32,7 +32,6 @@ typedef enum {
 typedef enum {
   SD_AUTH_HAVE_PASSWORD = 1 << 0,
   SD_AUTH_HAVE_TOKEN    = 1 << 1,
-  SD_AUTH_HAVE_SYSTEM   = 1 << 2,  /* integrated sign-in may be used (no password given) */
 } SdAuthHave;
 
 /* @mechanism: "PLAIN", "LOGIN", "CRAM-MD5", "NTLM", "XOAUTH2", "OAUTHBEARER" or, when
@@ -107,7 +106,8 @@ const char *sd_auth_pick                (const SdCapabilities *caps,
                                          char                **reason);
 /* The same, knowing which secrets were given: with a token, XOAUTH2 then OAUTHBEARER
  * come first; with a password, NTLM is the last resort (Exchange offering only
- * NTLM/GSSAPI); mechanisms whose secret is missing are skipped. */
+ * NTLM/GSSAPI) but for GSSAPI with a ticket from that password; mechanisms whose secret
+ * is missing are skipped. The system's own sign-in is never picked: only asked for. */
 const char *sd_auth_pick_full           (const SdCapabilities *caps,
                                          gboolean              tls_active,
                                          SdAuthHave            have,

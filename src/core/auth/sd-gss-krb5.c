@@ -27,36 +27,32 @@ struct _SdGss {
   char          *client;
 };
 
+/* The minor (Kerberos) code's words when there is one: they name the principal, the
+ * cache, the realm; the major code's ("No credentials were supplied") add nothing. */
 char *
 _sd_gss_status_text (guint32 major,
                      guint32 minor)
 {
   GString *text = g_string_new (NULL);
-  struct { OM_uint32 code; int type; } parts[] = {
-    { major, GSS_C_GSS_CODE }, { minor, GSS_C_MECH_CODE },
-  };
+  OM_uint32 code = minor != 0 ? minor : major;
+  int type = minor != 0 ? GSS_C_MECH_CODE : GSS_C_GSS_CODE;
+  OM_uint32 context = 0;
 
-  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+  do
     {
-      OM_uint32 context = 0;
+      OM_uint32 ignored;
+      gss_buffer_desc buf = GSS_C_EMPTY_BUFFER;
 
-      if (parts[i].code == 0 || (i == 0 && GSS_ERROR (major) == GSS_S_FAILURE && minor != 0))
-        continue;  /* "Unspecified GSS failure" says nothing the minor code does not */
-      do
-        {
-          OM_uint32 ignored;
-          gss_buffer_desc buf = GSS_C_EMPTY_BUFFER;
-
-          if (GSS_ERROR (gss_display_status (&ignored, parts[i].code, parts[i].type,
-                                             GSS_C_NO_OID, &context, &buf)))
-            break;
-          if (text->len > 0)
-            g_string_append (text, "; ");
-          g_string_append_len (text, buf.value, buf.length);
-          gss_release_buffer (&ignored, &buf);
-        }
-      while (context != 0);
+      if (GSS_ERROR (gss_display_status (&ignored, code, type, GSS_C_NO_OID, &context, &buf)))
+        break;
+      if (text->len > 0)
+        g_string_append (text, "; ");
+      g_string_append_len (text, buf.value, buf.length);
+      gss_release_buffer (&ignored, &buf);
     }
+  while (context != 0);
+  if (text->len == 0)
+    g_string_append_printf (text, "0x%08x/%u", major, minor);
   return g_string_free (text, FALSE);
 }
 

@@ -175,9 +175,6 @@ sd_run_auth_pick (SdRun   *run,
 
   have = (settings->password != NULL ? SD_AUTH_HAVE_PASSWORD : 0) |
          (settings->oauth_token != NULL ? SD_AUTH_HAVE_TOKEN : 0);
-  /* Integrated sign-in only when nothing was typed: a given secret is what is tested. */
-  if (have == 0)
-    have = SD_AUTH_HAVE_SYSTEM;
   mechanism = sd_auth_pick_full (run->caps, run->encrypted, have, &reason);
   if (mechanism == NULL)
     {
@@ -374,6 +371,13 @@ _sd_run_auth (SdRun   *run,
        sd_auth_mechanism_get_credential (settings->auth) != SD_AUTH_CREDENTIAL_SYSTEM))
     {
       _sd_run_emit (run, SD_DIRECTION_INFO, FALSE, _("No user name given: not authenticating"));
+      /* auto never signs in with the system's ticket by itself; it says it could. */
+      if (sd_capabilities_has_auth (run->caps, "GSSAPI") &&
+          sd_auth_mechanism_is_supported ("GSSAPI") && g_strcmp0 (settings->auth, "auto") == 0)
+        _sd_run_emit (run, SD_DIRECTION_INFO, FALSE,
+                      _("The server offers Kerberos (GSSAPI): authentication “gssapi” "
+                        "(--auth gssapi) signs in with this computer's ticket or Windows "
+                        "logon, without a user name or password"));
       return TRUE;
     }
 

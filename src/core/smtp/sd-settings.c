@@ -254,16 +254,6 @@ sd_settings_validate_server (const SdSettings  *settings,
   return TRUE;
 }
 
-/* A user without a password is fine where the system's Kerberos sign-in can stand in:
- * GSSAPI asked for, or auto when this build has GSSAPI. */
-static gboolean
-sd_settings_may_sign_in (const SdSettings *settings)
-{
-  if (g_strcmp0 (settings->auth, "auto") == 0)
-    return sd_auth_mechanism_is_supported ("GSSAPI");
-  return sd_auth_mechanism_get_credential (settings->auth) == SD_AUTH_CREDENTIAL_SYSTEM;
-}
-
 /* The mechanism is known, and it has the credentials it needs. */
 static gboolean
 sd_settings_validate_auth (const SdSettings  *settings,
@@ -308,7 +298,10 @@ sd_settings_validate_auth (const SdSettings  *settings,
         }
     }
   else if (settings->user != NULL && *settings->user != '\0' && settings->password == NULL &&
-           settings->oauth_token == NULL && !sd_settings_may_sign_in (settings))
+           settings->oauth_token == NULL &&
+           /* GSSAPI asked for: the system's Kerberos sign-in stands in. auto stays strict:
+            * a forgotten password is an input error, not a reason to sign in otherwise. */
+           sd_auth_mechanism_get_credential (settings->auth) != SD_AUTH_CREDENTIAL_SYSTEM)
     {
       g_set_error_literal (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
                            _("A user name was given but no password"));
