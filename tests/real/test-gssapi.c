@@ -219,7 +219,7 @@ test_auto_suggests (void)
 }
 
 /* The KDC has a new key for smtp/localhost, the server's keytab the old one: the ticket
- * goes out and the server answers 535. Last: the realm stays changed. */
+ * goes out and the server answers 535. Late: the realm stays changed. */
 static void
 test_stale_keytab (void)
 {
@@ -233,6 +233,27 @@ test_stale_keytab (void)
   g_assert_false (report->ok);
   g_assert_cmpuint (report->reply->code, ==, 535);
   g_assert_cmpstr (((SdHint *) report->hints->pdata[0])->id, ==, "gssapi-ticket-refused");
+}
+
+/* The KDC's clock 10 minutes ahead (libfaketime): the KDC refuses the pre-authentication
+ * timestamp. Last but one: the KDC stays skewed. */
+static void
+test_clock_skew (void)
+{
+  g_autoptr(SdSettings) settings = settings_for ("localhost", "gssapi", "alice", "alice-password");
+  g_autoptr(SdReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_test ("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", G_FILE_TEST_EXISTS) &&
+      !g_file_test ("/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("libfaketime is not installed (apt-get install libfaketime)");
+      return;
+    }
+  g_assert_true (sd_test_daemon_ctl (CTL_SCRIPT, &error, "skew", state_dir, "+10m", NULL));
+  g_assert_no_error (error);
+  report = run (settings);
+  assert_failed_before_auth (report, "gssapi-clock-skew", "gssapi-clock-skew");
 }
 
 int
@@ -279,6 +300,7 @@ main (int    argc,
   g_test_add_func ("/gssapi/5-ticket-cache", test_ticket_cache);
   g_test_add_func ("/gssapi/6-auto-suggests", test_auto_suggests);
   g_test_add_func ("/gssapi/7-stale-keytab", test_stale_keytab);
+  g_test_add_func ("/gssapi/8-clock-skew", test_clock_skew);
   status = g_test_run ();
 
   sd_server_stop (server);

@@ -6,6 +6,8 @@
 #   kdc-ctl.sh rekey STATE        (a new key for smtp/localhost in the KDC only: the
 #                                  keytab goes stale, as after a password reset of the
 #                                  server's account)
+#   kdc-ctl.sh skew STATE OFFSET  (restarts the KDC with its clock OFFSET away, "+10m",
+#                                  through libfaketime; exits 77 without it)
 #   kdc-ctl.sh stop STATE         (stops it and removes STATE)
 #
 # Realm SMTPDOCTOR.TEST; user alice / alice-password (pre-authentication required, as in
@@ -46,6 +48,8 @@ start () {
   dns_lookup_realm = false
   dns_canonicalize_hostname = false
   rdns = false
+  # No silent correction from the KDC's clock: a skew must show, as with Windows clients.
+  kdc_timesync = 0
   ticket_lifetime = 10h
   udp_preference_limit = 1
 [realms]
@@ -85,12 +89,34 @@ CONF
   # When the test dies without "stop" (a failed assertion aborts it), the KDC goes too.
   nohup bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; bash "$2" stop "$3"' \
     _ "$PPID" "$(readlink -f "$0")" "$state" </dev/null >/dev/null 2>&1 &
+  wait_listening "$state"
+}
+
+wait_listening () {
+  local state=$1 port
+  port=$(sed -n 's/^ *kdc_tcp_listen = 127.0.0.1://p' "$state/kdc.conf")
   for _ in $(seq 200); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
     sleep 0.05
   done
   cat "$state/kdc.log" >&2 2>/dev/null || true
   die "krb5kdc is not listening on 127.0.0.1:$port"
+}
+
+skew () {
+  local state=$1 offset=$2 lib pid
+  lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -1)
+  [ -n "$lib" ] || { echo "kdc-ctl: libfaketime not installed" >&2; exit 77; }
+  pid=$(tr -dc 0-9 <"$state/kdc.pid")
+  kill "$pid"
+  for _ in $(seq 100); do
+    [ -d "/proc/$pid" ] || break
+    sleep 0.05
+  done
+  KRB5_CONFIG=$state/krb5.conf KRB5_KDC_PROFILE=$state/kdc.conf LD_PRELOAD=$lib \
+    FAKETIME="$offset" FAKETIME_DONT_FAKE_MONOTONIC=1 krb5kdc -P "$state/kdc.pid" \
+    >>"$state/setup.log" 2>&1 || die "krb5kdc did not restart"
+  wait_listening "$state"
 }
 
 rekey () {
@@ -101,6 +127,7 @@ rekey () {
 }
 
 case ${1:-} in
+  skew) [ $# -eq 3 ] || die "usage: $0 skew STATE OFFSET"; skew "$2" "$3" ;;
   rekey) [ $# -eq 2 ] || die "usage: $0 rekey STATE"; rekey "$2" ;;
   start) [ $# -eq 3 ] || die "usage: $0 start STATE PORT"; start "$2" "$3" ;;
   stop) [ $# -eq 2 ] || die "usage: $0 stop STATE"; stop "$2" ;;
