@@ -180,7 +180,7 @@ sd_serve_parse (int              argc,
 {
   g_autofree char *listen = NULL, *user = NULL, *password_env = NULL, *password_file = NULL;
   g_autofree char *maildir = NULL, *cert = NULL, *key = NULL, *hostname = NULL;
-  g_autofree char *tls_min = NULL;
+  g_autofree char *tls_min = NULL, *keytab = NULL;
   g_auto(GStrv) relay = NULL;
   gint64 max_size = 0;
   int port = 2525, tls_port = -1, max_sessions = 0, idle_timeout = 0;
@@ -195,6 +195,7 @@ sd_serve_parse (int              argc,
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, N_("Its password, from the first line of FILE"), N_("FILE") },
     { "accept-any-auth", 0, 0, G_OPTION_ARG_NONE, &accept_any, N_("Accept any credentials (the user name tried is shown; passwords never are)"), NULL },
     { "require-tls-for-auth", 0, 0, G_OPTION_ARG_NONE, &tls_for_auth, N_("Offer AUTH only after STARTTLS"), NULL },
+    { "gssapi-keytab", 0, 0, G_OPTION_ARG_FILENAME, &keytab, N_("Also offer AUTH GSSAPI, accepting Kerberos tickets for the keys in FILE"), N_("FILE") },
     { "require-auth", 0, 0, G_OPTION_ARG_NONE, &require_auth, N_("Refuse MAIL before AUTH (530 5.7.0)"), NULL },
     { "relay-domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &relay, N_("Accept unauthenticated mail only for domain D (repeatable)"), N_("D") },
     { "greylist", 0, 0, G_OPTION_ARG_NONE, &greylist, N_("Answer each first try with 451 4.7.1"), NULL },
@@ -256,6 +257,14 @@ sd_serve_parse (int              argc,
     config->tls_min_version = tls_min[2] == '3' ? 13 : 12;
   config->accept_any_auth = accept_any;
   config->require_tls_for_auth = tls_for_auth;
+  if (keytab != NULL && !sd_server_gssapi_available ())
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("This build has no Kerberos (GSSAPI) support: --gssapi-keytab "
+                             "cannot be used"));
+      return FALSE;
+    }
+  config->gssapi_keytab = g_steal_pointer (&keytab);
   config->require_auth = require_auth;
   config->greylist = greylist;
   config->max_size = max_size;
@@ -307,6 +316,8 @@ sd_serve_print_listening (SdServer             *server,
   if (config->accounts->len > 0 || config->accept_any_auth)
     g_string_append_printf (modes, "%sAUTH PLAIN LOGIN CRAM-MD5%s", modes->len ? ", " : "",
                             config->require_tls_for_auth ? " after TLS" : "");
+  if (config->gssapi_keytab != NULL)
+    g_string_append_printf (modes, "%sAUTH GSSAPI", modes->len ? ", " : "");
   /* Not translated: scripts (and --help) read the port from this first line. */
   printf ("Listening on %s port %u (%s)\n", address, sd_server_get_port (server),
           modes->len > 0 ? modes->str : "plain");

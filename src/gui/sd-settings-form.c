@@ -528,6 +528,11 @@ sd_settings_form_init (SdSettingsForm *self)
                             G_CALLBACK (sd_settings_form_on_changed), self);
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->security_combo), "starttls");
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->verify_combo), "verify");
+  /* Kerberos only where this build has it (MIT krb5, or SSPI on Windows); without a
+   * password it is this computer's sign-in. A name, like the other mechanisms; a longer
+   * label would widen the form. */
+  if (sd_auth_mechanism_is_supported ("GSSAPI"))
+    gtk_combo_box_text_append (self->auth_combo, "gssapi", "Kerberos (GSSAPI)");
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->auth_combo), "auto");
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->quit_after_combo), "full");
   sd_settings_form_set_names (self);

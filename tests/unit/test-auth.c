@@ -66,11 +66,11 @@ static void
 test_new_unsupported (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SdAuth) auth = sd_auth_new ("GSSAPI", "bob", "secret", &error);
+  g_autoptr(SdAuth) auth = sd_auth_new ("DIGEST-MD5", "bob", "secret", &error);
 
   g_assert_null (auth);
   g_assert_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_UNSUPPORTED);
-  g_assert_nonnull (strstr (error->message, "GSSAPI"));
+  g_assert_nonnull (strstr (error->message, "DIGEST-MD5"));
 }
 
 static void
@@ -244,7 +244,13 @@ test_mechanism_flags (void)
   g_assert_true (sd_auth_mechanism_is_supported ("NTLM"));
   g_assert_true (sd_auth_mechanism_is_supported ("xoauth2"));
   g_assert_true (sd_auth_mechanism_is_supported ("OAUTHBEARER"));
+#if defined(HAVE_GSSAPI) || defined(G_OS_WIN32)
+  g_assert_true (sd_auth_mechanism_is_supported ("gssapi"));
+  g_assert_cmpint (sd_auth_mechanism_get_credential ("GSSAPI"), ==, SD_AUTH_CREDENTIAL_SYSTEM);
+#else
   g_assert_false (sd_auth_mechanism_is_supported ("GSSAPI"));
+#endif
+  g_assert_false (sd_auth_mechanism_is_supported ("DIGEST-MD5"));
   g_assert_false (sd_auth_mechanism_is_supported ("CRAM-MD"));
 }
 
@@ -299,13 +305,13 @@ test_pick_cleartext (void)
 static void
 test_pick_none (void)
 {
-  static const char * const foreign[] = { "GSSAPI", "KERBEROS_V4", NULL };
+  static const char * const foreign[] = { "DIGEST-MD5", "KERBEROS_V4", NULL };
   static const char * const nothing[] = { NULL };
   SdCapabilities *caps = caps_with_auth (foreign);
   g_autofree char *reason = NULL;
 
   g_assert_null (sd_auth_pick (caps, TRUE, &reason));
-  g_assert_cmpstr (reason, ==, "The server offers GSSAPI KERBEROS_V4; none of them is "
+  g_assert_cmpstr (reason, ==, "The server offers DIGEST-MD5 KERBEROS_V4; none of them is "
                                "supported with the credentials given (a password: PLAIN, "
                                "LOGIN, CRAM-MD5, NTLM; a token: XOAUTH2, OAUTHBEARER).");
   g_clear_pointer (&reason, g_free);
@@ -317,6 +323,29 @@ test_pick_none (void)
   g_assert_cmpstr (reason, ==, "The server offers no AUTH mechanism.");
   caps_free (caps);
 }
+
+#if defined(HAVE_GSSAPI) || defined(G_OS_WIN32)
+/* GSSAPI comes last with a password (then it gets a ticket with it); auto never picks
+ * the system's own sign-in. */
+static void
+test_pick_gssapi (void)
+{
+  static const char * const exchange[] = { "GSSAPI", "NTLM", NULL };
+  static const char * const kerberos_only[] = { "GSSAPI", NULL };
+  SdCapabilities *caps = caps_with_auth (exchange);
+  g_autofree char *reason = NULL;
+
+  g_assert_cmpstr (sd_auth_pick_full (caps, TRUE, SD_AUTH_HAVE_PASSWORD, NULL), ==, "NTLM");
+  g_assert_null (sd_auth_pick_full (caps, TRUE, SD_AUTH_HAVE_TOKEN, NULL));
+  g_assert_null (sd_auth_pick_full (caps, TRUE, 0, NULL));
+  caps_free (caps);
+
+  caps = caps_with_auth (kerberos_only);
+  g_assert_cmpstr (sd_auth_pick_full (caps, TRUE, SD_AUTH_HAVE_PASSWORD, &reason), ==, "GSSAPI");
+  g_assert_nonnull (strstr (reason, "a ticket is obtained with the password given"));
+  caps_free (caps);
+}
+#endif
 
 static void
 test_secret_wipe (void)
@@ -355,6 +384,9 @@ main (int    argc,
   g_test_add_func ("/core/auth/pick/tls", test_pick_tls);
   g_test_add_func ("/core/auth/pick/cleartext", test_pick_cleartext);
   g_test_add_func ("/core/auth/pick/none", test_pick_none);
+#if defined(HAVE_GSSAPI) || defined(G_OS_WIN32)
+  g_test_add_func ("/core/auth/pick/gssapi", test_pick_gssapi);
+#endif
   g_test_add_func ("/core/secret/wipe", test_secret_wipe);
 
   return g_test_run ();

@@ -26,7 +26,14 @@ typedef struct {
   const char *mechanism;  /* the AUTH mechanism tried */
   const char *oauth;      /* an OAuth error challenge: "status|scope|schemes" */
   const char *token;      /* "MECHANISM|fact|fact": AUTH tried and the token's warnings */
+  const char *auth_fact;  /* what the mechanism itself found (GSSAPI: "gssapi-…") */
 } HintCase;
+
+/* AUTH GSSAPI stopped by Kerberos before AUTH went out, against an Exchange-like server
+ * that offers only integrated authentication. */
+#define GSS_CASE(rule, fact, msg) \
+  { rule, NULL, "auth", E(AUTH), msg, NULL, "STARTTLS", "AUTH GSSAPI NTLM", \
+    .mechanism = "GSSAPI", .auth_fact = fact }
 
 #define E(code) (SD_SESSION_ERROR_##code + 1)
 
@@ -135,6 +142,31 @@ static const HintCase hint_cases[] = {
     .before = "STARTTLS", .after = "AUTH PLAIN LOGIN" },
   { "auth-failed-microsoft", "535 5.7.3 Authentication unsuccessful" },
   { "auth-failed-microsoft", "AUTH LOGIN\n334 VXNlcm5hbWU6\n334 UGFzc3dvcmQ6\n535 5.7.3 Authentication unsuccessful\n221 2.0.0 Service closing transmission channel" },
+  GSS_CASE ("gssapi-spn-not-registered", "gssapi-spn-unknown",
+            "Getting a service ticket failed: the server's service principal (SPN) is not "
+            "registered in the realm (the domain) (Kerberos: Server smtp/mail.example.com@EXAMPLE.COM "
+            "not found in Kerberos database)"),
+  GSS_CASE ("gssapi-clock-skew", "gssapi-clock-skew",
+            "Getting a service ticket failed: the clocks differ (Kerberos: Clock skew too great)"),
+  GSS_CASE ("gssapi-no-ticket", "gssapi-no-credentials",
+            "Finding a Kerberos ticket failed: there is no Kerberos ticket for this user "
+            "(Kerberos: No Kerberos credentials available (default cache: FILE:/tmp/krb5cc_1000))"),
+  GSS_CASE ("gssapi-realm-unknown", "gssapi-realm-unknown",
+            "Getting a ticket with the password failed: no KDC was found for the realm "
+            "(Kerberos: Cannot find KDC for realm \"CONTOSO.CM\")"),
+  GSS_CASE ("gssapi-wrong-password", "gssapi-bad-password",
+            "Getting a ticket with the password failed: the KDC refused the password "
+            "(Kerberos: Preauthentication failed)"),
+  GSS_CASE ("gssapi-user-unknown", "gssapi-user-unknown",
+            "Getting a ticket with the password failed: the user is not known in the realm "
+            "(Kerberos: Client 'bob@EXAMPLE.COM' not found in Kerberos database)"),
+  GSS_CASE ("gssapi-ticket-expired", "gssapi-ticket-expired",
+            "Finding a Kerberos ticket failed: the ticket or the password has expired "
+            "(Kerberos: The referenced credential has expired)"),
+  /* The ticket went to the server, which answered 535. */
+  { "gssapi-ticket-refused", NULL, "auth", E(AUTH), NULL,
+    "535 5.7.3 Authentication unsuccessful", "STARTTLS", "AUTH GSSAPI NTLM",
+    .mechanism = "GSSAPI" },
   { "oauth-token-expired", NULL, "auth", E(AUTH), NULL, "535 5.7.3 Authentication unsuccessful",
     "STARTTLS", "AUTH LOGIN XOAUTH2", .token = "XOAUTH2|oauth-token-expired" },
   { "oauth-token-expired", NULL, "auth", E(AUTH), NULL, "535-5.7.8 Username and Password not accepted",

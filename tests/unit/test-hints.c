@@ -111,6 +111,7 @@ report_from_case (const HintCase *c)
   if (c->after != NULL)
     report->caps_after_tls = caps_from_text (c->after);
   report->auth_mechanism = g_strdup (c->mechanism);
+  report->auth_fact = g_strdup (c->auth_fact);
   if (c->oauth != NULL)
     {
       g_auto(GStrv) f = g_strsplit (c->oauth, "|", 3);

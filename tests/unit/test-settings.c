@@ -110,7 +110,7 @@ test_missing (void)
   no_password->user = g_strdup ("bob");
   assert_invalid (no_password, "no password");
 
-  set_str (&bad_auth->auth, "gssapi");
+  set_str (&bad_auth->auth, "digest-md5");
   assert_invalid (bad_auth, "Unknown authentication");
 
   /* Stopping before MAIL needs no envelope. */

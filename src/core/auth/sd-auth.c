@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sd-auth-private.h"
+#include "sd-gss.h"
 #include "sd-secret.h"
 
 G_DEFINE_QUARK (sd-auth-error-quark, sd_auth_error)
@@ -18,6 +19,9 @@ static const SdAuthMechanism * const mechanisms[] = {
   &_sd_auth_ntlm,
   &_sd_auth_xoauth2,
   &_sd_auth_oauthbearer,
+#ifdef SD_HAVE_GSS
+  &_sd_auth_gssapi,
+#endif
 };
 
 static const SdAuthMechanism *
@@ -45,8 +49,6 @@ sd_auth_new (const char  *mechanism,
   SdAuth *self;
 
   g_return_val_if_fail (mechanism != NULL, NULL);
-  g_return_val_if_fail (user != NULL, NULL);
-  g_return_val_if_fail (secret != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   mech = lookup_mechanism (mechanism);
@@ -58,6 +60,9 @@ sd_auth_new (const char  *mechanism,
                    mechanism);
       return NULL;
     }
+  /* Only the system's sign-in does without a user and a secret. */
+  g_return_val_if_fail (mech->credential == SD_AUTH_CREDENTIAL_SYSTEM ||
+                        (user != NULL && secret != NULL), NULL);
 
   self = g_new0 (SdAuth, 1);
   self->mech = mech;
@@ -77,7 +82,49 @@ sd_auth_free (SdAuth *self)
   sd_secret_free (self->password);
   if (self->state != NULL && self->free_state != NULL)
     self->free_state (self->state);
+  g_clear_pointer (&self->notes, g_ptr_array_unref);
   g_free (self);
+}
+
+gboolean
+sd_auth_start (SdAuth      *self,
+               const char  *host,
+               GError     **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (host != NULL, FALSE);
+
+  if (self->mech->start == NULL)
+    return TRUE;
+  if (self->notes == NULL)
+    self->notes = g_ptr_array_new_with_free_func (g_free);
+  return self->mech->start (self, host, error);
+}
+
+GPtrArray *
+sd_auth_take_notes (SdAuth *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->notes == NULL || self->notes->len == 0)
+    return NULL;
+  return g_steal_pointer (&self->notes);
+}
+
+const char *
+sd_auth_get_user (SdAuth *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->user;
+}
+
+const char *
+sd_auth_get_fact (SdAuth *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->fact;
 }
 
 const char *
@@ -143,6 +190,8 @@ sd_auth_step (SdAuth   *self,
   if (challenge == NULL)
     challenge = empty = g_bytes_new_static ("", 0);
 
+  if (self->notes == NULL)
+    self->notes = g_ptr_array_new_with_free_func (g_free);
   response = self->mech->step (self, challenge, &text, error);
   if (response != NULL)
     self->n_steps++;
@@ -211,6 +260,11 @@ static const char *
 pick_why (const char *picked,
           gboolean    tls_active)
 {
+#ifdef SD_HAVE_GSS
+  if (picked == _sd_auth_gssapi.name)
+    return _("the server offers no password mechanism, only Kerberos (GSSAPI); a ticket "
+             "is obtained with the password given, not from this machine's sign-in");
+#endif
   if (picked == _sd_auth_xoauth2.name)
     return _("an access token was given and XOAUTH2 takes it in one round trip");
   if (picked == _sd_auth_oauthbearer.name)
@@ -262,10 +316,16 @@ sd_auth_pick_full (const SdCapabilities  *caps,
   static const SdAuthMechanism * const with_tls[] = {
     &_sd_auth_xoauth2, &_sd_auth_oauthbearer,
     &_sd_auth_plain, &_sd_auth_login, &_sd_auth_cram_md5, &_sd_auth_ntlm,
+#ifdef SD_HAVE_GSS
+    &_sd_auth_gssapi,
+#endif
   };
   static const SdAuthMechanism * const without_tls[] = {
     &_sd_auth_xoauth2, &_sd_auth_oauthbearer,
     &_sd_auth_cram_md5, &_sd_auth_ntlm, &_sd_auth_plain, &_sd_auth_login,
+#ifdef SD_HAVE_GSS
+    &_sd_auth_gssapi,
+#endif
   };
   const SdAuthMechanism * const *order = tls_active ? with_tls : without_tls;
   g_autofree char *offered = join_offered (caps);
@@ -274,9 +334,14 @@ sd_auth_pick_full (const SdCapabilities  *caps,
   G_STATIC_ASSERT (G_N_ELEMENTS (with_tls) == G_N_ELEMENTS (without_tls));
   for (guint i = 0; i < G_N_ELEMENTS (with_tls); i++)
     {
-      gboolean usable = order[i]->credential == SD_AUTH_CREDENTIAL_TOKEN
-                        ? (have & SD_AUTH_HAVE_TOKEN) != 0
-                        : (have & SD_AUTH_HAVE_PASSWORD) != 0;
+      gboolean usable;
+
+      /* GSSAPI comes last and gets a ticket with the password (never the cache: what
+       * the user typed is what is tested). */
+      if (order[i]->credential == SD_AUTH_CREDENTIAL_TOKEN)
+        usable = (have & SD_AUTH_HAVE_TOKEN) != 0;
+      else
+        usable = (have & SD_AUTH_HAVE_PASSWORD) != 0;
 
       if (usable && caps_offer (caps, order[i]->name))
         {

@@ -14,16 +14,18 @@ GQuark sd_auth_error_quark (void);
 typedef enum {
   SD_AUTH_ERROR_UNSUPPORTED,   /* we don't implement that mechanism */
   SD_AUTH_ERROR_BAD_CHALLENGE, /* a 334 challenge we can't use (empty, too long, wrong step) */
+  SD_AUTH_ERROR_GSS,           /* Kerberos (GSS-API or SSPI) said no */
 } SdAuthError;
 
 typedef struct _SdAuth SdAuth;
 
-/* What a mechanism authenticates with. GSSAPI (Kerberos) and Windows SSPI would add
- * SD_AUTH_CREDENTIAL_SYSTEM: the sign-in the operating system already holds, no secret
- * passed to sd_auth_new(). */
+/* What a mechanism authenticates with. */
 typedef enum {
   SD_AUTH_CREDENTIAL_PASSWORD,
   SD_AUTH_CREDENTIAL_TOKEN,      /* an OAuth 2 access token */
+  SD_AUTH_CREDENTIAL_SYSTEM,     /* GSSAPI: the sign-in the system holds (a Kerberos
+                                  * ticket cache, the Windows logon), or a password to
+                                  * get a ticket with; user and secret may be NULL */
 } SdAuthCredential;
 
 /* Which secrets the user gave, for sd_auth_pick_full(). */
@@ -32,15 +34,30 @@ typedef enum {
   SD_AUTH_HAVE_TOKEN    = 1 << 1,
 } SdAuthHave;
 
-/* @mechanism: "PLAIN", "LOGIN", "CRAM-MD5", "NTLM", "XOAUTH2" or "OAUTHBEARER"
- * (case-insensitive). @secret is the password, or the access token for the OAuth
- * mechanisms (sd_auth_mechanism_get_credential()). For NTLM @user may be "DOMAIN\user"
- * or "user@domain". Copies the credentials and wipes its copies in sd_auth_free(). */
+/* @mechanism: "PLAIN", "LOGIN", "CRAM-MD5", "NTLM", "XOAUTH2", "OAUTHBEARER" or, when
+ * built with Kerberos, "GSSAPI" (case-insensitive). @secret is the password, or the
+ * access token for the OAuth mechanisms (sd_auth_mechanism_get_credential()). For NTLM
+ * @user may be "DOMAIN\user" or "user@domain". For GSSAPI both may be NULL (the ticket
+ * cache). Copies the credentials and wipes its copies in sd_auth_free(). */
 SdAuth     *sd_auth_new                 (const char  *mechanism,
                                          const char  *user,
                                          const char  *secret,
                                          GError     **error);
 void        sd_auth_free                (SdAuth      *self);
+/* Work before AUTH is sent, against @host as the user typed it (GSSAPI: find or get a
+ * ticket, then a service ticket for smtp@host). FALSE: do not send AUTH;
+ * sd_auth_get_fact() may say why for the hints. Mechanisms without such work: TRUE. */
+gboolean    sd_auth_start               (SdAuth      *self,
+                                         const char  *host,
+                                         GError     **error);
+/* Lines for the transcript gathered since the last call (who the ticket is for, its
+ * lifetime), never secrets; NULL when none (transfer full). */
+GPtrArray  *sd_auth_take_notes          (SdAuth      *self);
+/* A hints fact for the last failure ("gssapi-spn-unknown", …), or NULL. */
+const char *sd_auth_get_fact            (SdAuth      *self);
+/* The user name given, or for GSSAPI without one the ticket's client name once
+ * sd_auth_start() found it; NULL before. */
+const char *sd_auth_get_user            (SdAuth      *self);
 /* Upper case: "CRAM-MD5". */
 const char *sd_auth_get_mechanism       (SdAuth      *self);
 /* The raw initial response (not base64) for "AUTH PLAIN <ir>", or NULL when the mechanism
@@ -89,7 +106,8 @@ const char *sd_auth_pick                (const SdCapabilities *caps,
                                          char                **reason);
 /* The same, knowing which secrets were given: with a token, XOAUTH2 then OAUTHBEARER
  * come first; with a password, NTLM is the last resort (Exchange offering only
- * NTLM/GSSAPI); mechanisms whose secret is missing are skipped. */
+ * NTLM/GSSAPI) but for GSSAPI with a ticket from that password; mechanisms whose secret
+ * is missing are skipped. The system's own sign-in is never picked: only asked for. */
 const char *sd_auth_pick_full           (const SdCapabilities *caps,
                                          gboolean              tls_active,
                                          SdAuthHave            have,

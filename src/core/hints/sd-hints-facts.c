@@ -365,9 +365,15 @@ sd_derive_mechanism_facts (SdHintInput    *input,
   const char *mech = report->auth_mechanism;
   const char *status = report->auth_oauth_status;
 
+  /* The mechanism's own finding (Kerberos), which may come before AUTH was sent. */
+  if (report->auth_fact != NULL)
+    sd_fact (input, report->auth_fact,
+             report->error != NULL ? report->error->message : report->auth_fact);
   if (mech == NULL)
     return;
   sd_var (input, "auth-mechanism", mech);
+  if (g_ascii_strcasecmp (mech, "GSSAPI") == 0)
+    sd_fact (input, "auth-used-gssapi", _("AUTH GSSAPI was tried"));
   if (g_ascii_strcasecmp (mech, "NTLM") == 0)
     sd_fact (input, "auth-used-ntlm", _("AUTH NTLM was tried"));
   if (g_ascii_strcasecmp (mech, "XOAUTH2") == 0 || g_ascii_strcasecmp (mech, "OAUTHBEARER") == 0)

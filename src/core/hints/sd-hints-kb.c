@@ -34,6 +34,10 @@ const char * const _sd_hint_known_facts[] = {
   "auth-failed",           /* the server refused our credentials (5xx/4xx to AUTH) */
   "auth-used-ntlm",        /* AUTH NTLM was sent (and the variable auth-mechanism set) */
   "auth-used-oauth",       /* AUTH XOAUTH2 or OAUTHBEARER was sent */
+  "auth-used-gssapi",      /* AUTH GSSAPI was tried */
+  /* What Kerberos said before or during AUTH GSSAPI (sd-gss.h) */
+  "gssapi-spn-unknown", "gssapi-clock-skew", "gssapi-no-credentials", "gssapi-realm-unknown",
+  "gssapi-bad-password", "gssapi-user-unknown", "gssapi-ticket-expired", "gssapi-error",
   "oauth-offered",         /* XOAUTH2 or OAUTHBEARER in the capabilities in force */
   "oauth-error",           /* the server sent a "334 <base64 JSON>" OAuth error */
   "oauth-invalid-token",   /* ... with status 401 / invalid_token */

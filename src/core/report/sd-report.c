@@ -50,6 +50,7 @@ sd_report_free (SdReport *report)
   g_free (report->auth_oauth_scope);
   g_free (report->auth_oauth_schemes);
   g_strfreev (report->auth_token_facts);
+  g_free (report->auth_fact);
   g_clear_pointer (&report->recipients, g_ptr_array_unref);
   g_clear_pointer (&report->events, g_ptr_array_unref);
   g_clear_pointer (&report->hints, g_ptr_array_unref);

@@ -40,6 +40,8 @@ typedef struct {
   char           *auth_oauth_schemes;
   char          **auth_token_facts; /* what reading the access token warned about
                                      * ("oauth-token-expired", …; sd-jwt.h), else NULL */
+  char           *auth_fact;       /* what the mechanism found wrong itself (GSSAPI:
+                                    * "gssapi-spn-unknown", …; sd-gss.h), else NULL */
   GPtrArray      *recipients;      /* (element-type SdRecipientResult) */
   gint64          timings_us[SD_N_STAGES]; /* -1: stage not run */
   GPtrArray      *events;          /* (element-type SdEvent) the whole transcript */

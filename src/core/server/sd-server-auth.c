@@ -13,13 +13,6 @@
 
 /* --- AUTH -------------------------------------------------------------------------- */
 
-typedef enum {
-  AUTH_OK,
-  AUTH_BAD,        /* 535 */
-  AUTH_ANSWERED,   /* cancelled or malformed: a 501 went out already */
-  AUTH_ENDED,      /* the connection went */
-} AuthOutcome;
-
 static gboolean
 is_base64 (const char *text)
 {
@@ -38,9 +31,9 @@ is_base64 (const char *text)
 }
 
 /* NULL when @text isn't base64; "=" is an empty initial response (RFC 4954). */
-static GBytes *
-decode_b64 (const char *text,
-            gboolean    initial)
+GBytes *
+_sd_server_auth_decode (const char *text,
+                        gboolean    initial)
 {
   guchar *data;
   gsize len = 0;
@@ -67,10 +60,21 @@ shown_user (const char *data,
 static AuthOutcome
 auth_exchange (Session     *s,
                const char  *challenge,
-               GBytes     **answer,
-               char       **line_out)
+               GBytes     **answer)
 {
-  g_autofree char *b64 = g_base64_encode ((const guchar *) challenge, strlen (challenge));
+  g_autoptr(GBytes) bytes = g_bytes_new_static (challenge, strlen (challenge));
+
+  return _sd_server_auth_exchange (s, bytes, answer);
+}
+
+AuthOutcome
+_sd_server_auth_exchange (Session  *s,
+                          GBytes   *challenge,
+                          GBytes  **answer)
+{
+  gsize challenge_len = 0;
+  const guchar *challenge_data = g_bytes_get_data (challenge, &challenge_len);
+  g_autofree char *b64 = g_base64_encode (challenge_data, challenge_len);
   char *line = NULL;
   gsize len = 0;
   LineResult result;
@@ -93,7 +97,7 @@ auth_exchange (Session     *s,
       _sd_server_reply (s, "501 5.7.0 Authentication cancelled");
       return AUTH_ANSWERED;
     }
-  *answer = decode_b64 (line, FALSE);
+  *answer = _sd_server_auth_decode (line, FALSE);
   if (*answer == NULL)
     {
       _sd_server_emit (s, SD_DIRECTION_RECEIVED, TRUE, _("[undecodable response hidden]"));
@@ -101,10 +105,7 @@ auth_exchange (Session     *s,
       _sd_server_reply (s, "501 5.5.2 Cannot decode response");
       return AUTH_ANSWERED;
     }
-  if (line_out != NULL)
-    *line_out = line;
-  else
-    sd_secret_free (line);
+  sd_secret_free (line);
   return AUTH_OK;
 }
 
@@ -210,7 +211,7 @@ auth_plain (Session    *s,
 
   if (initial != NULL)
     {
-      answer = decode_b64 (initial, TRUE);
+      answer = _sd_server_auth_decode (initial, TRUE);
       if (answer == NULL)
         {
           _sd_server_emit (s, SD_DIRECTION_RECEIVED, TRUE,
@@ -226,7 +227,7 @@ auth_plain (Session    *s,
     {
       AuthOutcome outcome;
       _sd_server_emit (s, SD_DIRECTION_RECEIVED, FALSE, "AUTH PLAIN");
-      outcome = auth_exchange (s, "", &answer, NULL);
+      outcome = auth_exchange (s, "", &answer);
       if (outcome != AUTH_OK)
         return outcome;
       shown = plain_shown (answer);
@@ -250,7 +251,7 @@ auth_login (Session    *s,
 
   if (initial != NULL)
     {
-      user = decode_b64 (initial, TRUE);
+      user = _sd_server_auth_decode (initial, TRUE);
       if (user == NULL)
         {
           _sd_server_emit (s, SD_DIRECTION_RECEIVED, TRUE,
@@ -267,7 +268,7 @@ auth_login (Session    *s,
   else
     {
       _sd_server_emit (s, SD_DIRECTION_RECEIVED, FALSE, "AUTH LOGIN");
-      outcome = auth_exchange (s, "Username:", &user, NULL);
+      outcome = auth_exchange (s, "Username:", &user);
       if (outcome != AUTH_OK)
         return outcome;
       user_data = g_bytes_get_data (user, &user_len);
@@ -277,7 +278,7 @@ auth_login (Session    *s,
       _sd_server_emit (s, SD_DIRECTION_RECEIVED, TRUE, line);
     }
 
-  outcome = auth_exchange (s, "Password:", &password, NULL);
+  outcome = auth_exchange (s, "Password:", &password);
   if (outcome != AUTH_OK)
     return outcome;
   _sd_server_emit (s, SD_DIRECTION_RECEIVED, TRUE, _("[password hidden]"));
@@ -299,7 +300,7 @@ auth_cram_md5 (Session *s)
   _sd_server_emit (s, SD_DIRECTION_RECEIVED, FALSE, "AUTH CRAM-MD5");
   challenge = g_strdup_printf ("<%u.%" G_GINT64_FORMAT "@%s>", g_random_int (),
                                g_get_real_time () / G_USEC_PER_SEC, s->cfg->hostname);
-  outcome = auth_exchange (s, challenge, &answer, NULL);
+  outcome = auth_exchange (s, challenge, &answer);
   if (outcome != AUTH_OK)
     return outcome;
 
@@ -363,7 +364,8 @@ auth_refusal (Session     *s,
   if (*mechanism == '\0' || (words[1] != NULL && words[2] != NULL))
     return "501 5.5.4 Syntax: AUTH mechanism [initial-response]";
   if (!(g_str_equal (mechanism, "PLAIN") || g_str_equal (mechanism, "LOGIN") ||
-        g_str_equal (mechanism, "CRAM-MD5")))
+        g_str_equal (mechanism, "CRAM-MD5") ||
+        (g_str_equal (mechanism, "GSSAPI") && _sd_server_gssapi_offered (s))))
     return "504 5.5.4 Unrecognized authentication type";
   return NULL;
 }
@@ -440,6 +442,8 @@ _sd_server_do_auth (Session    *s,
     return auth_finish (s, auth_plain (s, initial));
   if (g_str_equal (mechanism, "LOGIN"))
     return auth_finish (s, auth_login (s, initial));
+  if (g_str_equal (mechanism, "GSSAPI"))
+    return auth_finish (s, _sd_server_auth_gssapi (s, initial));
   if (initial != NULL)
     {
       _sd_server_emit (s, SD_DIRECTION_RECEIVED, TRUE, verb_only);

@@ -42,7 +42,10 @@ _sd_server_do_ehlo (Session    *s,
       s->info->starttls_offered = TRUE;
     }
   if (_sd_server_auth_available (s) && (s->tls || !s->cfg->require_tls_for_auth))
-    g_string_append (text, "250-AUTH PLAIN LOGIN CRAM-MD5\n");
+    g_string_append_printf (text, "250-AUTH%s%s\n",
+                            s->cfg->accept_any_auth || s->cfg->accounts->len > 0
+                            ? " PLAIN LOGIN CRAM-MD5" : "",
+                            _sd_server_gssapi_offered (s) ? " GSSAPI" : "");
   g_string_append (text, "250 HELP");
   return _sd_server_reply (s, text->str);
 }

@@ -42,6 +42,7 @@ sd_server_config_free (SdServerConfig *config)
   g_clear_pointer (&config->accounts, g_ptr_array_unref);
   g_clear_pointer (&config->relay_domains, g_ptr_array_unref);
   g_free (config->maildir);
+  g_free (config->gssapi_keytab);
   g_free (config);
 }
 
@@ -80,6 +81,7 @@ sd_server_config_copy (const SdServerConfig *config)
   copy->key_pem = g_strdup (config->key_pem);
   copy->cert_dir = g_strdup (config->cert_dir);
   copy->maildir = g_strdup (config->maildir);
+  copy->gssapi_keytab = g_strdup (config->gssapi_keytab);
   for (guint i = 0; config->accounts != NULL && i < config->accounts->len; i++)
     {
       const SdServerAccount *account = config->accounts->pdata[i];

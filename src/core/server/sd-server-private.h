@@ -171,7 +171,25 @@ Step _sd_server_do_data (Session    *s,
                          const char *args);
 
 /* sd-server-auth.c */
+typedef enum {
+  AUTH_OK,
+  AUTH_BAD,        /* 535 */
+  AUTH_ANSWERED,   /* cancelled or malformed: a 501 went out already */
+  AUTH_ENDED,      /* the connection went */
+} AuthOutcome;
+
 Step _sd_server_do_auth (Session    *s,
                          const char *args);
+/* Sends "334 <base64 @challenge>" and reads the decoded answer (shown by the caller). */
+AuthOutcome _sd_server_auth_exchange (Session  *s,
+                                      GBytes   *challenge,
+                                      GBytes  **answer);
+GBytes     *_sd_server_auth_decode   (const char *text,
+                                      gboolean    initial);
+
+/* sd-server-gssapi.c (MIT krb5 builds) */
+gboolean    _sd_server_gssapi_offered (Session    *s);
+AuthOutcome _sd_server_auth_gssapi    (Session    *s,
+                                       const char *initial);
 
 G_END_DECLS

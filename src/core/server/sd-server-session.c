@@ -233,7 +233,7 @@ _sd_server_reset_transaction (Session *s)
 gboolean
 _sd_server_auth_available (Session *s)
 {
-  return s->cfg->accept_any_auth || s->cfg->accounts->len > 0;
+  return s->cfg->accept_any_auth || s->cfg->accounts->len > 0 || _sd_server_gssapi_offered (s);
 }
 
 gboolean

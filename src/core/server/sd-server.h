@@ -47,6 +47,8 @@ typedef struct {
   gboolean    accept_any_auth;   /* any credentials pass; the user name tried is recorded */
   gboolean    require_tls_for_auth; /* no AUTH before STARTTLS (Exchange's default) */
   gboolean    require_auth;      /* MAIL before AUTH: 530 5.7.0 */
+  char       *gssapi_keytab;     /* also offer AUTH GSSAPI, accepting tickets for any key
+                                  * in this keytab (builds with MIT krb5 only) */
   GPtrArray  *relay_domains;     /* (element-type utf8) NULL or empty: any domain; else
                                   * unauthenticated RCPT elsewhere gets 550 5.7.54 */
   gboolean    greylist;          /* first try of each (client, from, to): 451 4.7.1 */
@@ -67,6 +69,8 @@ void            sd_server_config_add_account  (SdServerConfig       *config,
                                                const char           *password);
 void            sd_server_config_add_relay_domain (SdServerConfig   *config,
                                                    const char       *domain);
+/* Whether this build's server can take gssapi_keytab. */
+gboolean        sd_server_gssapi_available    (void);
 
 /* One received message. */
 typedef struct {

@@ -186,6 +186,23 @@ sd_run_auth_pick (SdRun   *run,
   return mechanism;
 }
 
+/* What the mechanism found out (GSSAPI: whose ticket, for how long), and the hints fact
+ * for its failure. */
+static void
+sd_run_auth_notes (SdRun  *run,
+                   SdAuth *auth)
+{
+  g_autoptr(GPtrArray) notes = sd_auth_take_notes (auth);
+
+  for (guint i = 0; notes != NULL && i < notes->len; i++)
+    _sd_run_emit (run, SD_DIRECTION_INFO, FALSE, notes->pdata[i]);
+  if (sd_auth_get_fact (auth) != NULL)
+    {
+      g_free (run->report->auth_fact);
+      run->report->auth_fact = g_strdup (sd_auth_get_fact (auth));
+    }
+}
+
 /* The mechanism's client, with the password or the token it needs. */
 static SdAuth *
 sd_run_auth_new (SdRun       *run,
@@ -193,12 +210,13 @@ sd_run_auth_new (SdRun       *run,
                  GError     **error)
 {
   const SdSettings *settings = run->settings;
-  gboolean token = sd_auth_mechanism_get_credential (mechanism) == SD_AUTH_CREDENTIAL_TOKEN;
+  SdAuthCredential credential = sd_auth_mechanism_get_credential (mechanism);
+  gboolean token = credential == SD_AUTH_CREDENTIAL_TOKEN;
   const char *secret = token ? settings->oauth_token : settings->password;
   SdAuth *auth;
   GError *local = NULL;
 
-  if (secret == NULL)
+  if (secret == NULL && credential != SD_AUTH_CREDENTIAL_SYSTEM)
     {
       g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
                    /* Translators: %s is an AUTH mechanism such as XOAUTH2; the options
@@ -210,15 +228,28 @@ sd_run_auth_new (SdRun       *run,
       _sd_run_quit_quietly (run);
       return NULL;
     }
-  auth = sd_auth_new (mechanism, settings->user, secret, &local);
+  auth = sd_auth_new (mechanism, settings->user != NULL && *settings->user ? settings->user : NULL,
+                      secret, &local);
   if (auth == NULL)
     {
       g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT, "%s", local->message);
       g_error_free (local);
       return NULL;
     }
+  g_free (run->report->auth_mechanism);
+  run->report->auth_mechanism = g_strdup (sd_auth_get_mechanism (auth));
   if (token)
     sd_run_check_token (run, secret);
+  if (!sd_auth_start (auth, settings->host, &local))
+    {
+      sd_run_auth_notes (run, auth);
+      g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_AUTH, "%s", local->message);
+      g_error_free (local);
+      _sd_run_quit_quietly (run);
+      g_clear_pointer (&auth, sd_auth_free);
+      return NULL;
+    }
+  sd_run_auth_notes (run, auth);
   return auth;
 }
 
@@ -301,6 +332,7 @@ sd_run_auth_answer (SdRun          *run,
   sd_run_show_challenge (run, auth, challenge);
 
   response = sd_auth_step (auth, challenge, &response_shown, &local);
+  sd_run_auth_notes (run, auth);
   if (response == NULL)
     {
       g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_AUTH,
@@ -333,9 +365,19 @@ _sd_run_auth (SdRun   *run,
 
   if (g_strcmp0 (settings->auth, "none") == 0)
     return TRUE;
-  if (settings->user == NULL || *settings->user == '\0')
+  /* GSSAPI asked for needs no user name: the ticket cache has one. */
+  if ((settings->user == NULL || *settings->user == '\0') &&
+      (g_strcmp0 (settings->auth, "auto") == 0 ||
+       sd_auth_mechanism_get_credential (settings->auth) != SD_AUTH_CREDENTIAL_SYSTEM))
     {
       _sd_run_emit (run, SD_DIRECTION_INFO, FALSE, _("No user name given: not authenticating"));
+      /* auto never signs in with the system's ticket by itself; it says it could. */
+      if (sd_capabilities_has_auth (run->caps, "GSSAPI") &&
+          sd_auth_mechanism_is_supported ("GSSAPI") && g_strcmp0 (settings->auth, "auto") == 0)
+        _sd_run_emit (run, SD_DIRECTION_INFO, FALSE,
+                      _("The server offers Kerberos (GSSAPI): authentication “gssapi” "
+                        "(--auth gssapi) signs in with this computer's ticket or Windows "
+                        "logon, without a user name or password"));
       return TRUE;
     }
 
@@ -353,7 +395,6 @@ _sd_run_auth (SdRun   *run,
                    /* Translators: %s is an AUTH mechanism such as LOGIN. */
                    _("Sending credentials WITHOUT encryption (%s), as explicitly allowed"),
                    sd_auth_get_mechanism (auth));
-  run->report->auth_mechanism = g_strdup (sd_auth_get_mechanism (auth));
   if (!sd_run_auth_send_command (run, auth, error))
     return FALSE;
 
@@ -377,9 +418,10 @@ _sd_run_auth (SdRun   *run,
       return FALSE;
     }
   g_free (run->report->auth_user);
-  run->report->auth_user = g_strdup (settings->user);
+  /* GSSAPI without a user name: the ticket's client name. */
+  run->report->auth_user = g_strdup (sd_auth_get_user (auth));
   /* Translators: the user name, then the AUTH mechanism (LOGIN, NTLM…). */
   _sd_run_emitf (run, SD_DIRECTION_INFO, _("Authenticated as %s with %s"),
-                 settings->user, sd_auth_get_mechanism (auth));
+                 run->report->auth_user, sd_auth_get_mechanism (auth));
   return TRUE;
 }

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sd-auth.h"
 #include "sd-session-private.h"
 
 struct _SdSession {
@@ -126,7 +127,11 @@ sd_session_run (SdSession    *self,
   run.report->host = g_strdup (self->settings->host);
   run.report->port = sd_settings_get_port (self->settings);
   run.report->security = g_strdup (sd_security_to_string (self->settings->security));
-  run.report->credentials_given = self->settings->user != NULL && *self->settings->user != '\0' &&
+  /* GSSAPI asked for needs no user name: the system's sign-in is the credential. */
+  run.report->credentials_given = ((self->settings->user != NULL && *self->settings->user != '\0') ||
+                                   (g_strcmp0 (self->settings->auth, "auto") != 0 &&
+                                    sd_auth_mechanism_get_credential (self->settings->auth) ==
+                                    SD_AUTH_CREDENTIAL_SYSTEM)) &&
                                   g_strcmp0 (self->settings->auth, "none") != 0;
 
   if (!sd_settings_validate (self->settings, &error))

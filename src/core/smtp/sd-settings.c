@@ -280,6 +280,7 @@ sd_settings_validate_auth (const SdSettings  *settings,
   if (!sd_check_line (_("The user name"), settings->user, error))
     return FALSE;
   if (wants_auth && g_strcmp0 (settings->auth, "auto") != 0 &&
+      sd_auth_mechanism_get_credential (settings->auth) != SD_AUTH_CREDENTIAL_SYSTEM &&
       (settings->user == NULL || *settings->user == '\0'))
     {
       g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
@@ -301,7 +302,10 @@ sd_settings_validate_auth (const SdSettings  *settings,
         }
     }
   else if (settings->user != NULL && *settings->user != '\0' && settings->password == NULL &&
-           settings->oauth_token == NULL)
+           settings->oauth_token == NULL &&
+           /* GSSAPI asked for: the system's Kerberos sign-in stands in. auto stays strict:
+            * a forgotten password is an input error, not a reason to sign in otherwise. */
+           sd_auth_mechanism_get_credential (settings->auth) != SD_AUTH_CREDENTIAL_SYSTEM)
     {
       g_set_error_literal (error, SD_SESSION_ERROR, SD_SESSION_ERROR_INVALID_INPUT,
                            _("A user name was given but no password"));

@@ -42,7 +42,8 @@ typedef struct {
                                        * host still names the server for SNI and the
                                        * certificate. NULL: resolve host */
   char            *auth;              /* "auto", "none", "plain", "login", "cram-md5",
-                                       * "ntlm", "xoauth2", "oauthbearer" */
+                                       * "ntlm", "xoauth2", "oauthbearer", "gssapi"
+                                       * (user and password optional: the ticket cache) */
   char            *user;              /* for NTLM also "DOMAIN\\user" or "user@domain" */
   char            *password;          /* wiped by sd_settings_free() */
   char            *oauth_token;       /* an OAuth 2 access token (XOAUTH2, OAUTHBEARER);
