@@ -85,6 +85,18 @@ gboolean _sd_run_starttls (SdRun   *run,
 gboolean _sd_run_auth (SdRun   *run,
                        GError **error);
 
+/* sd-session-envelope.c */
+gboolean _sd_run_envelope_addresses (SdRun     *run,
+                                     char     **from,
+                                     GStrv     *to,
+                                     gboolean  *smtputf8,
+                                     GError   **error);
+void _sd_run_check_message_size (SdRun  *run,
+                                 GBytes *message);
+char *_sd_run_dsn_mail_params (SdRun *run);
+char *_sd_run_dsn_rcpt_params (SdRun      *run,
+                               const char *address);
+
 /* sd-session-transaction.c */
 gboolean _sd_run_transaction (SdRun    *run,
                               gboolean *quit_sent,
