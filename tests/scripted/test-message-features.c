@@ -1,6 +1,6 @@
 /* test-message-features.c: what a message carries, through our client to the built-in
  * server: attachments (read back by Python's email package when it is there), the size
- * against SIZE, DSN parameters, SMTPUTF8 and IDN A-labels
+ * against SIZE, DSN parameters, SMTPUTF8 and IDN A-labels, bursts against a rate limit
  *
  * Everything talks to 127.0.0.1 only, on ephemeral ports.
  *
@@ -11,13 +11,15 @@
 #include <gio/gio.h>
 #include <string.h>
 
+#include "sd-burst.h"
 #include "sd-server.h"
 #include "sd-session.h"
 
 static SdServer *
-start_server (guint64  max_size,
-              gboolean dsn,
-              gboolean smtputf8)
+start_server_full (guint64  max_size,
+                   gboolean dsn,
+                   gboolean smtputf8,
+                   guint    rate_limit)
 {
   g_autoptr(SdServerConfig) config = sd_server_config_new ();
   g_autoptr(GError) error = NULL;
@@ -28,11 +30,22 @@ start_server (guint64  max_size,
   config->max_size = max_size;
   config->dsn = dsn;
   config->smtputf8 = smtputf8;
+  /* An hour's window: however slow the machine, the limit is what refuses. */
+  config->rate_limit = rate_limit;
+  config->rate_window_s = 3600;
   config->idle_timeout_s = 30;
   server = sd_server_new (config);
   g_assert_true (sd_server_start (server, &error));
   g_assert_no_error (error);
   return server;
+}
+
+static SdServer *
+start_server (guint64  max_size,
+              gboolean dsn,
+              gboolean smtputf8)
+{
+  return start_server_full (max_size, dsn, smtputf8, 0);
 }
 
 static void
@@ -313,6 +326,80 @@ test_smtputf8_impossible (void)
   stop_server (server);
 }
 
+/* --- bursts against a rate limit ------------------------------------------------------ */
+
+#define RATE_LIMIT 10
+#define BURST      25
+
+static void
+on_burst_result (const SdBurstResult *result,
+                 gpointer             user_data)
+{
+  guint *seen = user_data;
+
+  (*seen)++;
+}
+
+/* Distinct Message-IDs among what the server stored: a duplicate would show as fewer. */
+static guint
+distinct_message_ids (GPtrArray *messages)
+{
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GRegex) re = g_regex_new ("^Message-ID: (\\S+)\r$", G_REGEX_MULTILINE, 0, NULL);
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      SdServerMessage *message = messages->pdata[i];
+      g_autofree char *text = g_strndup (g_bytes_get_data (message->data, NULL),
+                                         g_bytes_get_size (message->data));
+      g_autoptr(GMatchInfo) match = NULL;
+
+      g_assert_true (g_regex_match (re, text, 0, &match));
+      g_hash_table_add (ids, g_match_info_fetch (match, 1));
+    }
+  return g_hash_table_size (ids);
+}
+
+static void
+check_burst (guint connections)
+{
+  SdServer *server = start_server_full (0, FALSE, FALSE, RATE_LIMIT);
+  g_autoptr(SdSettings) settings = settings_for (server, "alice@example.test", "bob@example.test");
+  SdBurstSpec spec = { BURST, connections, 0 };
+  g_autoptr(SdBurstReport) report = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  guint seen = 0;
+
+  report = sd_burst_run (settings, &spec, NULL, on_burst_result, &seen);
+  g_assert_cmpuint (seen, ==, BURST);
+  g_assert_cmpuint (report->accepted, ==, RATE_LIMIT);
+  g_assert_cmpuint (report->deferred, ==, BURST - RATE_LIMIT);
+  g_assert_cmpuint (report->refused + report->failed, ==, 0);
+  /* One at a time, the limit's own message is the first deferred; side by side, the
+   * order of arrival can differ from the order of start, but never by more. */
+  if (connections == 1)
+    g_assert_cmpint (report->first_refusal, ==, RATE_LIMIT);
+  else
+    g_assert_cmpint (report->first_refusal, <=, RATE_LIMIT);
+  for (guint i = 0; i < BURST; i++)
+    {
+      const SdBurstResult *result = report->results->pdata[i];
+
+      g_assert_nonnull (result);
+      g_assert_cmpuint (result->index, ==, i);
+      g_assert_cmpuint (result->worker, <, connections);
+      g_assert_cmpuint (result->code, ==, result->outcome == SD_BURST_ACCEPTED ? 250 : 451);
+    }
+  /* Nothing lost, nothing twice. */
+  messages = sd_server_get_messages (server);
+  g_assert_cmpuint (messages->len, ==, RATE_LIMIT);
+  g_assert_cmpuint (distinct_message_ids (messages), ==, RATE_LIMIT);
+  stop_server (server);
+}
+
+static void test_burst_one (void)  { check_burst (1); }
+static void test_burst_four (void) { check_burst (4); }
+
 int
 main (int    argc,
       char **argv)
@@ -326,6 +413,8 @@ main (int    argc,
   g_test_add_func ("/features/smtputf8/offered", test_smtputf8_offered);
   g_test_add_func ("/features/smtputf8/a-labels", test_smtputf8_a_labels);
   g_test_add_func ("/features/smtputf8/impossible", test_smtputf8_impossible);
+  g_test_add_func ("/features/burst/one-connection", test_burst_one);
+  g_test_add_func ("/features/burst/four-connections", test_burst_four);
 
   return g_test_run ();
 }
