@@ -66,15 +66,12 @@ sd_cli_burst_on_result (const SdBurstResult *result,
                         gpointer             user_data)
 {
   SdCliBurst *run = user_data;
-  g_autofree char *reply = sd_text_escape (result->reply);
+  g_autofree char *line = NULL;
 
   if (run->json)
     return;
-  /* Translators: message number, connection number, start and duration in ms, the
-   * outcome (accepted, deferred…), then the server's reply. */
-  printf (_("#%-5u conn %-2u at %8.1f ms %7.1f ms  %-8s %s\n"), result->index + 1,
-          result->worker + 1, result->start_us / 1000.0, result->duration_us / 1000.0,
-          sd_burst_outcome_to_string (result->outcome), reply);
+  line = sd_burst_result_to_line (result);
+  printf ("%s\n", line);
   fflush (stdout);
 }
 

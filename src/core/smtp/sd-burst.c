@@ -9,6 +9,7 @@
 
 #include "sd-burst.h"
 #include "sd-json-private.h"
+#include "sd-report.h"
 #include "sd-session.h"
 #include "sd-session-error.h"
 
@@ -230,6 +231,19 @@ sd_burst_run (const SdSettings  *settings,
   report->elapsed_us = g_get_monotonic_time () - burst.t0;
   sd_burst_sum_up (report);
   return report;
+}
+
+char *
+sd_burst_result_to_line (const SdBurstResult *result)
+{
+  g_autofree char *reply = sd_text_escape (result->reply);
+
+  /* Translators: message number, connection number, start and duration in ms, the
+   * outcome (accepted, deferred…), then the server's reply. */
+  return g_strdup_printf (_("#%-5u conn %-2u at %8.1f ms %7.1f ms  %-8s %s"), result->index + 1,
+                          result->worker + 1, result->start_us / 1000.0,
+                          result->duration_us / 1000.0,
+                          sd_burst_outcome_to_string (result->outcome), reply);
 }
 
 char *

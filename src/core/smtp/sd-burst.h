@@ -65,6 +65,9 @@ SdBurstReport *sd_burst_run           (const SdSettings   *settings,
 void           sd_burst_report_free   (SdBurstReport      *report);
 /* "accepted", "deferred", "refused", "failed" */
 const char    *sd_burst_outcome_to_string (SdBurstOutcome outcome);
+/* "#12    conn 3  at   40.0 ms     2.3 ms  deferred 451 4.7.0 …", one line without a
+ * line end; the server's text escaped (transfer full). */
+char          *sd_burst_result_to_line (const SdBurstResult *result);
 /* One JSON document: the spec's figures, the counts, the rate, every result
  * (transfer full). */
 char          *sd_burst_report_to_json (const SdBurstReport *report,
