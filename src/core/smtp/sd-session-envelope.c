@@ -66,18 +66,17 @@ _sd_run_check_message_size (SdRun  *run,
   guint64 size = g_bytes_get_size (message);
   guint n_attached = settings->attachments != NULL ? settings->attachments->len : 0;
   g_autofree char *shown = g_format_size (size);
+  g_autofree char *bytes = g_strdup_printf ("%" G_GUINT64_FORMAT, size);
 
   if (n_attached > 0 && settings->eml == NULL)
     /* Translators: a size (“12.6 MB”), its bytes, then the number of attachments. */
     _sd_run_emitf (run, SD_DIRECTION_INFO,
-                   g_dngettext (GETTEXT_PACKAGE, "Message size: %s (%" G_GUINT64_FORMAT
-                                " bytes, %u attachment)", "Message size: %s (%"
-                                G_GUINT64_FORMAT " bytes, %u attachments)", n_attached),
-                   shown, size, n_attached);
+                   g_dngettext (GETTEXT_PACKAGE, "Message size: %s (%s bytes, %u attachment)",
+                                "Message size: %s (%s bytes, %u attachments)", n_attached),
+                   shown, bytes, n_attached);
   else
     /* Translators: a size (“12.6 MB”), then its bytes. */
-    _sd_run_emitf (run, SD_DIRECTION_INFO, _("Message size: %s (%" G_GUINT64_FORMAT " bytes)"),
-                   shown, size);
+    _sd_run_emitf (run, SD_DIRECTION_INFO, _("Message size: %s (%s bytes)"), shown, bytes);
   if (run->caps->has_size && run->caps->size > 0 && size > run->caps->size)
     {
       g_autofree char *limit = g_format_size (run->caps->size);
