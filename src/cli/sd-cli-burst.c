@@ -9,6 +9,7 @@
 
 #include "sd-cli.h"
 #include "sd-cli-burst.h"
+#include "sd-hints.h"
 #include "sd-report.h"
 #include "sd-session-error.h"
 
@@ -103,6 +104,20 @@ sd_cli_burst_interrupt (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* What the first refusal says about the server's limits (the provider's figures are in
+ * the knowledge base). */
+static void
+sd_cli_burst_print_hints (const char *reply)
+{
+  g_autoptr(GPtrArray) hints = sd_hints_diagnose_text (reply);
+  g_autofree char *text = NULL;
+
+  if (hints->len == 0)
+    return;
+  text = sd_hints_to_text (hints);
+  printf ("\n%s\n\n%s", sd_hints_text_header (), text);
+}
+
 static void
 sd_cli_burst_print_summary (const SdBurstReport *report,
                             const SdBurstSpec   *spec)
@@ -123,6 +138,7 @@ sd_cli_burst_print_summary (const SdBurstReport *report,
                 "Rate reached before it: %.1f messages/s\n"),
               report->first_refusal + 1, first->start_us / (double) G_USEC_PER_SEC, reply,
               report->rate);
+      sd_cli_burst_print_hints (first->reply);
     }
   else
     /* Translators: messages per second. */
