@@ -1,4 +1,4 @@
-/* sd-cli-burst.c: `send --count N [--connections C] [--interval MS]`
+/* sd-cli-burst.c: `send --count N [--connections C] [--interval MS] [--reconnect]`
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -25,7 +25,7 @@ typedef struct {
 void
 sd_cli_burst_options_init (SdCliBurstOptions *options)
 {
-  *options = (SdCliBurstOptions) { -1, -1, -1 };
+  *options = (SdCliBurstOptions) { -1, -1, -1, FALSE };
 }
 
 void
@@ -36,6 +36,7 @@ sd_cli_burst_options_add_entries (SdCliBurstOptions *o,
     { "count", 0, 0, G_OPTION_ARG_INT, &o->count, N_("Send N messages (a burst: one line per message and where the server began to defer)"), N_("N") },
     { "connections", 0, 0, G_OPTION_ARG_INT, &o->connections, N_("With --count: C sessions at once (default 1)"), N_("C") },
     { "interval", 0, 0, G_OPTION_ARG_INT, &o->interval_ms, N_("With --count: start a message every MS milliseconds (default 0: at once)"), N_("MS") },
+    { "reconnect", 0, 0, G_OPTION_ARG_NONE, &o->reconnect, N_("With --count: a new connection for every message (default: each connection sends message after message, RSET between)"), NULL },
     { NULL }
   };
 
@@ -47,10 +48,10 @@ sd_cli_burst_options_get_spec (const SdCliBurstOptions *o,
                                SdBurstSpec             *spec,
                                GError                 **error)
 {
-  if (o->count < 0 && (o->connections >= 0 || o->interval_ms >= 0))
+  if (o->count < 0 && (o->connections >= 0 || o->interval_ms >= 0 || o->reconnect))
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           _("--connections and --interval go with --count"));
+                           _("--connections, --interval and --reconnect go with --count"));
       return FALSE;
     }
   if (o->count < 0)
@@ -58,6 +59,7 @@ sd_cli_burst_options_get_spec (const SdCliBurstOptions *o,
   spec->count = o->count;
   spec->connections = o->connections >= 0 ? (guint) o->connections : 1;
   spec->interval_ms = o->interval_ms >= 0 ? (guint) o->interval_ms : 0;
+  spec->reconnect = o->reconnect;
   return sd_burst_spec_validate (spec, error);
 }
 

@@ -1,4 +1,4 @@
-/* sd-cli-burst.h: `send --count N [--connections C] [--interval MS]`
+/* sd-cli-burst.h: `send --count N [--connections C] [--interval MS] [--reconnect]`
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +13,7 @@ typedef struct {
   int count;         /* -1: not given (one message, the normal transcript) */
   int connections;   /* -1: not given */
   int interval_ms;   /* -1: not given */
+  gboolean reconnect;
 } SdCliBurstOptions;
 
 void     sd_cli_burst_options_init        (SdCliBurstOptions *options);

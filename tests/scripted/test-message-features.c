@@ -361,11 +361,12 @@ distinct_message_ids (GPtrArray *messages)
 }
 
 static void
-check_burst (guint connections)
+check_burst (guint    connections,
+             gboolean reconnect)
 {
   SdServer *server = start_server_full (0, FALSE, FALSE, RATE_LIMIT);
   g_autoptr(SdSettings) settings = settings_for (server, "alice@example.test", "bob@example.test");
-  SdBurstSpec spec = { BURST, connections, 0 };
+  SdBurstSpec spec = { BURST, connections, 0, reconnect };
   g_autoptr(SdBurstReport) report = NULL;
   g_autoptr(GPtrArray) messages = NULL;
   guint seen = 0;
@@ -390,6 +391,14 @@ check_burst (guint connections)
       g_assert_cmpuint (result->worker, <, connections);
       g_assert_cmpuint (result->code, ==, result->outcome == SD_BURST_ACCEPTED ? 250 : 451);
     }
+  /* One connection per worker, RSET between messages (a 451 leaves it open); or one
+   * per message. */
+  if (reconnect)
+    g_assert_cmpuint (sd_server_get_n_sessions (server), ==, BURST);
+  else if (connections == 1)
+    g_assert_cmpuint (sd_server_get_n_sessions (server), ==, 1);
+  else
+    g_assert_cmpuint (sd_server_get_n_sessions (server), <=, connections);
   /* Nothing lost, nothing twice. */
   messages = sd_server_get_messages (server);
   g_assert_cmpuint (messages->len, ==, RATE_LIMIT);
@@ -397,8 +406,9 @@ check_burst (guint connections)
   stop_server (server);
 }
 
-static void test_burst_one (void)  { check_burst (1); }
-static void test_burst_four (void) { check_burst (4); }
+static void test_burst_one (void)       { check_burst (1, FALSE); }
+static void test_burst_four (void)      { check_burst (4, FALSE); }
+static void test_burst_reconnect (void) { check_burst (4, TRUE); }
 
 int
 main (int    argc,
@@ -415,6 +425,7 @@ main (int    argc,
   g_test_add_func ("/features/smtputf8/impossible", test_smtputf8_impossible);
   g_test_add_func ("/features/burst/one-connection", test_burst_one);
   g_test_add_func ("/features/burst/four-connections", test_burst_four);
+  g_test_add_func ("/features/burst/reconnect", test_burst_reconnect);
 
   return g_test_run ();
 }

@@ -28,8 +28,11 @@ typedef struct {
 } SdBurst;
 
 typedef struct {
-  SdBurst *burst;
-  guint    worker;
+  SdBurst  *burst;
+  guint     worker;
+  guint     index;      /* the message it is on */
+  gboolean  claimed;    /* ... and that message has no result yet */
+  gint64    start_us;
 } SdBurstWorker;
 
 static void
@@ -87,16 +90,16 @@ sd_burst_is_deferral (const SdReply *reply)
 }
 
 static void
-sd_burst_judge (SdBurstResult  *result,
-                const SdReport *report)
+sd_burst_judge (SdBurstResult *result,
+                gboolean       ok,
+                const SdReply *reply,
+                const GError  *error)
 {
-  const SdReply *reply = report->reply;
-
-  result->exit_code = sd_session_error_exit_code (report->error);
-  if (report->ok)
+  result->exit_code = ok ? 0 : sd_session_error_exit_code (error);
+  if (ok)
     result->outcome = SD_BURST_ACCEPTED;
   else if (reply != NULL && reply->code >= 400 &&
-           g_error_matches (report->error, SD_SESSION_ERROR, SD_SESSION_ERROR_REJECTED))
+           g_error_matches (error, SD_SESSION_ERROR, SD_SESSION_ERROR_REJECTED))
     result->outcome = sd_burst_is_deferral (reply) ? SD_BURST_DEFERRED : SD_BURST_REFUSED;
   else
     result->outcome = SD_BURST_FAILED;
@@ -108,7 +111,7 @@ sd_burst_judge (SdBurstResult  *result,
       result->reply = g_strdup_printf ("%u %s", reply->code, text);
     }
   else
-    result->reply = g_strdup (report->error != NULL ? report->error->message : "");
+    result->reply = g_strdup (error != NULL ? error->message : "");
 }
 
 /* Paced: message @index starts no earlier than t0 + index * interval. FALSE: cancelled. */
@@ -127,39 +130,77 @@ sd_burst_wait_turn (SdBurst *burst,
   return !g_cancellable_is_cancelled (burst->cancellable);
 }
 
+/* The next message for @worker, when its turn has come; FALSE when none is left. */
+static gboolean
+sd_burst_claim (SdBurstWorker *worker)
+{
+  SdBurst *burst = worker->burst;
+
+  g_mutex_lock (&burst->lock);
+  worker->index = burst->next++;
+  g_mutex_unlock (&burst->lock);
+  worker->claimed = worker->index < burst->spec->count && sd_burst_wait_turn (burst, worker->index);
+  worker->start_us = g_get_monotonic_time () - burst->t0;
+  return worker->claimed;
+}
+
+static void
+sd_burst_record (SdBurstWorker *worker,
+                 gboolean       ok,
+                 const SdReply *reply,
+                 const GError  *error)
+{
+  SdBurst *burst = worker->burst;
+  SdBurstResult *result = g_new0 (SdBurstResult, 1);
+
+  result->index = worker->index;
+  result->worker = worker->worker;
+  result->start_us = worker->start_us;
+  result->duration_us = g_get_monotonic_time () - burst->t0 - worker->start_us;
+  sd_burst_judge (result, ok, reply, error);
+  worker->claimed = FALSE;
+
+  g_mutex_lock (&burst->lock);
+  g_ptr_array_index (burst->report->results, result->index) = result;
+  if (burst->func != NULL)
+    burst->func (result, burst->user_data);
+  g_mutex_unlock (&burst->lock);
+}
+
+/* After each message of a reused connection: record it, then the next one, if any. */
+static gboolean
+sd_burst_on_message (gboolean        ok,
+                     const SdReport *report,
+                     const GError   *error,
+                     gpointer        user_data)
+{
+  SdBurstWorker *worker = user_data;
+
+  sd_burst_record (worker, ok, report->reply, error);
+  return !worker->burst->spec->reconnect && sd_burst_claim (worker);
+}
+
 static gpointer
 sd_burst_worker (gpointer data)
 {
   SdBurstWorker *worker = data;
   SdBurst *burst = worker->burst;
 
-  for (;;)
+  while (worker->claimed || sd_burst_claim (worker))
     {
-      g_autoptr(SdSession) session = NULL;
+      g_autoptr(SdSession) session = sd_session_new (burst->settings);
       g_autoptr(SdReport) report = NULL;
-      SdBurstResult *result;
-      guint index;
 
-      g_mutex_lock (&burst->lock);
-      index = burst->next++;
-      g_mutex_unlock (&burst->lock);
-      if (index >= burst->spec->count || !sd_burst_wait_turn (burst, index))
-        break;
-
-      result = g_new0 (SdBurstResult, 1);
-      result->index = index;
-      result->worker = worker->worker;
-      result->start_us = g_get_monotonic_time () - burst->t0;
-      session = sd_session_new (burst->settings);
+      sd_session_set_repeat (session, sd_burst_on_message, worker);
       report = sd_session_run (session, burst->cancellable, NULL, NULL);
-      result->duration_us = g_get_monotonic_time () - burst->t0 - result->start_us;
-      sd_burst_judge (result, report);
-
-      g_mutex_lock (&burst->lock);
-      g_ptr_array_index (burst->report->results, index) = result;
-      if (burst->func != NULL)
-        burst->func (result, burst->user_data);
-      g_mutex_unlock (&burst->lock);
+      /* The session ended before the claimed message went (connect, TLS, RSET, a
+       * closed connection): that message gets the session's error. */
+      if (worker->claimed)
+        {
+          sd_burst_record (worker, FALSE, report->reply, report->error);
+          if (g_cancellable_is_cancelled (burst->cancellable))
+            break;
+        }
     }
   return NULL;
 }
@@ -221,7 +262,7 @@ sd_burst_run (const SdSettings  *settings,
   workers = g_new0 (SdBurstWorker, n);
   for (guint i = 0; i < n; i++)
     {
-      workers[i] = (SdBurstWorker) { &burst, i };
+      workers[i] = (SdBurstWorker) { &burst, i, 0, FALSE, 0 };
       threads[i] = g_thread_new ("sd-burst", sd_burst_worker, &workers[i]);
     }
   for (guint i = 0; i < n; i++)

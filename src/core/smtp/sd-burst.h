@@ -1,8 +1,10 @@
 /* sd-burst.h: many messages in a row, to find where a server starts to throttle
  *
- * Each message is one whole session (its own connection), as many applications send;
- * C workers run them side by side. The burst stops at nothing: every message is tried,
- * so what the server stored can be counted against what it accepted.
+ * C workers each hold one connection and send message after message over it, RSET
+ * between (as an application sends a batch); a connection the server closes is opened
+ * again for the next message. With @reconnect every message has its own connection.
+ * The burst stops at nothing: every message is tried, so what the server stored can be
+ * counted against what it accepted.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,6 +22,7 @@ typedef struct {
   guint    count;          /* messages, 1..SD_BURST_MAX_COUNT */
   guint    connections;    /* sessions at once, 1..SD_BURST_MAX_CONNECTIONS */
   guint    interval_ms;    /* message k starts no earlier than k * interval; 0: at once */
+  gboolean reconnect;      /* a new connection for every message */
 } SdBurstSpec;
 
 typedef enum {

@@ -143,7 +143,7 @@ sd_run_refused (SdRun         *run,
                 GError       **error)
 {
   _sd_run_set_reply_error (run, error, SD_SESSION_ERROR_REJECTED, reply, message);
-  if (!*t->quit_sent)
+  if (!*t->quit_sent && !run->keep_open)
     _sd_run_quit_quietly (run);
   return FALSE;
 }
@@ -273,6 +273,8 @@ sd_run_append_quit (SdRun         *run,
                     SdTransaction *t,
                     GString       *wire)
 {
+  if (run->keep_open)
+    return;   /* RSET and the next message follow instead */
   _sd_run_emit (run, SD_DIRECTION_SENT, FALSE, "QUIT");
   g_string_append (wire, "QUIT\r\n");
   *t->quit_sent = TRUE;
