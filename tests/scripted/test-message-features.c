@@ -162,6 +162,7 @@ test_attachments (void)
   g_autofree char *expected = NULL;
   g_autofree char *line1 = NULL;
   g_autofree char *line2 = NULL;
+  g_autofree char *python = NULL;
   guchar values[256];
 
   for (guint i = 0; i < 256; i++)
@@ -183,7 +184,8 @@ test_attachments (void)
                                   g_bytes_get_size (message->data),
                                   "filename*0*=utf-8''Gr%C3%BC%C3%9Fe"));
 
-  if (g_find_program_in_path ("python3") == NULL)
+  python = g_find_program_in_path ("python3");
+  if (python == NULL)
     {
       stop_server (server);
       g_test_skip ("python3 is not installed: the structure is not read back");
