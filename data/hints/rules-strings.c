@@ -699,6 +699,18 @@ N_("Fix the underlying error (usually Send As), then wait for the throttle to ex
 N_("Exchange Online: sending limit reached");
 N_("The mailbox exceeded Microsoft 365's recipient rate limit (10,000 recipients a day) or message rate.");
 N_("Check the account is not compromised; spread sending; use a relay or High Volume Email / Azure Communication Services for bulk.");
+N_("The server limits how fast one client may send");
+N_("The server accepted some messages and then deferred the rest: the sender went over a rate limit (messages per minute, connections at once, recipients per day). Later messages pass once the window has moved on; a burst of invoices or scans runs into it first.");
+N_("Microsoft 365 allows 30 messages a minute and 10,000 recipients a day per mailbox, and 3 connections at once per mailbox: make the application send at most one message every 2 seconds over one connection.");
+N_("For more, relay through an on-premises server or a connector, or use High Volume Email / Azure Communication Services.");
+N_("Verify: smtp-doctor-cli send --count 40 --interval 2000 reaches the end without a deferral.");
+N_("Google Workspace allows 2,000 messages a day per user (500 for a trial, and for consumer Gmail); the SMTP relay allows 10,000 recipients a day per user.");
+N_("Spread the run over the day or use the SMTP relay service with its own limits.");
+N_("Verify: the deferrals stop after the window, and the Admin console shows no sending-limit alert.");
+N_("Postfix's anvil counts per client: raise smtpd_client_message_rate_limit (and smtpd_client_connection_count_limit) for the application's address, or list it in smtpd_client_event_limit_exceptions; then postfix reload.");
+N_("Verify: the log shows no 'too much mail from' for that client during the run.");
+N_("Slow the sender down (one message at a time, a pause between messages) and let it retry 4xx replies later instead of giving up.");
+N_("Verify: a burst with smtp-doctor-cli send --count N --interval MS at the new pace has no deferral.");
 N_("Exchange Online: the sender is blocked for spam");
 N_("The mailbox was restricted for sending spam, usually after its password was stolen.");
 N_("Secure the account (reset the password, require MFA, check inbox rules and forwarding), then remove it from Restricted entities in the Microsoft Defender portal.");

@@ -10,6 +10,8 @@
 
 #include "sd-cli.h"
 #include "sd-cli-options.h"
+#include "sd-cli-message-options.h"
+#include "sd-cli-burst.h"
 #include "sd-cli-oauth.h"
 #include "sd-hints.h"
 #include "sd-profile.h"
@@ -209,6 +211,10 @@ sd_cli_send (int    argc,
   g_autofree char *profile = NULL;
   SdSendRun run = { 0 };
   SdCliOptions options;
+  SdCliMessageOptions message_options;
+  SdCliBurstOptions burst_options;
+  SdBurstSpec burst = { 0 };
+  gboolean bursting = FALSE;
   const GOptionEntry extra[] = {
     { "profile", 0, 0, G_OPTION_ARG_STRING, &profile, N_("Start from the saved profile NAME (flags override it)"), N_("NAME") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &run.json, N_("Print one JSON document at the end instead of the transcript"), NULL },
@@ -219,6 +225,10 @@ sd_cli_send (int    argc,
   context = g_option_context_new (_("- send a test message through an SMTP server"));
   sd_cli_options_init (&options);
   sd_cli_options_add_entries (&options, context);
+  sd_cli_message_options_init (&message_options);
+  sd_cli_message_options_add_entries (&message_options, context);
+  sd_cli_burst_options_init (&burst_options);
+  sd_cli_burst_options_add_entries (&burst_options, context);
   g_option_context_add_main_entries (context, extra, GETTEXT_PACKAGE);
   g_option_context_set_description (context, _(exit_codes_help));
 
@@ -228,8 +238,11 @@ sd_cli_send (int    argc,
   sd_cli_option_error_clean (error);
   if (error == NULL)
     settings = sd_send_start_settings (profile, sd_cli_options_has_password (&options), &error);
-  if (settings != NULL)
-    sd_cli_options_apply (&options, settings, &error);
+  if (settings != NULL && sd_cli_options_apply (&options, settings, &error))
+    sd_cli_message_options_apply (&message_options, settings, &error);
+  sd_cli_message_options_clear (&message_options);
+  if (error == NULL)
+    bursting = sd_cli_burst_options_get_spec (&burst_options, &burst, &error);
   if (error != NULL)
     {
       fprintf (stderr, "smtp-doctor-cli send: %s\n%s\n", error->message,
@@ -252,6 +265,9 @@ sd_cli_send (int    argc,
       fprintf (stderr, "smtp-doctor-cli send: %s\n", error->message);
       return SD_CLI_EXIT_USAGE;
     }
+
+  if (bursting)
+    return sd_cli_burst_run (settings, &burst, run.json);
 
   loop = g_main_loop_new (NULL, FALSE);
   run.loop = loop;

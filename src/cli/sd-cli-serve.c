@@ -32,9 +32,33 @@ static const char serve_help[] = N_(
   "--require-auth answers MAIL before AUTH with 530 5.7.0; --relay-domain limits\n"
   "unauthenticated recipients to those domains (550 5.7.54); --max-size refuses bigger\n"
   "messages (552 5.3.4); --greylist answers the first try of each client/sender/recipient\n"
-  "with 451 4.7.1.\n"
+  "with 451 4.7.1; --rate-limit N/SECONDS answers MAIL with 451 4.7.0 once N messages\n"
+  "came in the last SECONDS (default 60), from all clients together.\n"
   "\n"
   "Passwords come from --password-env or --password-file, never the command line.\n");
+
+/* "N" or "N/SECONDS" */
+static gboolean
+sd_serve_parse_rate (const char      *text,
+                     SdServerConfig  *config,
+                     GError         **error)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "/", 2);
+  guint64 n = 0, seconds = 60;
+
+  if (!g_ascii_string_to_unsigned (parts[0], 10, 1, G_MAXINT, &n, NULL) ||
+      (parts[1] != NULL &&
+       !g_ascii_string_to_unsigned (parts[1], 10, 1, 24 * 3600, &seconds, NULL)))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   /* Translators: keep --rate-limit; N and SECONDS are placeholders. */
+                   _("--rate-limit is N or N/SECONDS (e.g. 30/60), not “%s”"), text);
+      return FALSE;
+    }
+  config->rate_limit = n;
+  config->rate_window_s = seconds;
+  return TRUE;
+}
 
 static char *
 sd_serve_read_password (const char  *env,
@@ -180,12 +204,12 @@ sd_serve_parse (int              argc,
 {
   g_autofree char *listen = NULL, *user = NULL, *password_env = NULL, *password_file = NULL;
   g_autofree char *maildir = NULL, *cert = NULL, *key = NULL, *hostname = NULL;
-  g_autofree char *tls_min = NULL, *keytab = NULL;
+  g_autofree char *tls_min = NULL, *keytab = NULL, *rate_limit = NULL;
   g_auto(GStrv) relay = NULL;
   gint64 max_size = 0;
   int port = 2525, tls_port = -1, max_sessions = 0, idle_timeout = 0;
   gboolean accept_any = FALSE, tls_for_auth = FALSE, require_auth = FALSE, greylist = FALSE;
-  gboolean no_starttls = FALSE;
+  gboolean no_starttls = FALSE, dsn = FALSE, smtputf8 = FALSE;
   GOptionEntry entries[] = {
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Listen on ADDR (default 127.0.0.1)"), N_("ADDR") },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("SMTP port with STARTTLS (default 2525; 0: any free port)"), N_("N") },
@@ -200,6 +224,9 @@ sd_serve_parse (int              argc,
     { "relay-domain", 0, 0, G_OPTION_ARG_STRING_ARRAY, &relay, N_("Accept unauthenticated mail only for domain D (repeatable)"), N_("D") },
     { "greylist", 0, 0, G_OPTION_ARG_NONE, &greylist, N_("Answer each first try with 451 4.7.1"), NULL },
     { "max-size", 0, 0, G_OPTION_ARG_INT64, &max_size, N_("Largest message (default 10485760)"), N_("BYTES") },
+    { "rate-limit", 0, 0, G_OPTION_ARG_STRING, &rate_limit, N_("At most N messages per SECONDS (default 60), then 451 4.7.0"), N_("N[/SECONDS]") },
+    { "dsn", 0, 0, G_OPTION_ARG_NONE, &dsn, N_("Offer DSN (delivery notifications, RFC 3461)"), NULL },
+    { "smtputf8", 0, 0, G_OPTION_ARG_NONE, &smtputf8, N_("Offer SMTPUTF8 (international addresses, RFC 6531)"), NULL },
     { "maildir", 0, 0, G_OPTION_ARG_FILENAME, &maildir, N_("Also save each message in DIR as a .eml file"), N_("DIR") },
     { "cert", 0, 0, G_OPTION_ARG_FILENAME, &cert, N_("Server certificate (PEM); default: one made on first start"), N_("FILE") },
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key, N_("Its private key (PEM)"), N_("FILE") },
@@ -241,6 +268,8 @@ sd_serve_parse (int              argc,
                    _("--tls-min-version is 1.2 or 1.3, not “%s”"), tls_min);
       return FALSE;
     }
+  if (rate_limit != NULL && !sd_serve_parse_rate (rate_limit, config, error))
+    return FALSE;
   if ((cert == NULL) != (key == NULL))
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -267,6 +296,8 @@ sd_serve_parse (int              argc,
   config->gssapi_keytab = g_steal_pointer (&keytab);
   config->require_auth = require_auth;
   config->greylist = greylist;
+  config->dsn = dsn;
+  config->smtputf8 = smtputf8;
   config->max_size = max_size;
   config->maildir = g_steal_pointer (&maildir);
   config->hostname = g_steal_pointer (&hostname);

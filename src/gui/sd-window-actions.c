@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-burst-dialog.h"
 #include "sd-gui-private.h"
 #include "sd-monitor.h"
 #include "sd-report-html.h"
@@ -38,18 +39,52 @@ sd_window_actions_update (SdWindow *self)
 
 /* ---- the session ----------------------------------------------------------------- */
 
+/* Many messages: in a window of their own, with a chart. */
+static void
+sd_window_start_burst (SdWindow          *self,
+                       SdSettings        *settings,
+                       const SdBurstSpec *spec)
+{
+  g_autoptr(SdSettings) owned = settings;
+  g_autoptr(GError) error = NULL;
+
+  if (self->burst_dialog != NULL && sd_burst_dialog_is_running (SD_BURST_DIALOG (self->burst_dialog)))
+    return;
+  if (!sd_settings_validate (owned, &error) || !sd_burst_spec_validate (spec, &error))
+    {
+      sd_window_set_status (self, error->message);
+      return;
+    }
+  if (self->burst_dialog != NULL)
+    gtk_widget_destroy (self->burst_dialog);
+  self->burst_dialog = sd_burst_dialog_new (GTK_WINDOW (self));
+  g_object_add_weak_pointer (G_OBJECT (self->burst_dialog), (gpointer *) &self->burst_dialog);
+  gtk_window_present (GTK_WINDOW (self->burst_dialog));
+  sd_burst_dialog_run (SD_BURST_DIALOG (self->burst_dialog), g_steal_pointer (&owned), spec);
+}
+
 static void
 sd_window_start (SdWindow *self,
                  gboolean  connection_only)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  SdSettings *settings;
+  SdBurstSpec burst;
 
   if (sd_session_controller_is_running (self->controller))
     return;
+  settings = sd_settings_form_read_session (self->settings_form, connection_only);
+  if (!connection_only)
+    {
+      sd_message_options_apply (self->message_options, settings);
+      if (sd_message_options_get_burst (self->message_options, &burst))
+        {
+          sd_window_start_burst (self, settings, &burst);
+          return;
+        }
+    }
   sd_session_controller_set_application (self->controller, app ? G_APPLICATION (app) : NULL);
-  sd_session_controller_start (self->controller,
-                               sd_settings_form_read_session (self->settings_form, connection_only),
-                               connection_only);
+  sd_session_controller_start (self->controller, settings, connection_only);
 }
 
 static void

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "sd-message-options.h"
 #include "sd-profile-bar.h"
 #include "sd-session-controller.h"
 #include "sd-session-view.h"
@@ -27,12 +28,14 @@ struct _SdWindow
   GtkMenuButton        *menu_button;
   GtkPaned             *form_paned;
   SdSettingsForm       *settings_form;
+  SdMessageOptions     *message_options;
   SdSessionView        *session_view;
   GtkLabel             *status_label;
 
   GSettings            *settings;       /* NULL without an installed schema */
   SdSessionController  *controller;
   GtkFileChooserNative *chooser;
+  GtkWidget            *burst_dialog;   /* the last burst's window, while it is open */
   gboolean              state_saved;
 };
 

@@ -262,6 +262,7 @@ sd_window_class_init (SdWindowClass *klass)
 
   g_type_ensure (SD_TYPE_PROFILE_BAR);
   g_type_ensure (SD_TYPE_SETTINGS_FORM);
+  g_type_ensure (SD_TYPE_MESSAGE_OPTIONS);
   g_type_ensure (SD_TYPE_SESSION_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -276,6 +277,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, form_paned);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, settings_form);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, message_options);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, session_view);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, status_label);
 }

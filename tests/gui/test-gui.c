@@ -12,13 +12,16 @@
 #include <gtk/gtk.h>
 
 #include "sd-application.h"
+#include "sd-burst-dialog.h"
 #include "sd-gui-test.h"
+#include "sd-message-options.h"
 #include "sd-oauth-dialog.h"
 #include "sd-oauth-store.h"
 #include "sd-presets.h"
 #include "sd-profile.h"
 #include "sd-secret.h"
 #include "sd-secret-store.h"
+#include "sd-server.h"
 #include "sd-session.h"
 #include "sd-test-certs.h"
 #include "sd-test-idp.h"
@@ -1408,6 +1411,97 @@ test_oauth_window (Fixture       *f,
   oauth_run_stop (&run);
 }
 
+/* --- attachments and a burst against the built-in server's rate limit ----------------- */
+
+static SdBurstDialog *
+find_burst_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (SD_IS_BURST_DIALOG (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+burst_done (gpointer data)
+{
+  SdBurstDialog *dialog = find_burst_dialog ();
+
+  return dialog != NULL && sd_burst_dialog_get_report (dialog) != NULL;
+}
+
+static void
+test_burst (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(SdServerConfig) config = sd_server_config_new ();
+  g_autoptr(SdServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sd-gui-burst-XXXXXX", NULL);
+  g_autofree char *file = g_build_filename (dir, "Prüfbericht.pdf", NULL);
+  g_autoptr(GPtrArray) messages = NULL;
+  GtkWidget *expander;
+  SdMessageOptions *options;
+  SdBurstDialog *dialog;
+  const SdBurstReport *report;
+  SdServerMessage *first;
+
+  config->starttls = FALSE;
+  config->cert_dir = g_strdup (dir);
+  config->rate_limit = 8;
+  config->rate_window_s = 3600;   /* the limit refuses, not the clock */
+  server = sd_server_new (config);
+  g_assert_true (sd_server_start (server, &error));
+  g_assert_no_error (error);
+  port = g_strdup_printf ("%u", sd_server_get_port (server));
+
+  fill (f, "Server", "127.0.0.1");
+  fill (f, "Security", "none");
+  fill (f, "Port", port);
+  fill (f, "Authentication", "none");
+  fill (f, "User", "");
+  fill (f, "Password", "");
+  fill (f, "From", "erp@example.test");
+  fill (f, "To", "invoices@example.test");
+
+  /* A file in the list with its size; the file chooser itself is the platform's. */
+  g_assert_true (g_file_set_contents (file, "%PDF-1.4 test", -1, NULL));
+  expander = need (f, "Attachments, notifications, burst");
+  options = SD_MESSAGE_OPTIONS (gtk_widget_get_ancestor (expander, SD_TYPE_MESSAGE_OPTIONS));
+  gtk_expander_set_expanded (GTK_EXPANDER (expander), TRUE);
+  g_assert_true (sd_message_options_add_file (options, file, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sd_message_options_get_n_attachments (options), ==, 1);
+  g_assert_nonnull (need (f, "Remove this attachment"));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (need (f, "Burst messages")), 20);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (need (f, "Burst connections")), 4);
+  sd_gui_test_iterate (100);
+  sd_gui_test_screenshot (GTK_WIDGET (f->window), "screenshot-burst-form.png");
+
+  click (f, "Send test mail");
+  sd_gui_test_wait_until (burst_done, NULL);
+  dialog = find_burst_dialog ();
+  report = sd_burst_dialog_get_report (dialog);
+  g_assert_cmpuint (report->accepted, ==, 8);
+  g_assert_cmpuint (report->deferred, ==, 12);
+  g_assert_cmpint (report->first_refusal, <=, 8);
+  messages = sd_server_get_messages (server);
+  g_assert_cmpuint (messages->len, ==, 8);
+  first = messages->pdata[0];
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (first->data, NULL), g_bytes_get_size (first->data),
+                                  "filename*0*=utf-8''Pr%C3%BCfbericht.pdf"));
+  sd_gui_test_iterate (300);
+  sd_gui_test_screenshot (GTK_WIDGET (dialog), "screenshot-burst.png");
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  sd_gui_test_iterate (50);
+  sd_server_stop (server);
+  g_unlink (file);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1439,6 +1533,7 @@ main (int   argc,
   ADD ("/gui/oauth/dialog-success", test_oauth_dialog_success);
   ADD ("/gui/oauth/dialog-warnings-and-errors", test_oauth_dialog_warnings_and_errors);
   ADD ("/gui/oauth/window", test_oauth_window);
+  ADD ("/gui/session/burst", test_burst);
 #undef ADD
   g_test_add_func ("/gui/session/close-during-session", test_close_during_session);
 

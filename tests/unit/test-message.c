@@ -606,6 +606,263 @@ test_build_recipients (void)
   parsed_clear (&parsed);
 }
 
+/* ---- multipart: parsed back with a small MIME reader ---- */
+
+typedef struct {
+  char   *headers;   /* unfolded, "\r\n"-separated */
+  char   *body;      /* between the blank line and the next boundary */
+} Part;
+
+static void
+part_free (Part *part)
+{
+  g_free (part->headers);
+  g_free (part->body);
+  g_free (part);
+}
+
+/* "name*0*=..; name*1*=.." or name="..": the decoded parameter @attr of a header. */
+static char *
+header_param (const char *field,
+              const char *attr)
+{
+  g_autoptr(GRegex) fold = g_regex_new ("\r\n[ \t]", 0, 0, NULL);
+  g_autofree char *unfolded = g_regex_replace_literal (fold, field, -1, 0, " ", 0, NULL);
+  g_autofree char *quoted_re = g_strdup_printf ("[; ]%s=\"([^\"]*)\"", attr);
+  g_autofree char *ext_re = g_strdup_printf ("[; ]%s\\*[0-9]+\\*=([^; ]*)", attr);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(GString) joined = g_string_new (NULL);
+  g_autoptr(GRegex) quoted = g_regex_new (quoted_re, 0, 0, NULL);
+  g_autoptr(GRegex) ext = g_regex_new (ext_re, 0, 0, NULL);
+
+  if (g_regex_match (quoted, unfolded, 0, &match))
+    return g_match_info_fetch (match, 1);
+  g_clear_pointer (&match, g_match_info_unref);
+  for (g_regex_match (ext, unfolded, 0, &match); g_match_info_matches (match);
+       g_match_info_next (match, NULL))
+    {
+      g_autofree char *piece = g_match_info_fetch (match, 1);
+      g_string_append (joined, piece);
+    }
+  if (joined->len == 0)
+    return NULL;
+  g_assert_true (g_str_has_prefix (joined->str, "utf-8''"));
+  return g_uri_unescape_string (joined->str + strlen ("utf-8''"), NULL);
+}
+
+static char *
+part_header (const Part *part,
+             const char *name)
+{
+  g_auto(GStrv) lines = g_regex_split_simple ("\r\n(?![ \t])", part->headers, 0, 0);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_ascii_strncasecmp (lines[i], name, strlen (name)) == 0 && lines[i][strlen (name)] == ':')
+      return g_strdup (lines[i]);
+  return NULL;
+}
+
+/* Splits a multipart body at its boundary; checks the closing delimiter is there. */
+static GPtrArray *
+split_parts (const char *body,
+             const char *boundary)
+{
+  GPtrArray *parts = g_ptr_array_new_with_free_func ((GDestroyNotify) part_free);
+  g_autofree char *delimiter = g_strdup_printf ("\r\n--%s", boundary);
+  g_autofree char *padded = g_strconcat ("\r\n", body, NULL);
+  const char *p = strstr (padded, delimiter);
+
+  g_assert_nonnull (p);
+  while (p != NULL)
+    {
+      const char *start = p + strlen (delimiter);
+      const char *end, *blank;
+      Part *part;
+
+      if (g_str_has_prefix (start, "--"))
+        return parts;
+      g_assert_true (g_str_has_prefix (start, "\r\n"));
+      start += 2;
+      end = strstr (start, delimiter);
+      g_assert_nonnull (end);
+      blank = g_strstr_len (start, end - start, "\r\n\r\n");
+      g_assert_nonnull (blank);
+      part = g_new0 (Part, 1);
+      part->headers = g_strndup (start, blank - start);
+      part->body = g_strndup (blank + 4, end - blank - 4);
+      g_ptr_array_add (parts, part);
+      p = end;
+    }
+  g_assert_not_reached ();
+}
+
+static GPtrArray *
+split_message (const Parsed *parsed,
+               const char   *field)
+{
+  g_autofree char *boundary = header_param (field, "boundary");
+
+  g_assert_nonnull (boundary);
+  return split_parts (parsed->body, boundary);
+}
+
+static GBytes *
+decode_base64_part (const Part *part)
+{
+  g_autofree char *joined = g_strdup (part->body);
+  gsize len = 0;
+  guchar *data;
+  g_auto(GStrv) lines = g_strsplit (part->body, "\r\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_assert_cmpuint (strlen (lines[i]), <=, 76);
+  data = g_base64_decode (g_strdelimit (joined, "\r\n", ' '), &len);
+  return g_bytes_new_take (data, len);
+}
+
+static void
+test_mime_attachments (void)
+{
+  static const char * const to[] = { "bob@example.net", NULL };
+  guchar all_bytes[256];
+  g_autoptr(GBytes) binary = NULL;
+  g_autoptr(GPtrArray) attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_attachment_free);
+  g_autofree char *long_name = g_strconcat ("Prüfbericht März 2026 – Abteilung Qualitätssicherung, ",
+                                            "Zusammenfassung für die Geschäftsleitung.pdf", NULL);
+  SdMessageSpec spec = {
+    .from = "alice@example.com",
+    .to = to,
+    .subject = "Scan",
+    .body = "See attached.\n",
+    .html = "<p>See <b>attached</b>.</p>\n",
+    .attachments = attachments,
+  };
+  g_autoptr(GBytes) message = NULL;
+  g_autoptr(GPtrArray) outer = NULL;
+  g_autoptr(GPtrArray) inner = NULL;
+  g_autofree char *top = NULL;
+  g_autofree char *alt = NULL;
+  Parsed parsed;
+
+  for (guint i = 0; i < 256; i++)
+    all_bytes[i] = i;
+  binary = g_bytes_new (all_bytes, sizeof all_bytes);
+  g_ptr_array_add (attachments, sd_attachment_new ("all-bytes.bin", NULL, binary));
+  g_ptr_array_add (attachments, sd_attachment_new (long_name, "application/pdf", binary));
+  message = sd_message_build (&spec);
+  g_assert_cmpuint (sd_message_longest_line (message), <=, 78);
+  g_assert_false (sd_message_has_8bit (message));
+
+  parse_message (message, &parsed);
+  top = find_header (&parsed, "Content-Type");
+  g_assert_true (g_str_has_prefix (top, "Content-Type: multipart/mixed;"));
+  outer = split_message (&parsed, top);
+  g_assert_cmpuint (outer->len, ==, 3);
+
+  /* The text and its HTML alternative. */
+  alt = part_header (outer->pdata[0], "Content-Type");
+  g_assert_true (g_str_has_prefix (alt, "Content-Type: multipart/alternative;"));
+  {
+    g_autofree char *boundary = header_param (alt, "boundary");
+    inner = split_parts (((Part *) outer->pdata[0])->body, boundary);
+  }
+  g_assert_cmpuint (inner->len, ==, 2);
+  g_assert_cmpstr (((Part *) inner->pdata[0])->body, ==, "See attached.");
+  g_assert_cmpstr (((Part *) inner->pdata[1])->body, ==, "<p>See <b>attached</b>.</p>");
+  {
+    g_autofree char *type0 = part_header (inner->pdata[0], "Content-Type");
+    g_autofree char *type1 = part_header (inner->pdata[1], "Content-Type");
+    g_assert_cmpstr (type0, ==, "Content-Type: text/plain; charset=utf-8");
+    g_assert_cmpstr (type1, ==, "Content-Type: text/html; charset=utf-8");
+  }
+
+  /* The attachments: byte-identical after decoding, names and types as given. */
+  for (guint i = 1; i <= 2; i++)
+    {
+      Part *part = outer->pdata[i];
+      g_autofree char *disposition = part_header (part, "Content-Disposition");
+      g_autofree char *type = part_header (part, "Content-Type");
+      g_autofree char *cte = part_header (part, "Content-Transfer-Encoding");
+      g_autofree char *filename = header_param (disposition, "filename");
+      g_autofree char *name = header_param (type, "name");
+      g_autoptr(GBytes) decoded = decode_base64_part (part);
+
+      g_assert_cmpstr (cte, ==, "Content-Transfer-Encoding: base64");
+      g_assert_true (g_str_has_prefix (disposition, "Content-Disposition: attachment;"));
+      g_assert_cmpstr (filename, ==, i == 1 ? "all-bytes.bin" : long_name);
+      g_assert_cmpstr (name, ==, filename);
+      g_assert_true (g_bytes_equal (decoded, binary));
+    }
+  {
+    g_autofree char *type = part_header (outer->pdata[2], "Content-Type");
+    g_assert_true (g_str_has_prefix (type, "Content-Type: application/pdf;"));
+  }
+  parsed_clear (&parsed);
+}
+
+static void
+test_mime_html_only (void)
+{
+  static const char * const to[] = { "bob@example.net", NULL };
+  SdMessageSpec spec = {
+    .from = "alice@example.com",
+    .to = to,
+    .subject = "Hi",
+    .body = "Grüße",
+    .html = "<p>Grüße</p>",
+  };
+  g_autoptr(GBytes) message = sd_message_build (&spec);
+  g_autoptr(GPtrArray) parts = NULL;
+  g_autofree char *top = NULL;
+  Parsed parsed;
+
+  parse_message (message, &parsed);
+  top = find_header (&parsed, "Content-Type");
+  g_assert_true (g_str_has_prefix (top, "Content-Type: multipart/alternative;"));
+  parts = split_message (&parsed, top);
+  g_assert_cmpuint (parts->len, ==, 2);
+  /* No 8BITMIME: each part quoted-printable on its own. */
+  g_assert_cmpstr (((Part *) parts->pdata[0])->body, ==, "Gr=C3=BC=C3=9Fe");
+  g_assert_cmpstr (((Part *) parts->pdata[1])->body, ==, "<p>Gr=C3=BC=C3=9Fe</p>");
+  parsed_clear (&parsed);
+}
+
+static void
+test_mime_generated (void)
+{
+  g_autoptr(SdAttachment) one = sd_attachment_new_generated (1024 * 1024);
+  g_autoptr(SdAttachment) again = sd_attachment_new_generated (1024 * 1024);
+  g_autoptr(SdAttachment) odd = sd_attachment_new_generated (1000);
+  gsize len;
+  const guchar *data = g_bytes_get_data (one->data, &len);
+  guint seen[256] = { 0 };
+
+  g_assert_cmpuint (len, ==, 1024 * 1024);
+  g_assert_cmpstr (one->filename, ==, "smtp-doctor-1-MB.bin");
+  g_assert_cmpstr (one->content_type, ==, "application/octet-stream");
+  g_assert_true (g_bytes_equal (one->data, again->data));
+  g_assert_cmpstr (odd->filename, ==, "smtp-doctor-1000-bytes.bin");
+  g_assert_cmpuint (g_bytes_get_size (odd->data), ==, 1000);
+  /* Filler that does not compress: every byte value shows up. */
+  for (gsize i = 0; i < len; i++)
+    seen[data[i]]++;
+  for (guint i = 0; i < 256; i++)
+    g_assert_cmpuint (seen[i], >, 0);
+}
+
+static void
+test_mime_content_type (void)
+{
+  g_autoptr(GBytes) text = g_bytes_new ("hello\n", 6);
+  g_autofree char *pdf = sd_attachment_guess_type ("Scan 0001.pdf", NULL);
+  g_autofree char *txt = sd_attachment_guess_type ("notes.txt", text);
+  g_autofree char *unknown = sd_attachment_guess_type ("blob", NULL);
+
+  g_assert_cmpstr (pdf, ==, "application/pdf");
+  g_assert_cmpstr (txt, ==, "text/plain");
+  g_assert_cmpstr (unknown, ==, "application/octet-stream");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -629,6 +886,10 @@ main (int    argc,
   g_test_add_func ("/core/message/build/long-line", test_build_long_line);
   g_test_add_func ("/core/message/build/long-subject", test_build_long_subject);
   g_test_add_func ("/core/message/build/recipients", test_build_recipients);
+  g_test_add_func ("/core/message/mime/attachments", test_mime_attachments);
+  g_test_add_func ("/core/message/mime/html-only", test_mime_html_only);
+  g_test_add_func ("/core/message/mime/generated", test_mime_generated);
+  g_test_add_func ("/core/message/mime/content-type", test_mime_content_type);
 
   return g_test_run ();
 }

@@ -36,6 +36,10 @@ _sd_server_do_ehlo (Session    *s,
   g_string_append_printf (text, "250-%s Hello %s\n", s->cfg->hostname, args);
   g_string_append_printf (text, "250-SIZE %" G_GUINT64_FORMAT "\n", s->cfg->max_size);
   g_string_append (text, "250-PIPELINING\n250-8BITMIME\n250-ENHANCEDSTATUSCODES\n");
+  if (s->cfg->dsn)
+    g_string_append (text, "250-DSN\n");
+  if (s->cfg->smtputf8)
+    g_string_append (text, "250-SMTPUTF8\n");
   if (_sd_server_starttls_available (s))
     {
       g_string_append (text, "250-STARTTLS\n");
@@ -164,6 +168,51 @@ domain_of (const char *address)
   return at != NULL ? at + 1 : "";
 }
 
+/* RFC 3461 and 6531 parameters, only when we offer them. NULL: fine; else the reply. */
+static const char *
+check_extension_param (Session    *s,
+                       const char *p,
+                       gboolean    rcpt,
+                       gboolean   *smtputf8)
+{
+  if (s->cfg->dsn && !rcpt &&
+      (g_ascii_strcasecmp (p, "RET=FULL") == 0 || g_ascii_strcasecmp (p, "RET=HDRS") == 0 ||
+       g_ascii_strncasecmp (p, "ENVID=", 6) == 0))
+    return NULL;
+  if (s->cfg->dsn && rcpt &&
+      (g_ascii_strncasecmp (p, "NOTIFY=", 7) == 0 || g_ascii_strncasecmp (p, "ORCPT=", 6) == 0))
+    return NULL;
+  if (s->cfg->smtputf8 && !rcpt && g_ascii_strcasecmp (p, "SMTPUTF8") == 0)
+    {
+      *smtputf8 = TRUE;
+      return NULL;
+    }
+  return "";
+}
+
+/* TRUE when the message would go over the rate limit; otherwise it counts. */
+static gboolean
+rate_limited (Session *s)
+{
+  SdServer *server = s->server;
+  gint64 now = g_get_monotonic_time ();
+  gint64 window = (gint64) s->cfg->rate_window_s * G_USEC_PER_SEC;
+  gboolean limited;
+
+  if (s->cfg->rate_limit == 0)
+    return FALSE;
+  g_mutex_lock (&server->lock);
+  /* Times as gint64 on the heap: a pointer cannot hold one on 32-bit Windows. */
+  while (!g_queue_is_empty (&server->rate_times) &&
+         now - *(gint64 *) g_queue_peek_head (&server->rate_times) >= window)
+    g_free (g_queue_pop_head (&server->rate_times));
+  limited = g_queue_get_length (&server->rate_times) >= s->cfg->rate_limit;
+  if (!limited)
+    g_queue_push_tail (&server->rate_times, g_memdup2 (&now, sizeof now));
+  g_mutex_unlock (&server->lock);
+  return limited;
+}
+
 Step
 _sd_server_do_mail (Session    *s,
                     const char *line)
@@ -171,6 +220,7 @@ _sd_server_do_mail (Session    *s,
   g_autofree char *from = NULL;
   g_auto(GStrv) params = NULL;
   const char *rest = NULL;
+  gboolean smtputf8 = FALSE;
 
   s->stage = SD_STAGE_MAIL;
   if (!s->greeted)
@@ -205,12 +255,24 @@ _sd_server_do_mail (Session    *s,
         }
       else if (g_ascii_strcasecmp (p, "BODY=8BITMIME") == 0)
         s->body_8bit = TRUE;
-      else if (g_ascii_strcasecmp (p, "BODY=7BIT") != 0)
+      else if (g_ascii_strcasecmp (p, "BODY=7BIT") != 0 &&
+               check_extension_param (s, p, FALSE, &smtputf8) != NULL)
         return _sd_server_replyf (s, "555 5.5.4 Unsupported option: %.64s", p);
+    }
+  if (!smtputf8 && !g_str_is_ascii (from))
+    return _sd_server_reply (s, "553 5.6.7 Non-ASCII address without SMTPUTF8");
+  if (rate_limited (s))
+    {
+      s->info->rate_limited++;
+      return _sd_server_replyf (s, "451 4.7.0 Rate limit reached: at most %u messages in %u "
+                                "seconds, try again later", s->cfg->rate_limit,
+                                s->cfg->rate_window_s);
     }
 
   s->in_transaction = TRUE;
   s->mail_from = g_strdup (from);
+  s->mail_params = g_strdup (rest);
+  s->smtputf8 = smtputf8;
   if (s->info->mail_from->len < 100)
     g_ptr_array_add (s->info->mail_from, g_strdup (from));
   return _sd_server_replyf (s, "250 2.1.0 Sender <%s> OK", from);
@@ -268,7 +330,16 @@ _sd_server_do_rcpt (Session    *s,
   if (to == NULL || (*to == '\0'))
     return _sd_server_reply (s, "501 5.5.4 Syntax: RCPT TO:<address>");
   if (*rest != '\0')
-    return _sd_server_replyf (s, "555 5.5.4 Unsupported option: %.64s", rest);
+    {
+      g_auto(GStrv) params = g_strsplit (rest, " ", 16);
+      gboolean unused = FALSE;
+
+      for (guint i = 0; params[i] != NULL; i++)
+        if (*params[i] != '\0' && check_extension_param (s, params[i], TRUE, &unused) != NULL)
+          return _sd_server_replyf (s, "555 5.5.4 Unsupported option: %.64s", params[i]);
+    }
+  if (!s->smtputf8 && !g_str_is_ascii (to))
+    return _sd_server_reply (s, "553 5.6.7 Non-ASCII address without SMTPUTF8");
   if (strchr (to, '@') == NULL && g_ascii_strcasecmp (to, "postmaster") != 0)
     return _sd_server_reply (s, "501 5.1.3 Bad recipient address syntax");
   if (s->rcpt->len >= SD_SERVER_MAX_RCPT)
@@ -284,6 +355,7 @@ _sd_server_do_rcpt (Session    *s,
       return _sd_server_reply (s, "451 4.7.1 Greylisted, please try again later");
     }
   g_ptr_array_add (s->rcpt, g_strdup (to));
+  g_ptr_array_add (s->rcpt_params, g_strdup (rest));
   return _sd_server_replyf (s, "250 2.1.5 Recipient <%s> OK", to);
 }
 
@@ -482,6 +554,10 @@ session_store (Session *s,
   message->mail_from = g_strdup (s->mail_from);
   message->rcpt_to = g_strdupv ((char **) s->rcpt->pdata);
   g_ptr_array_set_size (s->rcpt, s->rcpt->len - 1);
+  message->mail_params = g_strdup (s->mail_params != NULL ? s->mail_params : "");
+  g_ptr_array_add (s->rcpt_params, NULL);
+  message->rcpt_params = g_strdupv ((char **) s->rcpt_params->pdata);
+  g_ptr_array_set_size (s->rcpt_params, s->rcpt_params->len - 1);
   message->auth_user = g_strdup (s->authenticated ? s->auth_user : NULL);
   message->tls = s->tls;
   message->received = g_get_real_time ();

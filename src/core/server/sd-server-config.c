@@ -111,6 +111,8 @@ _sd_server_config_settle (SdServerConfig *config)
     config->max_sessions = 50;
   if (config->idle_timeout_s == 0)
     config->idle_timeout_s = 300;
+  if (config->rate_window_s == 0)
+    config->rate_window_s = 60;
 }
 
 /* --- messages and session records ------------------------------------------------ */
@@ -127,6 +129,8 @@ sd_server_message_copy (const SdServerMessage *message)
   copy->tls = message->tls;
   copy->received = message->received;
   copy->data = g_bytes_ref (message->data);
+  copy->mail_params = g_strdup (message->mail_params);
+  copy->rcpt_params = g_strdupv (message->rcpt_params);
   copy->path = g_strdup (message->path);
   return copy;
 }
@@ -140,6 +144,8 @@ sd_server_message_free (SdServerMessage *message)
   g_strfreev (message->rcpt_to);
   g_free (message->auth_user);
   g_clear_pointer (&message->data, g_bytes_unref);
+  g_free (message->mail_params);
+  g_strfreev (message->rcpt_params);
   g_free (message->path);
   g_free (message);
 }

@@ -66,6 +66,7 @@ struct _SdServer {
   GSource         *flush_source;
   GQueue           messages;      /* (element-type SdServerMessage) */
   GHashTable      *greylist;      /* "ip\nfrom\nto" seen once */
+  GQueue           rate_times;    /* monotonic times of the MAILs inside the rate window */
   guint            n_active;
   guint            n_sessions;
   guint            n_files;
@@ -98,7 +99,10 @@ typedef struct {
   /* the mail transaction */
   gboolean              in_transaction;
   char                 *mail_from;
+  char                 *mail_params;
   GPtrArray            *rcpt;
+  GPtrArray            *rcpt_params;
+  gboolean              smtputf8;    /* MAIL said SMTPUTF8 */
   gboolean              body_8bit;
   guint                 n_messages;
 } Session;

@@ -226,7 +226,9 @@ _sd_server_reset_transaction (Session *s)
 {
   s->in_transaction = FALSE;
   g_clear_pointer (&s->mail_from, g_free);
+  g_clear_pointer (&s->mail_params, g_free);
   g_ptr_array_set_size (s->rcpt, 0);
+  g_ptr_array_set_size (s->rcpt_params, 0);
   s->body_8bit = FALSE;
 }
 
@@ -369,6 +371,7 @@ _sd_server_run_session (gpointer data,
   s.in = g_byte_array_new ();
   s.out = g_string_new (NULL);
   s.rcpt = g_ptr_array_new_with_free_func (g_free);
+  s.rcpt_params = g_ptr_array_new_with_free_func (g_free);
   s.info = g_new0 (SdServerSession, 1);
   s.info->id = job->id;
   s.info->implicit_tls = job->implicit_tls;
@@ -423,6 +426,7 @@ _sd_server_run_session (gpointer data,
 
   _sd_server_reset_transaction (&s);
   g_ptr_array_unref (s.rcpt);
+  g_ptr_array_unref (s.rcpt_params);
   g_byte_array_unref (s.in);
   g_string_free (s.out, TRUE);
   g_free (s.auth_user);

@@ -508,6 +508,7 @@ sd_server_finalize (GObject *object)
   g_queue_clear_full (&self->items, (GDestroyNotify) item_free);
   g_queue_clear_full (&self->messages, (GDestroyNotify) sd_server_message_free);
   g_clear_pointer (&self->greylist, g_hash_table_unref);
+  g_queue_clear_full (&self->rate_times, g_free);
   g_clear_pointer (&self->config, sd_server_config_free);
   g_free (self->cert_pem);
   sd_secret_free (self->key_pem);
@@ -545,5 +546,6 @@ sd_server_init (SdServer *self)
   g_mutex_init (&self->lock);
   g_queue_init (&self->items);
   g_queue_init (&self->messages);
+  g_queue_init (&self->rate_times);
   self->greylist = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }

@@ -59,6 +59,12 @@ typedef struct {
   guint       max_commands;      /* per session; 0: 1000 */
   guint       max_sessions;      /* at once; beyond: 421 4.3.2; 0: 50 */
   guint       idle_timeout_s;    /* 0: 300 */
+  gboolean    dsn;               /* offer DSN (RFC 3461): RET, ENVID, NOTIFY, ORCPT */
+  gboolean    smtputf8;          /* offer SMTPUTF8 (RFC 6531); without it a non-ASCII
+                                  * address gets 553 5.6.7 */
+  guint       rate_limit;        /* messages (MAIL commands) per rate_window_s from all
+                                  * clients; beyond: 451 4.7.0; 0: no limit */
+  guint       rate_window_s;     /* 0: 60 */
 } SdServerConfig;
 
 SdServerConfig *sd_server_config_new          (void);
@@ -81,6 +87,8 @@ typedef struct {
   gboolean   tls;
   gint64     received;        /* unix microseconds */
   GBytes    *data;            /* exactly as received, dot-unstuffed, without the final "." */
+  char      *mail_params;     /* MAIL FROM's parameters as sent ("SIZE=123 RET=HDRS"), or "" */
+  GStrv      rcpt_params;     /* each accepted RCPT TO's parameters, as rcpt_to */
   char      *path;            /* the .eml file, NULL if not written */
 } SdServerMessage;
 
@@ -108,6 +116,7 @@ typedef struct {
   GPtrArray *mail_from;             /* (element-type utf8) every reverse path accepted */
   guint      relay_refused;
   guint      greylisted;
+  guint      rate_limited;          /* MAIL refused by the rate limit */
   guint      messages;              /* accepted */
   guint      messages_too_big;
   gboolean   bare_lf;               /* a line ended in LF alone (command or data) */

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "sd-message.h"
+#include "sd-message-private.h"
 
 /* RFC 5322 2.1.1: lines SHOULD stay within 78 characters; RFC 2047 2: an encoded-word
  * is at most 75 characters. */
@@ -451,53 +451,29 @@ append_subject (GString    *msg,
     g_string_append_printf (msg, "Subject: %s\r\n", encoded);
 }
 
-GBytes *
-sd_message_build (const SdMessageSpec *spec)
+void
+_sd_message_append_text_part (GString    *msg,
+                              const char *subtype,
+                              const char *text,
+                              gboolean    eightbit)
 {
-  g_autoptr(GDateTime) now = NULL;
-  g_autoptr(GBytes) raw_body = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autofree char *from = NULL;
-  g_autofree char *date = NULL;
-  g_autofree char *msgid = NULL;
+  g_autoptr(GBytes) raw_body = g_bytes_new (text, text != NULL ? strlen (text) : 0);
+  g_autoptr(GBytes) body = sd_message_normalize_crlf (raw_body);
+  gboolean eight_bit = sd_message_has_8bit (body);
+  gsize longest = sd_message_longest_line (body);
   const char *transfer_encoding;
-  gboolean eight_bit;
-  gsize longest;
   gsize body_len;
   const char *body_data;
-  GString *msg;
-
-  g_return_val_if_fail (spec != NULL, NULL);
-
-  if (spec->date == NULL)
-    now = g_date_time_new_now_local ();
-
-  raw_body = g_bytes_new (spec->body, spec->body != NULL ? strlen (spec->body) : 0);
-  body = sd_message_normalize_crlf (raw_body);
-  eight_bit = sd_message_has_8bit (body);
-  longest = sd_message_longest_line (body);
 
   if (!eight_bit && longest <= SD_MESSAGE_MAX_LINE)
     transfer_encoding = "7bit";
-  else if (eight_bit && spec->eightbit && longest <= SD_MESSAGE_MAX_LINE)
+  else if (eight_bit && eightbit && longest <= SD_MESSAGE_MAX_LINE)
     transfer_encoding = "8bit";
   else
     transfer_encoding = "quoted-printable";
 
-  from = header_safe (spec->from);
-  date = format_date (spec->date != NULL ? spec->date : now);
-  msgid = message_id (spec);
-
-  msg = g_string_new (NULL);
-  g_string_append_printf (msg, "From: %s\r\n", from);
-  append_to (msg, spec->to);
-  append_subject (msg, spec->subject);
-  g_string_append_printf (msg, "Date: %s\r\n", date);
-  g_string_append_printf (msg, "Message-ID: %s\r\n", msgid);
-  g_string_append (msg, "MIME-Version: 1.0\r\n");
-  g_string_append (msg, "Content-Type: text/plain; charset=utf-8\r\n");
+  g_string_append_printf (msg, "Content-Type: text/%s; charset=utf-8\r\n", subtype);
   g_string_append_printf (msg, "Content-Transfer-Encoding: %s\r\n", transfer_encoding);
-  g_string_append (msg, "X-Mailer: SMTP Doctor\r\n");
   g_string_append (msg, "\r\n");
 
   body_data = g_bytes_get_data (body, &body_len);
@@ -510,6 +486,38 @@ sd_message_build (const SdMessageSpec *spec)
     }
   else
     g_string_append_len (msg, body_data, body_len);
+}
+
+GBytes *
+sd_message_build (const SdMessageSpec *spec)
+{
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *msgid = NULL;
+  GString *msg;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  if (spec->date == NULL)
+    now = g_date_time_new_now_local ();
+
+  from = header_safe (spec->from);
+  date = format_date (spec->date != NULL ? spec->date : now);
+  msgid = message_id (spec);
+
+  msg = g_string_new (NULL);
+  g_string_append_printf (msg, "From: %s\r\n", from);
+  append_to (msg, spec->to);
+  append_subject (msg, spec->subject);
+  g_string_append_printf (msg, "Date: %s\r\n", date);
+  g_string_append_printf (msg, "Message-ID: %s\r\n", msgid);
+  g_string_append (msg, "X-Mailer: SMTP Doctor\r\n");
+  g_string_append (msg, "MIME-Version: 1.0\r\n");
+  if (spec->html != NULL || (spec->attachments != NULL && spec->attachments->len > 0))
+    _sd_message_append_multipart (msg, spec);
+  else
+    _sd_message_append_text_part (msg, "plain", spec->body, spec->eightbit);
 
   return g_string_free_to_bytes (msg);
 }

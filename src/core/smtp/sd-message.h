@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include "sd-attachment.h"
 
 G_BEGIN_DECLS
 
@@ -18,12 +19,15 @@ typedef struct {
   const char         *domain;     /* right side of the Message-ID; NULL: from's domain */
   GDateTime          *date;       /* NULL: now */
   gboolean            eightbit;   /* the server offered 8BITMIME */
+  const char         *html;       /* UTF-8; non-NULL: a text/html alternative to body */
+  GPtrArray          *attachments; /* (element-type SdAttachment) NULL or empty: none */
 } SdMessageSpec;
 
 /* Whole RFC 5322 message with CRLF line ends: From, To, Subject, Date, Message-ID,
  * MIME-Version, Content-Type (text/plain; charset=utf-8), Content-Transfer-Encoding
- * (7bit; 8bit only with @eightbit; else quoted-printable), blank line, body. No line is
- * longer than SD_MESSAGE_MAX_LINE. Not dot-stuffed. */
+ * (7bit; 8bit only with @eightbit; else quoted-printable), blank line, body. With html,
+ * multipart/alternative; with attachments, multipart/mixed (sd-message-mime.c). No line
+ * is longer than SD_MESSAGE_MAX_LINE. Not dot-stuffed. */
 GBytes  *sd_message_build              (const SdMessageSpec *spec);
 /* Bare CR or LF -> CRLF; a final CRLF added if missing. For --eml files too. */
 GBytes  *sd_message_normalize_crlf     (GBytes              *message);

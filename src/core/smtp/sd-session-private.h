@@ -31,6 +31,9 @@ typedef struct {
   gint64            stage_t0;
   gboolean          encrypted;
   const SdCapabilities *caps;   /* in force now; owned by the report */
+  SdSessionRepeatFunc repeat;   /* NULL: one message */
+  gpointer          repeat_data;
+  gboolean          keep_open;  /* another transaction may follow: no QUIT yet */
 } SdRun;
 
 /* sd-session-io.c */
@@ -84,6 +87,23 @@ gboolean _sd_run_starttls (SdRun   *run,
 /* sd-session-auth.c */
 gboolean _sd_run_auth (SdRun   *run,
                        GError **error);
+
+/* sd-session-envelope.c */
+gboolean _sd_run_envelope_addresses (SdRun     *run,
+                                     char     **from,
+                                     GStrv     *to,
+                                     gboolean  *smtputf8,
+                                     GError   **error);
+void _sd_run_check_message_size (SdRun  *run,
+                                 GBytes *message);
+char *_sd_run_dsn_mail_params (SdRun *run);
+char *_sd_run_dsn_rcpt_params (SdRun      *run,
+                               const char *address);
+
+/* sd-session-repeat.c */
+gboolean _sd_run_transactions (SdRun    *run,
+                               gboolean *quit_sent,
+                               GError  **error);
 
 /* sd-session-transaction.c */
 gboolean _sd_run_transaction (SdRun    *run,

@@ -9,8 +9,11 @@
 #include "sd-message.h"
 #include "sd-session-private.h"
 
+/* The headers carry the addresses as the envelope does (A-labels without SMTPUTF8). */
 static GBytes *
-sd_run_build_message (SdRun *run)
+sd_run_build_message (SdRun             *run,
+                      const char        *from,
+                      const char * const *to)
 {
   const SdSettings *settings = run->settings;
   SdMessageSpec spec = { 0 };
@@ -18,11 +21,13 @@ sd_run_build_message (SdRun *run)
   if (settings->eml != NULL)
     return sd_message_normalize_crlf (settings->eml);
 
-  spec.from = settings->from;
-  spec.to = (const char * const *) settings->to;
+  spec.from = from;
+  spec.to = to;
   spec.subject = settings->subject ? settings->subject : "";
   spec.body = settings->body ? settings->body : "";
   spec.eightbit = run->caps->eightbitmime;
+  spec.html = settings->html;
+  spec.attachments = settings->attachments;
   return sd_message_build (&spec);
 }
 
@@ -74,6 +79,9 @@ typedef struct {
   gboolean   with_data;
   guint      n_to;
   GBytes    *message;
+  char      *from;            /* the envelope as sent (A-labels without SMTPUTF8) */
+  GStrv      to;
+  gboolean   smtputf8;
   GPtrArray *group;           /* commands that go out in one write */
   SdReply   *mail_reply;
   SdReply   *data_reply;
@@ -86,6 +94,8 @@ static void
 sd_transaction_clear (SdTransaction *t)
 {
   g_clear_pointer (&t->message, g_bytes_unref);
+  g_clear_pointer (&t->from, g_free);
+  g_clear_pointer (&t->to, g_strfreev);
   g_clear_pointer (&t->group, g_ptr_array_unref);
   g_clear_pointer (&t->mail_reply, sd_reply_free);
   g_clear_pointer (&t->data_reply, sd_reply_free);
@@ -133,7 +143,7 @@ sd_run_refused (SdRun         *run,
                 GError       **error)
 {
   _sd_run_set_reply_error (run, error, SD_SESSION_ERROR_REJECTED, reply, message);
-  if (!*t->quit_sent)
+  if (!*t->quit_sent && !run->keep_open)
     _sd_run_quit_quietly (run);
   return FALSE;
 }
@@ -157,13 +167,14 @@ sd_run_data_refused (SdRun         *run,
 
 /* "MAIL FROM:<...>" with the parameters the message and the server call for. */
 static char *
-sd_run_mail_command (SdRun  *run,
-                     GBytes *message)
+sd_run_mail_command (SdRun         *run,
+                     SdTransaction *t)
 {
-  const SdSettings *settings = run->settings;
   const SdCapabilities *caps = run->caps;
+  GBytes *message = t->message;
   GString *mail = g_string_new (NULL);
   gboolean eightbit = sd_message_has_8bit (message);
+  g_autofree char *dsn = _sd_run_dsn_mail_params (run);
 
   if (eightbit && !caps->eightbitmime)
     _sd_run_emit (run, SD_DIRECTION_WARNING, FALSE,
@@ -174,13 +185,14 @@ sd_run_mail_command (SdRun  *run,
                    _("The message has a line longer than %d octets; servers may reject it"),
                    SD_MESSAGE_MAX_LINE);
 
-  g_string_printf (mail, "MAIL FROM:<%s>", settings->from);
+  g_string_printf (mail, "MAIL FROM:<%s>", t->from);
   if (caps->has_size)
     g_string_append_printf (mail, " SIZE=%" G_GSIZE_FORMAT, g_bytes_get_size (message));
   if (eightbit && caps->eightbitmime)
     g_string_append (mail, " BODY=8BITMIME");
-  if (!g_str_is_ascii (settings->from) && caps->smtputf8)
+  if (t->smtputf8)
     g_string_append (mail, " SMTPUTF8");
+  g_string_append (mail, dsn);
   return g_string_free (mail, FALSE);
 }
 
@@ -200,12 +212,13 @@ sd_run_send_queued (SdRun      *run,
 static SdRecipientResult *
 sd_run_add_recipient (SdRun         *run,
                       SdTransaction *t,
-                      const char    *address)
+                      guint          i)
 {
-  SdRecipientResult *result = sd_recipient_result_new (address);
+  SdRecipientResult *result = sd_recipient_result_new (run->settings->to[i]);
+  g_autofree char *dsn = _sd_run_dsn_rcpt_params (run, t->to[i]);
 
   g_ptr_array_add (run->report->recipients, result);
-  g_ptr_array_add (t->group, g_strdup_printf ("RCPT TO:<%s>", address));
+  g_ptr_array_add (t->group, g_strdup_printf ("RCPT TO:<%s>%s", t->to[i], dsn));
   return result;
 }
 
@@ -225,7 +238,7 @@ sd_run_envelope_lockstep (SdRun         *run,
 
   for (guint i = 0; i < t->n_to; i++)
     {
-      SdRecipientResult *result = sd_run_add_recipient (run, t, run->settings->to[i]);
+      SdRecipientResult *result = sd_run_add_recipient (run, t, i);
 
       if (i == 0)
         _sd_run_enter (run, SD_STAGE_RCPT);
@@ -260,6 +273,8 @@ sd_run_append_quit (SdRun         *run,
                     SdTransaction *t,
                     GString       *wire)
 {
+  if (run->keep_open)
+    return;   /* RSET and the next message follow instead */
   _sd_run_emit (run, SD_DIRECTION_SENT, FALSE, "QUIT");
   g_string_append (wire, "QUIT\r\n");
   *t->quit_sent = TRUE;
@@ -293,7 +308,7 @@ sd_run_envelope_pipelined (SdRun         *run,
                            GError       **error)
 {
   for (guint i = 0; i < t->n_to; i++)
-    sd_run_add_recipient (run, t, run->settings->to[i]);
+    sd_run_add_recipient (run, t, i);
   if (t->with_data && t->chunking)
     g_ptr_array_add (t->group, g_strdup_printf ("BDAT %" G_GSIZE_FORMAT " LAST",
                                                 g_bytes_get_size (t->message)));
@@ -424,12 +439,19 @@ _sd_run_transaction (SdRun    *run,
   g_auto(SdTransaction) t = { 0 };
 
   sd_transaction_init (&t, run, quit_sent);
-  t.message = sd_run_build_message (run);
-  g_ptr_array_add (t.group, sd_run_mail_command (run, t.message));
+  /* Building a large message takes time: it counts in MAIL's, not EHLO's. */
+  _sd_run_enter (run, SD_STAGE_MAIL);
+  if (!_sd_run_envelope_addresses (run, &t.from, &t.to, &t.smtputf8, error))
+    {
+      _sd_run_quit_quietly (run);
+      return FALSE;
+    }
+  t.message = sd_run_build_message (run, t.from, (const char * const *) t.to);
+  _sd_run_check_message_size (run, t.message);
+  g_ptr_array_add (t.group, sd_run_mail_command (run, &t));
 
   run->report->pipelining_used = t.pipelining;
   run->report->chunking_used = t.chunking;
-  _sd_run_enter (run, SD_STAGE_MAIL);
 
   if (t.pipelining ? !sd_run_envelope_pipelined (run, &t, error)
                    : !sd_run_envelope_lockstep (run, &t, error))

@@ -16,6 +16,8 @@
 struct _SdSession {
   GObject     parent_instance;
   SdSettings *settings;
+  SdSessionRepeatFunc repeat;
+  gpointer    repeat_data;
 
   /* Events on their way from the worker to the caller's main context. */
   GMutex      lock;
@@ -101,7 +103,7 @@ sd_run_steps (SdRun   *run,
   if (sd_run_stops_after (run, SD_STAGE_AUTH))
     return sd_run_quit (run, FALSE, error);
 
-  if (!_sd_run_transaction (run, &quit_sent, error))
+  if (!_sd_run_transactions (run, &quit_sent, error))
     return FALSE;
   if (settings->has_quit_after && settings->quit_after == SD_STAGE_DATA)
     return sd_run_quit (run, quit_sent, error);
@@ -121,6 +123,8 @@ sd_session_run (SdSession    *self,
 
   run.settings = self->settings;
   run.cancellable = cancellable;
+  run.repeat = self->repeat;
+  run.repeat_data = self->repeat_data;
   run.report = sd_report_new ();
   run.stage_t0 = g_get_monotonic_time ();
   sd_event_sink_init (&run.sink, run.report->events, run.stage_t0, func, user_data);
@@ -258,6 +262,17 @@ sd_session_run_finish (SdSession    *self,
 }
 
 /* --- GObject --------------------------------------------------------------------- */
+
+void
+sd_session_set_repeat (SdSession           *self,
+                       SdSessionRepeatFunc  func,
+                       gpointer             user_data)
+{
+  g_return_if_fail (SD_IS_SESSION (self));
+
+  self->repeat = func;
+  self->repeat_data = user_data;
+}
 
 SdSession *
 sd_session_new (const SdSettings *settings)

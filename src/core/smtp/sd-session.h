@@ -30,6 +30,20 @@ void       sd_session_run_async    (SdSession           *self,
 SdReport  *sd_session_run_finish   (SdSession           *self,
                                     GAsyncResult        *result);
 
+/* Called after each mail transaction, in the session's thread: @ok, the deciding reply
+ * (report->reply) and @error (NULL when ok) say how that message went. Return TRUE to
+ * send another message over the same connection (after RSET), FALSE to QUIT. */
+typedef gboolean (*SdSessionRepeatFunc) (gboolean        ok,
+                                         const SdReport *report,
+                                         const GError   *error,
+                                         gpointer        user_data);
+
+/* With @func, one session sends message after message over one connection, as long as
+ * @func asks for more and the server keeps it open (sd-session-repeat.c). */
+void       sd_session_set_repeat   (SdSession           *self,
+                                    SdSessionRepeatFunc  func,
+                                    gpointer             user_data);
+
 /* Blocking, in the calling thread; events are delivered to @func in that thread as they
  * happen. For tests and tools that run their own threads. */
 SdReport  *sd_session_run          (SdSession           *self,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sd-auth.h"
+#include "sd-dsn.h"
 #include "sd-secret.h"
 #include "sd-session-error.h"
 #include "sd-settings.h"
@@ -49,6 +50,11 @@ sd_settings_free (SdSettings *settings)
   g_free (settings->subject);
   g_free (settings->body);
   g_clear_pointer (&settings->eml, g_bytes_unref);
+  g_free (settings->html);
+  g_clear_pointer (&settings->attachments, g_ptr_array_unref);
+  g_free (settings->dsn_notify);
+  g_free (settings->dsn_ret);
+  g_free (settings->dsn_envid);
   g_free (settings);
 }
 
@@ -75,7 +81,23 @@ sd_settings_copy (const SdSettings *settings)
   copy->subject = g_strdup (settings->subject);
   copy->body = g_strdup (settings->body);
   copy->eml = settings->eml ? g_bytes_ref (settings->eml) : NULL;
+  copy->html = g_strdup (settings->html);
+  copy->attachments = NULL;
+  for (guint i = 0; settings->attachments != NULL && i < settings->attachments->len; i++)
+    sd_settings_add_attachment (copy, settings->attachments->pdata[i]);
+  copy->dsn_notify = g_strdup (settings->dsn_notify);
+  copy->dsn_ret = g_strdup (settings->dsn_ret);
+  copy->dsn_envid = g_strdup (settings->dsn_envid);
   return copy;
+}
+
+void
+sd_settings_add_attachment (SdSettings         *settings,
+                            const SdAttachment *attachment)
+{
+  if (settings->attachments == NULL)
+    settings->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_attachment_free);
+  g_ptr_array_add (settings->attachments, sd_attachment_copy (attachment));
 }
 
 guint16
@@ -350,7 +372,7 @@ sd_settings_validate_envelope (const SdSettings  *settings,
     }
   if (!sd_check_line (_("The subject"), settings->subject, error))
     return FALSE;
-  return TRUE;
+  return sd_dsn_validate (settings->dsn_notify, settings->dsn_ret, settings->dsn_envid, error);
 }
 
 gboolean

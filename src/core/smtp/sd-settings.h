@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include "sd-attachment.h"
 #include "sd-stage.h"
 
 G_BEGIN_DECLS
@@ -58,6 +59,12 @@ typedef struct {
   char            *subject;
   char            *body;
   GBytes          *eml;               /* a prepared message, sent as is; overrides the above */
+  char            *html;              /* non-NULL: a text/html alternative to the body */
+  GPtrArray       *attachments;       /* (element-type SdAttachment) NULL: none */
+  char            *dsn_notify;        /* RFC 3461 NOTIFY: "never" or a list of success,
+                                       * failure, delay; NULL: no DSN asked for */
+  char            *dsn_ret;           /* "full", "hdrs" or NULL */
+  char            *dsn_envid;         /* ENVID or NULL */
   gboolean         has_quit_after;
   SdStage          quit_after;
   guint            timeout_s;         /* each network wait; 0: default 30 */
@@ -68,6 +75,9 @@ SdSettings *sd_settings_new               (void);
 void        sd_settings_free              (SdSettings       *settings);
 SdSettings *sd_settings_copy              (const SdSettings *settings);
 guint16     sd_settings_get_port          (const SdSettings *settings);
+/* Appends a copy (the data is shared, not copied). */
+void        sd_settings_add_attachment    (SdSettings         *settings,
+                                           const SdAttachment *attachment);
 /* Refuses what must never reach the wire: CR, LF or NUL in any field that goes into a
  * command or header; a missing host, From or To (unless quitting before MAIL); bad auth
  * names; a malformed pin. Error domain SD_SESSION_ERROR, code INVALID_INPUT. */
