@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes a self-contained Windows folder of SMTP Doctor from a Windows build:
-#   DEST/bin/   smtp-doctor.exe, smtp-doctor-cli.exe and the DLLs they need
+#   DEST/bin/   smtp-doctor.exe, smtp-doctor-cli.exe, the modules (sd-oauth-curl.dll) and
+#               the DLLs they need
 #   DEST/lib/   gdk-pixbuf loaders and their loaders.cache (when the GTK has loaders)
 #   DEST/share/ compiled GSettings schemas, the icons used, our and GTK's translations
 #   DEST/etc/gtk-3.0/settings.ini   the theme for Windows
@@ -71,6 +72,14 @@ for exe in src/gui/smtp-doctor.exe src/cli/smtp-doctor-cli.exe; do
   fi
 done
 [ -f "$dest/bin/smtp-doctor-cli.exe" ] || { echo "bundle: no smtp-doctor-cli.exe in $build" >&2; exit 1; }
+# The modules loaded on demand (libcurl for OAuth) sit beside the exe, with the DLLs
+# they need (src/core/util/sd-module.c looks there).
+for module in "$build"/src/core/sd-*.dll; do
+  [ -f "$module" ] || continue
+  cp "$module" "$dest/bin/"
+  walk "$module"
+done
+[ -f "$dest/bin/sd-oauth-curl.dll" ] || { echo "bundle: no sd-oauth-curl.dll in $build/src/core" >&2; exit 1; }
 
 # gdk-pixbuf loaders (MSYS2 has them as DLLs; the cross sysroot builds PNG in). The
 # cache names each loader by path: regenerated with paths relative to the bundle,

@@ -8,7 +8,6 @@
 
 #include "sd-application.h"
 #include "sd-gui-private.h"
-#include "sd-oauth.h"
 #include "sd-secret.h"
 #include "sd-server.h"
 #include "sd-window.h"
@@ -131,8 +130,6 @@ sd_application_startup (GApplication *app)
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
 
   G_APPLICATION_CLASS (sd_application_parent_class)->startup (app);
-  /* Token renewals run in workers: set up HTTP here, on the main thread. */
-  sd_oauth_init ();
 
   g_set_application_name (_("SMTP Doctor"));
   gtk_window_set_default_icon_name (APP_ID);

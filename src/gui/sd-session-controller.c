@@ -195,7 +195,9 @@ sd_session_controller_start (SdSessionController *self,
       return;
     }
 
-  /* The token first, off the main thread; Stop cancels this too. */
+  /* The token first, off the main thread; Stop cancels this too. A renewal there needs
+   * HTTP, set up here on the main thread (the first time: the module loads). */
+  sd_oauth_init ();
   self->cancellable = g_cancellable_new ();
   task = g_task_new (self, self->cancellable, sd_session_controller_on_token_fetched,
                      GINT_TO_POINTER (connection_only));

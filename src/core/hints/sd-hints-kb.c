@@ -2,6 +2,8 @@
  *
  * Strict on purpose: this same code runs at build time (sd-hints-validate) so that a
  * rule with a typo fails the build instead of silently never matching for a user.
+ * The build also compiles the JSON (sd-json-variant.c) into the GResource: the engine
+ * reads that, and never parses JSON.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +15,7 @@
 
 #include "sd-hints.h"
 #include "sd-hints-private.h"
+#include "sd-json-variant-private.h"
 #include "sd-stage.h"
 
 G_DEFINE_QUARK (sd-hints-error-quark, sd_hints_error)
@@ -215,29 +218,27 @@ sd_kb_enhanced_valid (const char *code)
 static GPtrArray *
 sd_kb_strings (SdKbLoad    *load,
                const char  *rule,
-               json_t      *object,
+               SdJsonNode   object,
                const char  *key,
                gboolean   (*valid) (const char *),
                gboolean     fold)
 {
-  json_t *array = json_object_get (object, key);
+  SdJsonNode array = _sd_json_member (object, key);
   GPtrArray *result = g_ptr_array_new_with_free_func (g_free);
-  size_t i;
-  json_t *item;
 
-  if (array == NULL)
+  if (_sd_json_type (array) == SD_JSON_NONE)
     return result;
-  if (!json_is_array (array))
+  if (_sd_json_type (array) != SD_JSON_ARRAY)
     {
       sd_kb_problem (load, rule, "“%s” must be an array of strings", key);
       return result;
     }
-  json_array_foreach (array, i, item)
+  for (gsize i = 0; i < _sd_json_size (array); i++)
     {
-      const char *s = json_string_value (item);
+      const char *s = _sd_json_string (_sd_json_child (array, i));
       if (s == NULL || *s == '\0' || (valid != NULL && !valid (s)))
         {
-          sd_kb_problem (load, rule, "bad entry %zu in “%s”", i, key);
+          sd_kb_problem (load, rule, "bad entry %" G_GSIZE_FORMAT " in “%s”", i, key);
           continue;
         }
       g_ptr_array_add (result, fold ? g_utf8_casefold (s, -1) : g_strdup (s));
@@ -248,10 +249,10 @@ sd_kb_strings (SdKbLoad    *load,
 static const char *
 sd_kb_required_string (SdKbLoad   *load,
                        const char *rule,
-                       json_t     *object,
+                       SdJsonNode  object,
                        const char *key)
 {
-  const char *s = json_string_value (json_object_get (object, key));
+  const char *s = _sd_json_string (_sd_json_member (object, key));
 
   if (s == NULL || *s == '\0')
     {
@@ -316,14 +317,11 @@ sd_kb_check_facts (SdKbLoad   *load,
 static void
 sd_kb_load_match (SdKbLoad   *load,
                   SdHintRule *rule,
-                  json_t     *match)
+                  SdJsonNode  match)
 {
   g_autoptr(GPtrArray) stages = NULL;
-  if (!json_is_object (match))
-    {
-      sd_kb_problem (load, rule->id, "missing “match” object");
-      match = NULL;
-    }
+  if (_sd_json_type (match) != SD_JSON_OBJECT)
+    sd_kb_problem (load, rule->id, "missing “match” object");
   stages = sd_kb_strings (load, rule->id, match, "stages", NULL, FALSE);
   for (guint i = 0; i < stages->len; i++)
     {
@@ -373,22 +371,19 @@ static void
 sd_kb_load_fixes (SdKbLoad   *load,
                   SdHintKb   *kb,
                   SdHintRule *rule,
-                  json_t     *fixes)
+                  SdJsonNode  fixes)
 {
-  const char *product;
-  json_t *steps;
-
   rule->fixes = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_hint_fix_free);
-  if (!json_is_object (fixes) || json_object_size (fixes) == 0)
+  if (_sd_json_type (fixes) != SD_JSON_OBJECT || _sd_json_size (fixes) == 0)
     {
       sd_kb_problem (load, rule->id, "“fixes” must be an object with at least one product");
       return;
     }
-  json_object_foreach (fixes, product, steps)
+  for (gsize f = 0; f < _sd_json_size (fixes); f++)
     {
+      SdJsonNode steps = _sd_json_child (fixes, f);
+      const char *product = _sd_json_key (steps);
       SdHintFix *fix;
-      size_t i;
-      json_t *step;
 
       if (!sd_kb_in_list (_sd_hint_known_products, product) ||
           !g_hash_table_contains (kb->products, product))
@@ -396,7 +391,7 @@ sd_kb_load_fixes (SdKbLoad   *load,
           sd_kb_problem (load, rule->id, "unknown product “%s”", product);
           continue;
         }
-      if (!json_is_array (steps) || json_array_size (steps) == 0)
+      if (_sd_json_type (steps) != SD_JSON_ARRAY || _sd_json_size (steps) == 0)
         {
           sd_kb_problem (load, rule->id, "fixes for “%s” must be a non-empty array", product);
           continue;
@@ -405,11 +400,11 @@ sd_kb_load_fixes (SdKbLoad   *load,
       fix->product = g_strdup (product);
       fix->label = g_strdup (g_hash_table_lookup (kb->products, product));
       fix->steps = g_ptr_array_new_with_free_func (g_free);
-      json_array_foreach (steps, i, step)
+      for (gsize i = 0; i < _sd_json_size (steps); i++)
         {
-          const char *s = json_string_value (step);
+          const char *s = _sd_json_string (_sd_json_child (steps, i));
           if (s == NULL || *s == '\0')
-            sd_kb_problem (load, rule->id, "empty step %zu for “%s”", i, product);
+            sd_kb_problem (load, rule->id, "empty step %" G_GSIZE_FORMAT " for “%s”", i, product);
           else
             g_ptr_array_add (fix->steps, sd_kb_string (load, s));
         }
@@ -434,12 +429,12 @@ sd_kb_load_rule (SdKbLoad   *load,
                  SdHintKb   *kb,
                  GHashTable *seen,
                  size_t      index,
-                 json_t     *object)
+                 SdJsonNode  object)
 {
   SdHintRule *rule = g_new0 (SdHintRule, 1);
-  const char *id = json_string_value (json_object_get (object, "id"));
+  const char *id = _sd_json_string (_sd_json_member (object, "id"));
   const char *severity, *when;
-  json_t *weight, *source;
+  SdJsonNode weight, source;
   g_autofree char *where = g_strdup_printf ("rule %zu", index);
 
   if (!sd_kb_id_valid (id))
@@ -461,7 +456,7 @@ sd_kb_load_rule (SdKbLoad   *load,
   else
     sd_kb_problem (load, id, "severity must be error, warning or info");
 
-  when = json_string_value (json_object_get (object, "when"));
+  when = _sd_json_string (_sd_json_member (object, "when"));
   if (when == NULL || g_str_equal (when, "failure"))
     rule->when = SD_HINT_WHEN_FAILURE;
   else if (g_str_equal (when, "success"))
@@ -471,56 +466,60 @@ sd_kb_load_rule (SdKbLoad   *load,
   else
     sd_kb_problem (load, id, "“when” must be failure, success or any");
 
-  weight = json_object_get (object, "weight");
-  if (weight != NULL && (!json_is_integer (weight) || json_integer_value (weight) < -20 ||
-                         json_integer_value (weight) > 20))
+  weight = _sd_json_member (object, "weight");
+  if (_sd_json_type (weight) != SD_JSON_NONE &&
+      (_sd_json_type (weight) != SD_JSON_INTEGER || _sd_json_integer (weight) < -20 ||
+       _sd_json_integer (weight) > 20))
     sd_kb_problem (load, id, "“weight” must be an integer in -20..20");
-  rule->weight = weight != NULL ? (int) json_integer_value (weight) : 0;
+  rule->weight = (int) _sd_json_integer (weight);
 
-  source = json_object_get (object, "source");
-  if (source != NULL && (!json_is_string (source) || *json_string_value (source) == '\0'))
+  source = _sd_json_member (object, "source");
+  if (_sd_json_type (source) != SD_JSON_NONE &&
+      (_sd_json_string (source) == NULL || *_sd_json_string (source) == '\0'))
     sd_kb_problem (load, id, "“source” must be a non-empty string (a URL or a document)");
-  else if (source == NULL)
+  else if (_sd_json_type (source) == SD_JSON_NONE)
     sd_kb_problem (load, id, "missing “source” (where the rule's facts come from)");
-  rule->source = g_strdup (json_string_value (source));
-  rule->refines = g_strdup (json_string_value (json_object_get (object, "refines")));
-  if (json_object_get (object, "refines") != NULL && !sd_kb_id_valid (rule->refines))
+  rule->source = g_strdup (_sd_json_string (source));
+  rule->refines = g_strdup (_sd_json_string (_sd_json_member (object, "refines")));
+  if (_sd_json_type (_sd_json_member (object, "refines")) != SD_JSON_NONE &&
+      !sd_kb_id_valid (rule->refines))
     sd_kb_problem (load, id, "“refines” must be a rule id");
 
   rule->title = sd_kb_string (load, sd_kb_required_string (load, id, object, "title"));
   rule->detail = sd_kb_string (load, sd_kb_required_string (load, id, object, "detail"));
-  sd_kb_load_match (load, rule, json_object_get (object, "match"));
-  sd_kb_load_fixes (load, kb, rule, json_object_get (object, "fixes"));
+  sd_kb_load_match (load, rule, _sd_json_member (object, "match"));
+  sd_kb_load_fixes (load, kb, rule, _sd_json_member (object, "fixes"));
   g_ptr_array_add (kb->rules, rule);
 }
 
 static GHashTable *
 sd_kb_load_table (SdKbLoad   *load,
-                  json_t     *parent,
+                  SdJsonNode  parent,
                   const char *key)
 {
   GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  json_t *object = json_object_get (parent, key);
-  const char *name;
-  json_t *value;
+  SdJsonNode object = _sd_json_member (parent, key);
 
-  if (!json_is_object (object))
+  if (_sd_json_type (object) != SD_JSON_OBJECT)
     {
       sd_kb_problem (load, NULL, "missing object “%s”", key);
       return table;
     }
-  json_object_foreach (object, name, value)
+  for (gsize i = 0; i < _sd_json_size (object); i++)
     {
-      if (!json_is_string (value) || *json_string_value (value) == '\0')
+      SdJsonNode value = _sd_json_child (object, i);
+      const char *name = _sd_json_key (value);
+      const char *text = _sd_json_string (value);
+      if (text == NULL || *text == '\0')
         sd_kb_problem (load, NULL, "“%s” / “%s” must be a string", key, name);
       else
-        g_hash_table_insert (table, g_strdup (name), sd_kb_string (load, json_string_value (value)));
+        g_hash_table_insert (table, g_strdup (name), sd_kb_string (load, text));
     }
   return table;
 }
 
 static json_t *
-sd_kb_parse (SdKbLoad   *load,
+sd_kb_parse (GString    *problems,
              const char *name,
              GBytes     *bytes)
 {
@@ -530,7 +529,7 @@ sd_kb_parse (SdKbLoad   *load,
   json_t *root = json_loadb (data, len, JSON_REJECT_DUPLICATES, &json_error);
 
   if (root == NULL)
-    g_string_append_printf (load->problems, "\n  %s: line %d: %s",
+    g_string_append_printf (problems, "\n  %s: line %d: %s",
                             name, json_error.line, json_error.text);
   return root;
 }
@@ -538,16 +537,16 @@ sd_kb_parse (SdKbLoad   *load,
 static void
 sd_kb_load_base (SdKbLoad *load,
                  SdHintKb *kb,
-                 json_t   *root)
+                 SdJsonNode root)
 {
-  json_t *status;
+  SdJsonNode status;
 
   kb->products = sd_kb_load_table (load, root, "products");
   for (guint p = 0; _sd_hint_known_products[p] != NULL; p++)
     if (!g_hash_table_contains (kb->products, _sd_hint_known_products[p]))
       sd_kb_problem (load, NULL, "no label for product “%s”", _sd_hint_known_products[p]);
 
-  status = json_object_get (root, "status_codes");
+  status = _sd_json_member (root, "status_codes");
   kb->classes = sd_kb_load_table (load, status, "class");
   kb->subjects = sd_kb_load_table (load, status, "subject");
   kb->details = sd_kb_load_table (load, status, "detail");
@@ -559,43 +558,46 @@ sd_kb_load_rules (SdKbLoad   *load,
                   SdHintKb   *kb,
                   GHashTable *seen,
                   const char *name,
-                  json_t     *root)
+                  SdJsonNode  root)
 {
-  json_t *rules = json_object_get (root, "rules"), *rule;
-  size_t i;
+  SdJsonNode rules = _sd_json_member (root, "rules");
 
-  if (!json_is_array (rules) || json_array_size (rules) == 0)
+  if (_sd_json_type (rules) != SD_JSON_ARRAY || _sd_json_size (rules) == 0)
     g_string_append_printf (load->problems, "\n  %s: missing “rules” array", name);
   else
-    json_array_foreach (rules, i, rule)
-      sd_kb_load_rule (load, kb, seen, i, rule);
+    for (gsize i = 0; i < _sd_json_size (rules); i++)
+      sd_kb_load_rule (load, kb, seen, i, _sd_json_child (rules, i));
 }
 
 SdHintKb *
-_sd_hint_kb_load (GBytes            *base,
-                  GPtrArray         *rule_files,
-                  const char *const *names,
-                  gboolean           translate,
-                  GError           **error)
+_sd_hint_kb_load_compiled (GVariant  *compiled,
+                           gboolean   translate,
+                           GError   **error)
 {
   g_autoptr(SdHintKb) kb = g_new0 (SdHintKb, 1);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GString) problems = g_string_new (NULL);
+  g_autoptr(SdJsonDoc) doc = _sd_json_doc_new (compiled);
   SdKbLoad load = { problems, translate };
-  json_t *root;
+  SdJsonNode files;
 
-  kb->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_hint_rule_free);
-  root = sd_kb_parse (&load, names[0], base);
-  if (root != NULL)
-    sd_kb_load_base (&load, kb, root);
-  json_decref (root);
-
-  for (guint f = 0; f < rule_files->len; f++)
+  if (doc == NULL)
     {
-      root = sd_kb_parse (&load, names[f + 1], rule_files->pdata[f]);
-      if (root != NULL)
-        sd_kb_load_rules (&load, kb, seen, names[f + 1], root);
-      json_decref (root);
+      g_set_error_literal (error, SD_HINTS_ERROR, SD_HINTS_ERROR_INVALID,
+                           "the compiled hints knowledge base is damaged");
+      return NULL;
+    }
+  files = _sd_json_doc_root (doc);
+  kb->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_hint_rule_free);
+  for (gsize f = 0; f < _sd_json_size (files); f++)
+    {
+      SdJsonNode file = _sd_json_child (files, f);
+      const char *name = _sd_json_string (_sd_json_child (file, 0));
+
+      if (f == 0)
+        sd_kb_load_base (&load, kb, _sd_json_child (file, 1));
+      else
+        sd_kb_load_rules (&load, kb, seen, name, _sd_json_child (file, 1));
     }
   if (kb->rules->len == 0)
     sd_kb_problem (&load, NULL, "no rules");
@@ -613,4 +615,42 @@ _sd_hint_kb_load (GBytes            *base,
       return NULL;
     }
   return g_steal_pointer (&kb);
+}
+
+GVariant *
+_sd_hint_kb_compile (GBytes            *base,
+                     GPtrArray         *rule_files,
+                     const char *const *names,
+                     GError           **error)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+  json_t *files = json_array ();
+  GVariant *compiled = NULL;
+
+  /* [[name, the file's JSON], ...]: the base first. */
+  for (guint f = 0; f <= rule_files->len; f++)
+    {
+      json_t *root = sd_kb_parse (problems, names[f], f == 0 ? base : rule_files->pdata[f - 1]);
+      if (root != NULL)
+        json_array_append_new (files, json_pack ("[so]", names[f], root));
+    }
+  if (problems->len > 0)
+    g_set_error (error, SD_HINTS_ERROR, SD_HINTS_ERROR_INVALID,
+                 "the hints knowledge base is invalid:%s", problems->str);
+  else
+    compiled = _sd_json_compile (files);
+  json_decref (files);
+  return compiled;
+}
+
+SdHintKb *
+_sd_hint_kb_load (GBytes            *base,
+                  GPtrArray         *rule_files,
+                  const char *const *names,
+                  gboolean           translate,
+                  GError           **error)
+{
+  g_autoptr(GVariant) compiled = _sd_hint_kb_compile (base, rule_files, names, error);
+
+  return compiled != NULL ? _sd_hint_kb_load_compiled (compiled, translate, error) : NULL;
 }

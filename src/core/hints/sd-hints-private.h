@@ -89,6 +89,17 @@ SdHintKb   *_sd_hint_kb_load      (GBytes            *base,
                                    gboolean           translate,
                                    GError           **error);
 void        _sd_hint_kb_free      (SdHintKb      *kb);
+/* The same files, parsed and compiled (sd-json-variant.c) as one JSON array of
+ * [name, the file's JSON], base first (transfer full). Fails on JSON errors only. */
+GVariant   *_sd_hint_kb_compile   (GBytes            *base,
+                                   GPtrArray         *rule_files,
+                                   const char *const *names,
+                                   GError           **error);
+/* _sd_hint_kb_load() of what _sd_hint_kb_compile() made (the engine's path: the build
+ * compiles the knowledge base into the GResource, so no JSON is parsed at run time). */
+SdHintKb   *_sd_hint_kb_load_compiled (GVariant      *compiled,
+                                       gboolean       translate,
+                                       GError       **error);
 
 /* The rule's regexes, compiled once on first use (thread-safe; transfer none). */
 GPtrArray  *_sd_hint_rule_get_regexes (const SdHintRule *rule);

@@ -1,16 +1,21 @@
 /* sd-hints-validate.c: build-time check of the hints knowledge base
  *
- * Usage: sd-hints-validate --stamp STAMP KB.json RULES.json...
+ * Usage: sd-hints-validate --compile OUT KB.json RULES.json...
+ *        sd-hints-validate --stamp STAMP KB.json RULES.json...
  *        sd-hints-validate --strings KB.json RULES.json...
  *        sd-hints-validate --evidence STAMP EVIDENCE.json
- * Loads the files with the engine's own loader; any problem fails the build. With
- * --strings, prints every translatable string as N_("...") for xgettext instead.
+ * Loads the files with the engine's own loader; any problem fails the build. --compile
+ * writes them as the GVariant data the engine reads from its GResource (rule files in
+ * name order, little-endian). With --strings, prints every translatable string as
+ * N_("...") for xgettext instead.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <jansson.h>
 
 #include "sd-hints.h"
@@ -64,16 +69,32 @@ print_all_strings (int    n_files,
   return 0;
 }
 
+static gint
+sd_basename_cmp (gconstpointer a,
+                 gconstpointer b)
+{
+  g_autofree char *x = g_path_get_basename (*(const char * const *) a);
+  g_autofree char *y = g_path_get_basename (*(const char * const *) b);
+
+  return strcmp (x, y);
+}
+
+/* @stamp gets "ok", or with @compiled the GVariant data of the knowledge base. */
 static int
 validate (const char  *stamp,
+          gboolean     compiled,
           int          n_files,
           char       **files)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) base = NULL;
   g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GVariant) variant = NULL;
   g_autoptr(SdHintKb) kb = NULL;
 
+  /* The engine's order of old (it listed the resource's rules/ folder by name). */
+  if (n_files > 2)
+    qsort (files + 1, n_files - 1, sizeof (char *), sd_basename_cmp);
   for (int i = 0; i < n_files; i++)
     {
       g_autoptr(GMappedFile) file = g_mapped_file_new (files[i], FALSE, &error);
@@ -87,13 +108,26 @@ validate (const char  *stamp,
       else
         g_ptr_array_add (rules, g_mapped_file_get_bytes (file));
     }
-  kb = _sd_hint_kb_load (base, rules, (const char *const *) files, FALSE, &error);
+  variant = _sd_hint_kb_compile (base, rules, (const char *const *) files, &error);
+  if (variant != NULL)
+    kb = _sd_hint_kb_load_compiled (variant, FALSE, &error);
   if (kb == NULL)
     {
       fprintf (stderr, "%s\n", error->message);
       return 1;
     }
-  if (!g_file_set_contents (stamp, "ok\n", -1, &error))
+  if (compiled)
+    {
+      g_autoptr(GVariant) little = G_BYTE_ORDER == G_LITTLE_ENDIAN ? g_variant_ref (variant)
+                                                                   : g_variant_byteswap (variant);
+      if (!g_file_set_contents (stamp, g_variant_get_data (little), g_variant_get_size (little),
+                                &error))
+        {
+          fprintf (stderr, "%s\n", error->message);
+          return 1;
+        }
+    }
+  else if (!g_file_set_contents (stamp, "ok\n", -1, &error))
     {
       fprintf (stderr, "%s\n", error->message);
       return 1;
@@ -137,8 +171,11 @@ main (int    argc,
   if (argc == 4 && g_str_equal (argv[1], "--evidence"))
     return validate_evidence (argv[2], argv[3]);
   if (argc >= 5 && g_str_equal (argv[1], "--stamp"))
-    return validate (argv[2], argc - 3, argv + 3);
-  fprintf (stderr, "usage: %s --stamp STAMP KB.json RULES.json... | --evidence STAMP EVIDENCE.json | "
+    return validate (argv[2], FALSE, argc - 3, argv + 3);
+  if (argc >= 5 && g_str_equal (argv[1], "--compile"))
+    return validate (argv[2], TRUE, argc - 3, argv + 3);
+  fprintf (stderr, "usage: %s --compile OUT KB.json RULES.json... | --stamp STAMP KB.json RULES.json... | "
+           "--evidence STAMP EVIDENCE.json | "
            "--strings KB.json RULES.json...\n",
            argv[0]);
   return 2;

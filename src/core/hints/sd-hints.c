@@ -18,53 +18,35 @@
 #include "sd-hints-private.h"
 #include "sd-hints-resources.h"
 #include "sd-json-private.h"
+#include "sd-json-variant-private.h"
 #include "sd-session-error.h"
 
-#define SD_HINTS_RESOURCE_BASE  "/org/smtpdoctor/hints/kb.json"
-#define SD_HINTS_RESOURCE_RULES "/org/smtpdoctor/hints/rules/"
+#define SD_HINTS_RESOURCE_COMPILED "/org/smtpdoctor/hints/kb.gvariant"
 #define SD_HINTS_RESOURCE_EVIDENCE "/org/smtpdoctor/hints/evidence.json"
 #define SD_HINTS_MAX      8     /* more than this is noise */
 
-static gint
-sd_strcmp (gconstpointer a,
-           gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-/* kb.json and every file under rules/, in name order (the build validated them all, so
- * failing here is a packaging bug). */
+/* kb.json and every rule file, compiled by the build into GVariant data (sd-hints-validate
+ * --compile, which validated them all: failing here is a packaging bug). */
 static SdHintKb *
 sd_hints_load_resources (void)
 {
-  GResource *resource = sd_hints_get_resource ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) base = NULL;
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_auto(GStrv) children = NULL;
+  g_autoptr(GBytes) data = g_resource_lookup_data (sd_hints_get_resource (),
+                                                   SD_HINTS_RESOURCE_COMPILED, 0, &error);
+  g_autoptr(GVariant) files = NULL;
   SdHintKb *kb;
 
-  base = g_resource_lookup_data (resource, SD_HINTS_RESOURCE_BASE, 0, &error);
-  children = g_resource_enumerate_children (resource, SD_HINTS_RESOURCE_RULES, 0,
-                                            error == NULL ? &error : NULL);
-  if (base == NULL || children == NULL)
+  if (data == NULL)
     g_error ("Cannot load the hints knowledge base: %s", error->message);
-  qsort (children, g_strv_length (children), sizeof (char *), sd_strcmp);
-
-  g_ptr_array_add (names, g_strdup (SD_HINTS_RESOURCE_BASE));
-  for (guint i = 0; children[i] != NULL; i++)
+  files = g_variant_ref_sink (g_variant_new_from_bytes (SD_JSON_VARIANT_TYPE, data, TRUE));
+  /* Written little-endian by the build (sd-hints-validate.c). */
+  if (G_BYTE_ORDER == G_BIG_ENDIAN)
     {
-      g_autofree char *path = g_strconcat (SD_HINTS_RESOURCE_RULES, children[i], NULL);
-      GBytes *bytes = g_resource_lookup_data (resource, path, 0, &error);
-      if (bytes == NULL)
-        g_error ("Cannot load the hints knowledge base: %s", error->message);
-      g_ptr_array_add (files, bytes);
-      g_ptr_array_add (names, g_steal_pointer (&path));
+      GVariant *swapped = g_variant_byteswap (files);
+      g_variant_unref (files);
+      files = swapped;
     }
-  g_ptr_array_add (names, NULL);
-
-  kb = _sd_hint_kb_load (base, files, (const char *const *) names->pdata, TRUE, &error);
+  kb = _sd_hint_kb_load_compiled (files, TRUE, &error);
   if (kb == NULL)
     g_error ("Cannot load the hints knowledge base: %s", error->message);
   return kb;

@@ -1,4 +1,7 @@
-/* sd-oauth-http.c: form POSTs to an identity provider through libcurl
+/* sd-oauth-http.c: form POSTs to an identity provider, through the HTTP module
+ *
+ * libcurl lives in the module sd-oauth-curl (sd-oauth-curl.c), loaded on the first
+ * sign-in or renewal: a session without OAuth never loads it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,63 +9,55 @@
 
 #include <string.h>
 
-#include <curl/curl.h>
 #include <glib/gi18n-lib.h>
 
+#include "sd-module-private.h"
+#include "sd-oauth-http-module.h"
 #include "sd-oauth-private.h"
 #include "sd-secret.h"
 
 /* Token answers are a few KiB; anything much larger is not one. */
 #define SD_OAUTH_MAX_ANSWER (256 * 1024)
-#define SD_OAUTH_CONNECT_TIMEOUT_S 15
-#define SD_OAUTH_REQUEST_TIMEOUT_S 30
 
-typedef struct {
-  GString      *body;         /* sized for usual answers, so it rarely moves */
-  GCancellable *cancellable;
-  gboolean      too_long;
-} Transfer;
+static const SdOAuthHttpModule *
+sd_oauth_http_module (GError **error)
+{
+  return _sd_module_get (SD_OAUTH_HTTP_MODULE, SD_OAUTH_HTTP_SYMBOL, SD_OAUTH_HTTP_ABI, error);
+}
 
 void
 sd_oauth_init (void)
 {
-  static gsize done;
+  const SdOAuthHttpModule *http = sd_oauth_http_module (NULL);
 
-  if (g_once_init_enter (&done))
-    {
-      curl_global_init (CURL_GLOBAL_DEFAULT);
-      g_once_init_leave (&done, 1);
-    }
+  /* Without the module every request says why; nothing to set up. */
+  if (http != NULL)
+    http->init ();
 }
 
-static size_t
-sd_on_data (char *data, size_t size, size_t count, void *user_data)
+/* Unreserved characters stay, the rest becomes %XX (RFC 3986, as curl_easy_escape). */
+static void
+sd_append_escaped (GString    *form,
+                   const char *text)
 {
-  Transfer *transfer = user_data;
-  gsize len = size * count;
+  static const char hex[] = "0123456789ABCDEF";
 
-  if (transfer->body->len + len > SD_OAUTH_MAX_ANSWER)
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
     {
-      transfer->too_long = TRUE;
-      return 0;
+      if (g_ascii_isalnum (*p) || strchr ("-._~", *p) != NULL)
+        g_string_append_c (form, *p);
+      else
+        {
+          g_string_append_c (form, '%');
+          g_string_append_c (form, hex[*p >> 4]);
+          g_string_append_c (form, hex[*p & 0xf]);
+        }
     }
-  g_string_append_len (transfer->body, data, len);
-  return len;
-}
-
-/* libcurl calls this about once a second even when nothing moves: our cancel check. */
-static int
-sd_on_progress (void *user_data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
-                curl_off_t ulnow)
-{
-  Transfer *transfer = user_data;
-
-  return g_cancellable_is_cancelled (transfer->cancellable) ? 1 : 0;
 }
 
 /* name=value&… with both sides escaped; the caller wipes it (it holds secrets). */
 static char *
-sd_encode_form (CURL *curl, const char * const *fields)
+sd_encode_form (const char * const *fields)
 {
   gsize needed = 1;
   GString *form;
@@ -73,40 +68,38 @@ sd_encode_form (CURL *curl, const char * const *fields)
   form = g_string_sized_new (needed);
   for (guint i = 0; fields[i] != NULL && fields[i + 1] != NULL; i += 2)
     {
-      char *name = curl_easy_escape (curl, fields[i], 0);
-      char *value = curl_easy_escape (curl, fields[i + 1], 0);
-
       if (form->len > 0)
         g_string_append_c (form, '&');
-      g_string_append (form, name);
+      sd_append_escaped (form, fields[i]);
       g_string_append_c (form, '=');
-      g_string_append (form, value);
-      sd_secret_wipe (value, strlen (value));
-      curl_free (name);
-      curl_free (value);
+      sd_append_escaped (form, fields[i + 1]);
     }
   return g_string_free (form, FALSE);
 }
 
 static gboolean
-sd_check_result (CURLcode       code,
-                 const Transfer *transfer,
-                 const char     *curl_message,
-                 GError        **error)
+sd_check_outcome (SdOAuthHttpOutcome  outcome,
+                  const char         *message,
+                  GError            **error)
 {
-  if (code == CURLE_OK)
-    return TRUE;
-  if (code == CURLE_ABORTED_BY_CALLBACK)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Sign-in cancelled"));
-  else if (transfer->too_long)
-    g_set_error (error, SD_OAUTH_ERROR, SD_OAUTH_ERROR_MALFORMED,
-                 _("The identity provider's answer is too long (more than %d bytes)"),
-                 SD_OAUTH_MAX_ANSWER);
-  else
-    g_set_error (error, SD_OAUTH_ERROR, SD_OAUTH_ERROR_NETWORK,
-                 _("Could not reach the identity provider: %s"),
-                 *curl_message != '\0' ? curl_message : curl_easy_strerror (code));
-  return FALSE;
+  switch (outcome)
+    {
+    case SD_OAUTH_HTTP_DONE:
+      return TRUE;
+    case SD_OAUTH_HTTP_CANCELLED:
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Sign-in cancelled"));
+      return FALSE;
+    case SD_OAUTH_HTTP_TOO_LONG:
+      g_set_error (error, SD_OAUTH_ERROR, SD_OAUTH_ERROR_MALFORMED,
+                   _("The identity provider's answer is too long (more than %d bytes)"),
+                   SD_OAUTH_MAX_ANSWER);
+      return FALSE;
+    case SD_OAUTH_HTTP_FAILED:
+    default:
+      g_set_error (error, SD_OAUTH_ERROR, SD_OAUTH_ERROR_NETWORK,
+                   _("Could not reach the identity provider: %s"), message);
+      return FALSE;
+    }
 }
 
 static json_t *
@@ -137,57 +130,32 @@ _sd_oauth_http_post (const char          *url,
                      long                *status,
                      GError             **error)
 {
-  char curl_message[CURL_ERROR_SIZE] = "";
-  Transfer transfer = { g_string_sized_new (64 * 1024), cancellable, FALSE };
-  struct curl_slist *headers = NULL;
+  char message[SD_OAUTH_HTTP_MESSAGE_SIZE] = "";
+  g_autoptr(GError) local = NULL;
+  const SdOAuthHttpModule *http = sd_oauth_http_module (&local);
+  GString *body;
   json_t *answer = NULL;
+  SdOAuthHttpOutcome outcome;
   char *form;
-  CURLcode code;
-  CURL *curl;
 
-  sd_oauth_init ();   /* in case the program did not */
-  curl = curl_easy_init ();
-  if (curl == NULL)
+  *status = 0;
+  if (http == NULL)
     {
-      g_set_error_literal (error, SD_OAUTH_ERROR, SD_OAUTH_ERROR_NETWORK,
-                           _("Could not start an HTTP request"));
-      g_string_free (transfer.body, TRUE);
+      g_set_error (error, SD_OAUTH_ERROR, SD_OAUTH_ERROR_NETWORK,
+                   _("OAuth sign-in is not available: %s"), local->message);
       return NULL;
     }
-  form = sd_encode_form (curl, fields);
-  headers = curl_slist_append (headers, "Accept: application/json");
-  curl_easy_setopt (curl, CURLOPT_URL, url);
-  curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, allow_http ? "http,https" : "https");
-  curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, (long) SD_OAUTH_CONNECT_TIMEOUT_S);
-  curl_easy_setopt (curl, CURLOPT_TIMEOUT, (long) SD_OAUTH_REQUEST_TIMEOUT_S);
-#ifdef G_OS_WIN32
-  /* No CA bundle file on Windows: trust what the system trusts. */
-  curl_easy_setopt (curl, CURLOPT_SSL_OPTIONS, (long) CURLSSLOPT_NATIVE_CA);
-#endif
-  curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, curl_message);
-  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt (curl, CURLOPT_USERAGENT, "smtp-doctor/" PACKAGE_VERSION);
-  curl_easy_setopt (curl, CURLOPT_POSTFIELDS, form);
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, sd_on_data);
-  curl_easy_setopt (curl, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt (curl, CURLOPT_XFERINFOFUNCTION, sd_on_progress);
-  curl_easy_setopt (curl, CURLOPT_XFERINFODATA, &transfer);
-
-  code = g_cancellable_is_cancelled (cancellable) ? CURLE_ABORTED_BY_CALLBACK
-                                                  : curl_easy_perform (curl);
-  *status = 0;
-  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, status);
-  if (sd_check_result (code, &transfer, curl_message, error))
-    answer = sd_parse_answer (transfer.body, *status, error);
+  /* Sized for usual answers, so it rarely moves (and leaves no unwiped copies). */
+  body = g_string_sized_new (64 * 1024);
+  form = sd_encode_form (fields);
+  outcome = http->post (url, form, allow_http, "smtp-doctor/" PACKAGE_VERSION, cancellable,
+                        SD_OAUTH_MAX_ANSWER, body, status, message);
+  if (sd_check_outcome (outcome, message, error))
+    answer = sd_parse_answer (body, *status, error);
 
   sd_secret_free (form);
-  sd_secret_wipe (transfer.body->str, transfer.body->len);
-  g_string_free (transfer.body, TRUE);
-  curl_slist_free_all (headers);
-  curl_easy_cleanup (curl);
+  sd_secret_wipe (body->str, body->len);
+  g_string_free (body, TRUE);
   return answer;
 }
 

@@ -3,7 +3,7 @@
  * The device authorization grant (RFC 8628) lets an admin sign in on any browser while
  * SMTP Doctor polls for the token; the refresh grant renews it later. Microsoft identity
  * platform (tenant + client ID of the admin's own app registration) and Google (client
- * ID + secret of the admin's own OAuth client). Calls go through libcurl.
+ * ID + secret of the admin's own OAuth client). Calls go through libcurl, in a module.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -79,10 +79,11 @@ typedef struct {
 typedef void (*SdOAuthCodeFunc) (const SdOAuthDeviceCode *code,
                                  gpointer                 user_data);
 
-/* Sets up the HTTP library once; call it from the main thread before any sign-in or
- * refresh runs in a worker. libcurl's global set-up must not race with other threads,
- * and the TLS libraries under it keep state in the thread that does it, which a worker
- * thread leaves behind when it ends. sd_oauth_sign_in_async() calls it itself. */
+/* Loads the HTTP module (libcurl) and sets it up, once; call it from the main thread
+ * before any sign-in or refresh runs in a worker (not at start-up: a session without
+ * OAuth should not load libcurl). libcurl's global set-up must not race with other
+ * threads, and the TLS libraries under it keep state in the thread that does it, which
+ * a worker thread leaves behind when it ends. sd_oauth_sign_in_async() calls it itself. */
 void          sd_oauth_init             (void);
 
 /* Runs the device authorization grant in a worker thread until the user signs in, the

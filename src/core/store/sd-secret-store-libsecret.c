@@ -1,34 +1,17 @@
 /* sd-secret-store-libsecret.c: secrets in the Secret Service (GNOME Keyring, KWallet)
+ * through the libsecret module, loaded when a secret is first needed
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <libsecret/secret.h>
 
+#include "sd-module-private.h"
+#include "sd-secret-service-module.h"
 #include "sd-secret-store-private.h"
 
-/* One schema per kind, so a profile named like a token key can never collide. */
-static const SecretSchema *
-sd_schema (SdSecretKind kind)
-{
-  static const SecretSchema password_schema = {
-    "io.github.smtpdoctor.ProfilePassword", SECRET_SCHEMA_NONE,
-    { { "profile", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } },
-  };
-  static const SecretSchema token_schema = {
-    "io.github.smtpdoctor.OAuthToken", SECRET_SCHEMA_NONE,
-    { { "account", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } },
-  };
-  return kind == SD_SECRET_KIND_OAUTH_TOKEN ? &token_schema : &password_schema;
-}
-
-static const char *
-sd_attribute (SdSecretKind kind)
-{
-  return sd_schema (kind)->attributes[0].name;
-}
+static const SdSecretServiceModule *service;
 
 static void
 sd_wrap_error (GError     **error,
@@ -49,8 +32,7 @@ libsecret_save (SdSecretStore *self, SdSecretKind kind, const char *key, const c
                                             ? "SMTP Doctor sign-in: %s" : "SMTP Doctor: %s", key);
   GError *local = NULL;
 
-  if (!secret_password_store_sync (sd_schema (kind), SECRET_COLLECTION_DEFAULT, label, secret,
-                                   NULL, &local, sd_attribute (kind), key, NULL))
+  if (!service->store (kind, label, key, secret, &local))
     {
       sd_wrap_error (error, local, kind == SD_SECRET_KIND_OAUTH_TOKEN
         ? _("The keyring could not save the sign-in")
@@ -64,9 +46,7 @@ static char *
 libsecret_lookup (SdSecretStore *self, SdSecretKind kind, const char *key, GError **error)
 {
   GError *local = NULL;
-  char *secret = secret_password_lookup_sync (sd_schema (kind), NULL, &local,
-                                              sd_attribute (kind), key, NULL);
-  char *copy;
+  char *secret = service->lookup (kind, key, &local);
 
   if (local != NULL)
     {
@@ -75,12 +55,7 @@ libsecret_lookup (SdSecretStore *self, SdSecretKind kind, const char *key, GErro
         : _("The keyring could not read the password"));
       return NULL;
     }
-  if (secret == NULL)
-    return NULL;
-  /* libsecret's string must go back through secret_password_free (non-pageable memory). */
-  copy = g_strdup (secret);
-  secret_password_free (secret);
-  return copy;
+  return secret;
 }
 
 static gboolean
@@ -88,8 +63,7 @@ libsecret_remove (SdSecretStore *self, SdSecretKind kind, const char *key, GErro
 {
   GError *local = NULL;
 
-  secret_password_clear_sync (sd_schema (kind), NULL, &local, sd_attribute (kind), key, NULL);
-  if (local != NULL)
+  if (!service->clear (kind, key, &local))
     {
       sd_wrap_error (error, local, kind == SD_SECRET_KIND_OAUTH_TOKEN
         ? _("The keyring could not delete the sign-in")
@@ -101,8 +75,19 @@ libsecret_remove (SdSecretStore *self, SdSecretKind kind, const char *key, GErro
 
 static SdSecretStore libsecret_store = { "libsecret", libsecret_save, libsecret_lookup, libsecret_remove };
 
+/* Called once, by sd_secret_store_get_default(): the module loads here or never. */
 SdSecretStore *
 _sd_secret_store_libsecret_get (void)
 {
+  g_autoptr(GError) error = NULL;
+
+  service = _sd_module_get (SD_SECRET_SERVICE_MODULE, SD_SECRET_SERVICE_SYMBOL,
+                            SD_SECRET_SERVICE_ABI, &error);
+  if (service == NULL)
+    {
+      /* libsecret missing on this system: no store, as if built without it. */
+      g_debug ("No Secret Service: %s", error->message);
+      return NULL;
+    }
   return &libsecret_store;
 }
