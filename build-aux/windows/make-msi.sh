@@ -8,11 +8,14 @@
 #
 # What the package does:
 #   - installs per user, without administrator rights, into
-#     %LOCALAPPDATA%\Programs\SMTP Doctor; per machine, into %ProgramFiles%\SMTP Doctor,
-#     when run elevated with ALLUSERS=1 (msiexec /i smtp-doctor.msi ALLUSERS=1 /qn, as
-#     Group Policy and Intune deploy it). Not ALLUSERS=2 with MSIINSTALLPERUSER=1 (the
-#     "dual-purpose" package): an administrator (and wine's user always is one) then gets
-#     a per-machine install with the Start menu entry of one user;
+#     %LOCALAPPDATA%\Programs\SMTP Doctor (Intune and Group Policy can deploy it in the
+#     user's context). Not per machine: with ALLUSERS=1 it refuses. A per-machine install
+#     into %ProgramFiles% (a custom action setting INSTALLDIR when ALLUSERS=1) installed
+#     under wine, but its uninstall removed nothing: in maintenance ALLUSERS was not 1
+#     again, so INSTALLDIR pointed at the per-user folder. Doing it right needs the
+#     install folder remembered in the registry and read back (AppSearch). Nor the
+#     "dual-purpose" ALLUSERS=2 with MSIINSTALLPERUSER=1: an administrator (as wine's user
+#     always is) then gets a per-machine install;
 #   - a Start menu entry "SMTP Doctor" with the app's icon, and the icon in Apps;
 #   - one UpgradeCode for every version: installing a newer MSI removes the older one
 #     first (a major upgrade; every build is one), an older MSI over a newer refuses;
@@ -89,7 +92,6 @@ cat >"$work/smtp-doctor.wxs" <<'EOF'
           <Directory Id="INSTALLDIR" Name="SMTP Doctor"/>
         </Directory>
       </Directory>
-      <Directory Id="ProgramFiles64Folder"/>
       <Directory Id="ProgramMenuFolder">
         <Component Id="StartMenuEntry" Guid="8C1B7E52-6D0A-4F3B-A2E4-3F9D1C6B7A58" Win64="yes">
           <Shortcut Id="SmtpDoctorShortcut" Name="SMTP Doctor"
@@ -108,17 +110,8 @@ cat >"$work/smtp-doctor.wxs" <<'EOF'
       </Component>
     </DirectoryRef>
 
-    <!-- Per machine (ALLUSERS=1, elevated): %ProgramFiles%\SMTP Doctor. The condition
-         holds again when the product is upgraded or removed: msiexec sets ALLUSERS from
-         the context the product was installed in. -->
-    <CustomAction Id="PerMachineInstallDir" Property="INSTALLDIR"
-                  Value="[ProgramFiles64Folder]SMTP Doctor\" Execute="immediate" Impersonate="yes"/>
-    <InstallExecuteSequence>
-      <Custom Action="PerMachineInstallDir" Before="CostFinalize">ALLUSERS=1</Custom>
-    </InstallExecuteSequence>
-    <InstallUISequence>
-      <Custom Action="PerMachineInstallDir" Before="CostFinalize">ALLUSERS=1</Custom>
-    </InstallUISequence>
+    <!-- Per user only: see the top of make-msi.sh for why not per machine. -->
+    <Condition Message="SMTP Doctor installs for the current user only: ALLUSERS=1 is not supported.">NOT ALLUSERS=1</Condition>
 
     <Feature Id="Complete" Title="SMTP Doctor" Level="1">
       <ComponentGroupRef Id="BundleFiles"/>

@@ -108,6 +108,10 @@ installed_as() {   # installed_as VERSION: exactly one entry in Apps, with VERSI
   [ "$got" = "${1:+$1 }" ]
 }
 
+echo "== per machine (ALLUSERS=1): refused"
+refused() { ! msiexec refused /i "Z:$out/smtp-doctor-old.msi" ALLUSERS=1 && [ -z "$(apps_entries)" ]; }
+check "ALLUSERS=1 refused, nothing installed" refused
+
 echo "== install $old_version (per user, silent)"
 check "install" msiexec install /i "Z:$out/smtp-doctor-old.msi"
 check "installed into %LOCALAPPDATA%\\Programs\\SMTP Doctor" \
