@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds, tests and bundles SMTP Doctor natively on Windows, in an MSYS2 UCRT64 shell:
 #   build-aux/windows/build-msys2.sh [BUILDDIR] [BUNDLE]
-# then the installer: SD_BUNDLE=BUNDLE (a Windows path) SD_VERSION=X iscc build-aux\windows\smtp-doctor.iss
+# then the installer: build-aux/windows/make-msi.sh BUNDLE VERSION OUT.msi
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$top/_build/msys2}
@@ -11,8 +11,8 @@ bundle=${2:-$top/_build/bundle}
 pacman -S --needed --noconfirm $(grep -v '^#' "$top/build-aux/windows/msys2-packages.txt")
 [ -f "$build/build.ninja" ] || meson setup "$build" "$top" --buildtype=release -Dlibsecret=disabled
 ninja -C "$build"
-# The unit and server suites but what cannot run on Windows (windows-tests.sh says why);
-# the GUI tests need an X server.
+# The tests windows-tests.sh lists (it says why the others cannot run on Windows); the
+# GUI ones open their windows on the runner's desktop (not tried on a runner yet).
 # shellcheck disable=SC2046
 meson test -C "$build" --print-errorlogs $("$top/build-aux/windows/windows-tests.sh" "$build")
 OBJDUMP=objdump "$top/build-aux/windows/bundle.sh" "$build" "$MINGW_PREFIX" "$bundle"

@@ -34,36 +34,8 @@ status=0
 echo "== version"
 $wine "$cli" version
 
-# serve_send NAME VERIFY [SERVE-ARGS…]: the CLI's server on a free loopback port, one
-# send against it with --tls-verify VERIFY ("PIN" for the served certificate's SHA-256);
-# fails when the send does.
-serve_send() {
-  local name=$1 verify=$2 serve port rc=0
-  shift 2
-  $wine "$cli" serve --port 0 --accept-any-auth "$@" >"$out/serve-$name.log" 2>&1 &
-  serve=$!
-  port=
-  for _ in $(seq 60); do
-    port=$(sed -n 's/^Listening on 127\.0\.0\.1 port \([0-9]*\).*/\1/p' "$out/serve-$name.log")
-    [ -n "$port" ] && break
-    sleep 0.5
-  done
-  if [ -z "$port" ]; then
-    echo "serve did not start:"; cat "$out/serve-$name.log"; rc=1
-  else
-    if [ "$verify" = PIN ]; then
-      verify="pin:$(sed -n 's/.* SHA-256 \([0-9a-f]*\).*/\1/p' "$out/serve-$name.log")"
-    fi
-    SMTP_PASSWORD=secret $wine "$cli" send --server localhost --port "$port" \
-      --tls-verify "$verify" --user demo --password-env SMTP_PASSWORD \
-      --from a@example.test --to b@example.test --subject 'Grüße aus Wine' \
-      >"$out/send-$name.log" 2>&1 || rc=1
-    grep -E '^Result|^TLS' "$out/send-$name.log" || cat "$out/send-$name.log"
-  fi
-  kill "$serve" 2>/dev/null || true
-  wait "$serve" 2>/dev/null || true
-  return $rc
-}
+# serve_send NAME VERIFY [SERVE-ARGS…] (uses $wine, $cli, $out)
+. "$top/build-aux/windows/wine-lib.sh"
 
 echo "== serve + send"
 serve_send pinned PIN || status=1
@@ -121,19 +93,7 @@ shoot() {
   # window, and GTK could not create its windows: wait until that session has ended.
   timeout 60 /usr/lib/wine/wineserver -w || true
   printf '[Settings]\ngtk-theme-name=%s\n' "$theme" >"$ini"
-  timeout 150 xvfb-run -a -s '-screen 0 1400x950x24' bash -c '
-    /usr/lib/wine/wine64 "$1" >"$2.log" 2>&1 & pid=$!
-    win=$(timeout 60 xdotool search --sync --name "^SMTP Doctor" | head -1)
-    if [ -n "$win" ]; then
-      sleep 5
-      xdotool mousemove --window "$win" 350 20
-      sleep 0.5; xdotool mousedown 1; sleep 0.2; xdotool mouseup 1
-      sleep 10
-      import -window root "$2.png"
-    fi
-    kill $pid; wait $pid' \
-    sh "$bundle/bin/smtp-doctor.exe" "$out/$name" || true
-  if [ -s "$out/$name.png" ]; then
+  if gui_click_shot "$bundle/bin/smtp-doctor.exe" "$out/$name" 350 20; then
     echo "$out/$name.png"
   else
     echo "no screenshot for $name:"; grep -v -e '^$' -e Pango-CRITICAL "$out/$name.log" | tail -20; status=1

@@ -11,7 +11,16 @@
 
 G_BEGIN_DECLS
 
-/* g_test_init() and GTK under a fresh XDG_CONFIG_HOME (*@config_dir: no profiles or
+/* Why a test that drives the file chooser does not run on Windows: GtkFileChooserNative
+ * is the Windows dialog there, with no GTK widget to find or to answer. */
+#define SD_GUI_TEST_NATIVE_CHOOSER \
+  "the file chooser is the native Windows dialog here, not a GTK widget a test can drive"
+
+/* g_test_init() and gtk_init_check(); exits 77 without a display. On Windows, the
+ * warnings that only wine causes are not fatal (see sd-gui-test.c). */
+void      sd_gui_test_init_gtk_check (int           *argc,
+                                      char        ***argv);
+/* sd_gui_test_init_gtk_check() under a fresh XDG_CONFIG_HOME (*@config_dir: no profiles or
  * window state from an earlier run); exits 77 without a display. The registered
  * application (transfer full). */
 SdApplication *sd_gui_test_init      (int           *argc,

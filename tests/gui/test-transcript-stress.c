@@ -11,6 +11,7 @@
 
 #include <gtk/gtk.h>
 
+#include "sd-gui-test.h"
 #include "sd-transcript-view.h"
 
 #define N_LINES    100000
@@ -124,12 +125,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check (&argc, &argv))
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      return 77;
-    }
+  sd_gui_test_init_gtk_check (&argc, &argv);
   g_test_add_func ("/gui/transcript/stream-100000", test_stream);
   return g_test_run ();
 }
