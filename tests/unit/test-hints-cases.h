@@ -26,6 +26,7 @@ typedef struct {
   const char *mechanism;  /* the AUTH mechanism tried */
   const char *oauth;      /* an OAuth error challenge: "status|scope|schemes" */
   const char *token;      /* "MECHANISM|fact|fact": AUTH tried and the token's warnings */
+  gboolean    tls_at_once; /* no greeting, but the port answered a TLS handshake */
 } HintCase;
 
 #define E(code) (SD_SESSION_ERROR_##code + 1)
@@ -47,6 +48,12 @@ static const HintCase hint_cases[] = {
     "Cannot connect to mail.example.com port 25: Could not connect to 2001:db8::25: Network is unreachable", .port = 25 },
   { "port-465-without-tls", NULL, "greeting", E(TIMEOUT),
     "No answer within the time limit while waiting for the reply to the connection (greeting)", .port = 465 },
+  { "port-speaks-tls-at-once", NULL, "greeting", E(TIMEOUT),
+    "No answer within the time limit while waiting for the reply to the connection (greeting)",
+    .port = 4650, .security = "none", .tls_at_once = TRUE },
+  { "port-speaks-tls-at-once", NULL, "greeting", E(TIMEOUT),
+    "No answer within the time limit while waiting for the reply to the connection (greeting)",
+    .port = 465, .tls_at_once = TRUE },
   { "tls-on-plain-port", NULL, "tls", E(TLS),
     "An unexpected TLS packet was received. (while negotiating TLS)", .security = "tls" },
   { "tls-mode-mismatch-text", "40E7B1D8D57F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number" },
@@ -144,6 +151,12 @@ static const HintCase hint_cases[] = {
   { "gmail-less-secure-apps", "Google blocked the sign-in: less secure app access is turned off for this account" },
   { "auth-mechanism-unrecognized", NULL, "auth", E(AUTH), NULL, "504 5.7.4 Unrecognized authentication type",
     .before = "STARTTLS", .after = "AUTH NTLM LOGIN" },
+  { "auth-forced-mechanism-not-offered", NULL, "auth", E(AUTH), NULL,
+    "535 5.7.8 Error: authentication failed: no mechanism available",
+    .before = "STARTTLS", .after = "AUTH PLAIN LOGIN", .mechanism = "CRAM-MD5" },
+  { "auth-forced-mechanism-not-offered", NULL, "auth", E(AUTH), NULL,
+    "504 5.7.4 Unrecognized authentication type",
+    .before = "STARTTLS", .after = "AUTH PLAIN LOGIN", .mechanism = "NTLM" },
   { "auth-encryption-required", "538 5.7.11 Encryption required for requested authentication mechanism" },
   { "auth-not-enabled", "503 5.5.1 Error: authentication not enabled" },
   { "auth-temporary-failure", "454 4.7.0 Temporary authentication failure: Connection lost to authentication server" },
