@@ -17,6 +17,7 @@
 #include "sd-hint.h"
 #include "sd-report.h"
 #include "sd-session.h"
+#include "sd-stage-strip.h"
 #include "sd-window.h"
 
 static SdApplication *app;
@@ -110,6 +111,15 @@ test_fit (void)
   send_and_wait (window);
   g_assert_true (sd_window_get_report (window)->ok);
   assert_on_screen (window, "Status");
+  /* The built-in server offers PIPELINING: one time for MAIL, RCPT and DATA together,
+   * not all of it under MAIL. */
+  g_assert_true (sd_window_get_report (window)->pipelining_used);
+  g_assert_true (g_str_has_suffix (sd_stage_strip_get_time_text (sd_window_get_stage_strip (window),
+                                                                 SD_STAGE_MAIL), " together"));
+  g_assert_cmpstr (sd_stage_strip_get_time_text (sd_window_get_stage_strip (window), SD_STAGE_RCPT),
+                   ==, "pipelined");
+  g_assert_cmpstr (sd_stage_strip_get_time_text (sd_window_get_stage_strip (window), SD_STAGE_DATA),
+                   ==, "pipelined");
   session_png = g_strdup_printf ("fit-%dx%d-session.png", area.width, area.height);
   sd_gui_test_screenshot (GTK_WIDGET (window), session_png);
   if (area.width >= 1600)
