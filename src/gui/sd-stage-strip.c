@@ -127,8 +127,9 @@ sd_stage_strip_enter (SdStageStrip *self,
   sd_stage_strip_set (self, step, SD_STAGE_STATE_RUNNING, -1);
 }
 
-/* Pipelined, MAIL, RCPT and DATA share one round trip: one time for the group on its
- * first step, "pipelined" on the others, rather than all of it on MAIL. */
+/* Pipelined, MAIL, RCPT and DATA share one round trip: the group's time on its first
+ * step, "pipelined" on the others (both fit a narrow step; the tooltip says it whole),
+ * rather than most of it on MAIL and nothing on the others. */
 static void
 sd_stage_strip_show_pipelined (SdStageStrip   *self,
                                const SdReport *report)
@@ -140,9 +141,8 @@ sd_stage_strip_show_pipelined (SdStageStrip   *self,
 
   if (total < 0)
     return;
-  /* Translators: one time for MAIL, RCPT and DATA sent together (pipelined). */
-  time = g_strdup_printf (_("%.1f ms together"), total / 1000.0);
-  /* Translators: a tooltip; %s is a time such as “3.2 ms together”. */
+  time = g_strdup_printf (_("%.1f ms"), total / 1000.0);
+  /* Translators: a tooltip; %s is a time such as “3.2 ms”. */
   tooltip = g_strdup_printf (_("MAIL, RCPT and DATA went in one write (PIPELINING) and "
                                "were answered in one round trip: %s"), time);
   for (guint s = SD_STAGE_MAIL; s <= SD_STAGE_DATA; s++)
