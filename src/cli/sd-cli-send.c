@@ -13,6 +13,7 @@
 #include "sd-cli-message-options.h"
 #include "sd-cli-burst.h"
 #include "sd-cli-oauth.h"
+#include "sd-auth.h"
 #include "sd-hints.h"
 #include "sd-profile.h"
 #include "sd-secret-store.h"
@@ -120,11 +121,10 @@ sd_send_print_summary (const SdReport *report,
       printf (_("AUTH offered before TLS: %s\n"), *auth ? auth : _("(none)"));
     }
   /* Translators: followed by “ connect 1.2 ms ehlo 3.4 ms …”. */
-  printf ("%s", _("Time:"));
-  for (guint i = 0; i < SD_N_STAGES; i++)
-    if (report->timings_us[i] >= 0)
-      printf (" %s %.1f ms", sd_stage_to_string (i), report->timings_us[i] / 1000.0);
-  printf ("\n");
+  {
+    g_autofree char *timings = sd_report_format_timings (report, " ");
+    printf ("%s %s\n", _("Time:"), timings);
+  }
   if (hints->len > 0)
     {
       g_autofree char *text = sd_hints_to_text (hints);
@@ -196,6 +196,23 @@ sd_send_prepare_token (SdSettings *settings,
   return TRUE;
 }
 
+/* A user name without any password source: on a terminal, ask (echo off). Elsewhere
+ * the validation below says what is missing. */
+static void
+sd_send_prompt_password (SdSettings *settings)
+{
+  g_autofree char *prompt = NULL;
+
+  if (settings->user == NULL || *settings->user == '\0' || settings->password != NULL ||
+      settings->oauth_token != NULL || g_strcmp0 (settings->auth, "none") == 0 ||
+      (g_strcmp0 (settings->auth, "auto") != 0 &&
+       sd_auth_mechanism_get_credential (settings->auth) == SD_AUTH_CREDENTIAL_TOKEN))
+    return;
+  /* Translators: %s is the user name; the answer is typed after it, not shown. */
+  prompt = g_strdup_printf (_("Password for %s: "), settings->user);
+  settings->password = sd_cli_prompt_secret (prompt);
+}
+
 int
 sd_cli_send (int    argc,
              char **argv)
@@ -259,6 +276,7 @@ sd_cli_send (int    argc,
 
   if (!sd_send_prepare_token (settings, run.json))
     return SD_CLI_EXIT_USAGE;
+  sd_send_prompt_password (settings);
   /* Bad input is a usage error: one line, no session, no hints. */
   if (!sd_settings_validate (settings, &error))
     {

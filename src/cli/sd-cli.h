@@ -31,6 +31,11 @@ int sd_cli_check    (int    argc,
  * password on the command line points to the ways that are taken. */
 void sd_cli_option_error_clean (GError *error);
 
+/* Asks for a secret on the terminal behind stdin, echo off; the prompt goes to stderr.
+ * NULL when stdin is no terminal or the answer is empty (transfer full: free with
+ * sd_secret_free). */
+char *sd_cli_prompt_secret (const char *prompt);
+
 /* Calls func (data) in the main context on Ctrl+C (and SIGTERM on Unix, Ctrl+Break and
  * closing the console window on Windows); func returns G_SOURCE_CONTINUE. */
 void sd_cli_on_interrupt (GSourceFunc func,

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
 #include <glib/gi18n.h>
 
 #include "sd-application.h"
@@ -121,6 +123,28 @@ sd_application_start_server (SdApplication *self)
   self->builtin->password = g_steal_pointer (&password);
 }
 
+/* dconf saves through the session bus; without one it prints a warning at every write
+ * and keeps nothing. Then the settings live in memory for this run, quietly. */
+static GSettings *
+sd_application_new_settings (void)
+{
+#ifdef G_OS_UNIX
+  g_autoptr(GSettingsBackend) backend = g_settings_backend_get_default ();
+
+  if (g_str_equal (G_OBJECT_TYPE_NAME (backend), "DConfSettingsBackend"))
+    {
+      g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+      if (bus == NULL)
+        {
+          g_autoptr(GSettingsBackend) memory = g_memory_settings_backend_new ();
+          g_debug ("no session bus: settings are kept in memory for this run");
+          return g_settings_new_with_backend (APP_ID, memory);
+        }
+    }
+#endif
+  return g_settings_new (APP_ID);
+}
+
 static void
 sd_application_startup (GApplication *app)
 {
@@ -136,7 +160,7 @@ sd_application_startup (GApplication *app)
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
   if (schema != NULL)
-    self->settings = g_settings_new (APP_ID);
+    self->settings = sd_application_new_settings ();
 
   gtk_css_provider_load_from_resource (css, "/io/github/smtpdoctor/SmtpDoctor/ui/style.css");
   gtk_style_context_add_provider_for_screen (gdk_screen_get_default (), GTK_STYLE_PROVIDER (css),

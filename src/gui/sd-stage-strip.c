@@ -107,7 +107,10 @@ void
 sd_stage_strip_reset (SdStageStrip *self)
 {
   for (guint i = 0; i < SD_N_STEPS; i++)
-    sd_stage_strip_set (self, i, SD_STAGE_STATE_PENDING, -1);
+    {
+      sd_stage_strip_set (self, i, SD_STAGE_STATE_PENDING, -1);
+      gtk_widget_set_tooltip_text (self->steps[i].box, NULL);
+    }
 }
 
 void
@@ -122,6 +125,48 @@ sd_stage_strip_enter (SdStageStrip *self,
     if (self->steps[i].state == SD_STAGE_STATE_RUNNING)
       sd_stage_strip_set (self, i, SD_STAGE_STATE_OK, -1);
   sd_stage_strip_set (self, step, SD_STAGE_STATE_RUNNING, -1);
+}
+
+/* Pipelined, MAIL, RCPT and DATA share one round trip: the group's time on its first
+ * step, "pipelined" on the others (both fit a narrow step; the tooltip says it whole),
+ * rather than most of it on MAIL and nothing on the others. */
+static void
+sd_stage_strip_show_pipelined (SdStageStrip   *self,
+                               const SdReport *report)
+{
+  gint64 total = sd_report_get_pipelined_us (report);
+  g_autofree char *time = NULL;
+  g_autofree char *tooltip = NULL;
+  gboolean first = TRUE;
+
+  if (total < 0)
+    return;
+  time = g_strdup_printf (_("%.1f ms"), total / 1000.0);
+  /* Translators: a tooltip; %s is a time such as “3.2 ms”. */
+  tooltip = g_strdup_printf (_("MAIL, RCPT and DATA went in one write (PIPELINING) and "
+                               "were answered in one round trip: %s"), time);
+  for (guint s = SD_STAGE_MAIL; s <= SD_STAGE_DATA; s++)
+    {
+      SdStep *step;
+      if (!sd_report_stage_pipelined (report, s))
+        continue;
+      step = &self->steps[sd_step_for_stage (s)];
+      /* Translators: shown under RCPT and DATA when they went with MAIL (pipelined). */
+      gtk_label_set_text (step->time_label, first ? time : _("pipelined"));
+      gtk_widget_set_tooltip_text (step->box, tooltip);
+      first = FALSE;
+    }
+}
+
+/* The time shown under @stage's step, for tests. */
+const char *
+sd_stage_strip_get_time_text (SdStageStrip *self,
+                              SdStage       stage)
+{
+  int step = sd_step_for_stage (stage);
+
+  g_return_val_if_fail (step >= 0, NULL);
+  return gtk_label_get_text (self->steps[step].time_label);
 }
 
 void
@@ -152,6 +197,7 @@ sd_stage_strip_finish (SdStageStrip   *self,
         state = SD_STAGE_STATE_SKIPPED;
       sd_stage_strip_set (self, i, state, times[i]);
     }
+  sd_stage_strip_show_pipelined (self, report);
 }
 
 SdStageState

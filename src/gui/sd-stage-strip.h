@@ -34,5 +34,8 @@ void          sd_stage_strip_finish     (SdStageStrip   *self,
 /* The state shown for the step that holds @stage (STARTTLS and TLS share one). */
 SdStageState  sd_stage_strip_get_state  (SdStageStrip *self,
                                          SdStage       stage);
+/* The time shown under that step ("1.2 ms", "3.4 ms together", "pipelined"). */
+const char   *sd_stage_strip_get_time_text (SdStageStrip *self,
+                                            SdStage       stage);
 
 G_END_DECLS

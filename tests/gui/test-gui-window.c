@@ -11,12 +11,14 @@
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <string.h>
 
 #include "sd-application.h"
 #include "sd-gui-test.h"
 #include "sd-hint.h"
 #include "sd-report.h"
 #include "sd-session.h"
+#include "sd-stage-strip.h"
 #include "sd-window.h"
 
 static SdApplication *app;
@@ -110,6 +112,19 @@ test_fit (void)
   send_and_wait (window);
   g_assert_true (sd_window_get_report (window)->ok);
   assert_on_screen (window, "Status");
+  /* The built-in server offers PIPELINING: one time for MAIL, RCPT and DATA together,
+   * not all of it under MAIL. */
+  g_assert_true (sd_window_get_report (window)->pipelining_used);
+  {
+    g_autofree char *group = g_strdup_printf ("%.1f ms",
+                                              sd_report_get_pipelined_us (sd_window_get_report (window)) / 1000.0);
+    g_assert_cmpstr (sd_stage_strip_get_time_text (sd_window_get_stage_strip (window), SD_STAGE_MAIL),
+                     ==, group);
+  }
+  g_assert_cmpstr (sd_stage_strip_get_time_text (sd_window_get_stage_strip (window), SD_STAGE_RCPT),
+                   ==, "pipelined");
+  g_assert_cmpstr (sd_stage_strip_get_time_text (sd_window_get_stage_strip (window), SD_STAGE_DATA),
+                   ==, "pipelined");
   session_png = g_strdup_printf ("fit-%dx%d-session.png", area.width, area.height);
   sd_gui_test_screenshot (GTK_WIDGET (window), session_png);
   if (area.width >= 1600)
@@ -377,6 +392,55 @@ test_no_hyphens (void)
   sd_gui_test_window_destroy (window);
 }
 
+/* --- no session bus: dconf must not warn at every write --------------------------- */
+
+static const char *self_path;
+
+/* In the child: a session and a closed window write every setting once or more. */
+static void
+run_without_bus (void)
+{
+  SdWindow *window = g_object_ref_sink (sd_window_new (app));
+
+  gtk_widget_show (GTK_WIDGET (window));
+  sd_gui_test_iterate (200);
+  for (guint i = 0; i < 5; i++)
+    gtk_entry_set_text (GTK_ENTRY (need (window, "Subject")), i % 2 ? "typed" : "typed again");
+  send_and_wait (window);
+  sd_gui_test_window_destroy (window);
+}
+
+/* The default GSettings backend (dconf) with a session bus address that leads nowhere:
+ * the window keeps its settings in memory and prints nothing about dconf (issue 18,
+ * item 14). The child is this program with the settings of the real world. */
+static void
+test_no_session_bus (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+
+  if (g_getenv ("SD_TEST_NO_BUS_CHILD") != NULL)
+    {
+      run_without_bus ();
+      return;
+    }
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "GSETTINGS_BACKEND");
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/sd-bus", TRUE);
+  g_subprocess_launcher_setenv (launcher, "SD_TEST_NO_BUS_CHILD", "1", TRUE);
+  proc = g_subprocess_launcher_spawn (launcher, &error, self_path, "-p", "/gui/settings/no-session-bus", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("child stdout:\n%s\nchild stderr:\n%s", out, err);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+  g_assert_nonnull (strstr (out, "ok 1 /gui/settings/no-session-bus"));
+  g_assert_null (strstr (err, "dconf-"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -384,6 +448,7 @@ main (int   argc,
   int status;
   g_autofree char *config = NULL;
 
+  self_path = argv[0];
   app = sd_gui_test_init (&argc, &argv, &config);
 
   g_test_add_func ("/gui/fit/session-and-failure", test_fit);
@@ -391,6 +456,7 @@ main (int   argc,
   g_test_add_func ("/gui/export/html-failed-connect", test_export_html_failed_connect);
   g_test_add_func ("/gui/profiles/picker", test_picker);
   g_test_add_func ("/gui/session/no-hyphens", test_no_hyphens);
+  g_test_add_func ("/gui/settings/no-session-bus", test_no_session_bus);
 
   status = g_test_run ();
   g_object_unref (app);

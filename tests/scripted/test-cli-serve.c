@@ -2,10 +2,17 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+/* posix_openpt() and friends for the password prompt test (the build is strict C11). */
+#define _XOPEN_SOURCE 700
 #include "config.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
+#ifdef G_OS_UNIX
+#include <fcntl.h>
+#include <unistd.h>
+#endif
 #include <jansson.h>
 #include <string.h>
 
@@ -343,6 +350,210 @@ test_swaks (void)
   }
 }
 
+/* `send --json` against @serve with @extra flags; its document (the caller decrefs). */
+static json_t *
+send_json (Serve              *serve,
+           const char * const *extra,
+           int                 expect_status)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *pin = g_strdup_printf ("pin:%s", serve->sha256);
+  g_autofree char *out = NULL;
+  const char *base[] = { g_getenv ("SD_CLI"), "send", "--json", "--server", "127.0.0.1",
+                         "--tls-verify", pin, "--from", "demo@example.test",
+                         "--to", "bob@example.test", NULL };
+  json_error_t json_error;
+  json_t *root;
+  int status;
+
+  for (guint i = 0; base[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) base[i]);
+  for (guint i = 0; extra[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) extra[i]);
+  g_ptr_array_add (argv, NULL);
+  status = run ((const char * const *) argv->pdata, PASSWORD, &out);
+  g_test_message ("send (%d): %s", status, out);
+  g_assert_cmpint (status, ==, expect_status);
+  root = json_loads (out, 0, &json_error);
+  g_assert_nonnull (root);
+  return root;
+}
+
+static const char *
+first_hint (json_t *root,
+            const char *field)
+{
+  json_t *hints = json_object_get (root, "hints");
+
+  g_assert_cmpuint (json_array_size (hints), >, 0);
+  return json_string_value (json_object_get (json_array_get (hints, 0), field));
+}
+
+/* --auth ntlm against a server that offers PLAIN LOGIN CRAM-MD5: the first hint says so,
+ * not that the password was wrong (issue 18, item 2). */
+static void
+test_forced_mechanism (void)
+{
+  g_autoptr(Serve) serve = serve_start (NULL);
+  const char *extra[] = { "--port", serve->port, "--auth", "ntlm", "--user", "demo",
+                          "--password-env", "SD_TEST_PASSWORD", NULL };
+  json_t *root = send_json (serve, extra, 4);
+
+  g_assert_cmpstr (first_hint (root, "id"), ==, "auth-forced-mechanism-not-offered");
+  g_assert_nonnull (strstr (first_hint (root, "title"), "NTLM"));
+  g_assert_nonnull (strstr (first_hint (root, "detail"), "PLAIN LOGIN CRAM-MD5"));
+  json_decref (root);
+  g_free (serve_stop (serve));
+}
+
+/* Pipelined, MAIL, RCPT and DATA show one shared time (issue 18, item 13). */
+static void
+test_pipelined_timings (void)
+{
+  g_autoptr(Serve) serve = serve_start (NULL);
+  g_autofree char *pin = g_strdup_printf ("pin:%s", serve->sha256);
+  g_autofree char *out = NULL;
+  const char *argv[] = { g_getenv ("SD_CLI"), "send", "--server", "127.0.0.1", "--port", serve->port,
+                         "--tls-verify", pin, "--user", "demo", "--password-env", "SD_TEST_PASSWORD",
+                         "--from", "demo@example.test", "--to", "bob@example.test", NULL };
+  const char *extra[] = { "--port", serve->port, "--user", "demo", "--password-env",
+                          "SD_TEST_PASSWORD", NULL };
+  json_t *root, *pipelined;
+
+  g_assert_cmpint (run (argv, PASSWORD, &out), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, " mail+rcpt+data "));
+  g_assert_nonnull (strstr (out, " ms (pipelined)"));
+  g_assert_null (strstr (out, " mail 0"));
+  g_assert_null (strstr (out, " rcpt "));
+
+  root = send_json (serve, extra, 0);
+  pipelined = json_object_get (json_object_get (root, "timings_ms"), "pipelined");
+  g_assert_nonnull (pipelined);
+  g_assert_cmpuint (json_array_size (json_object_get (pipelined, "stages")), ==, 3);
+  g_assert_true (json_real_value (json_object_get (pipelined, "total")) >= 0);
+  json_decref (root);
+  g_free (serve_stop (serve));
+}
+
+/* STARTTLS or plain against an implicit-TLS port that is not 465: the first hint says
+ * the port speaks TLS at once (item 4). The server's own line for a failed handshake
+ * says "TLS handshake failed" once (item 14). */
+static void
+test_tls_at_once (void)
+{
+  const char *serve_extra[] = { "--tls-port", "0", NULL };
+  g_autoptr(Serve) serve = serve_start (serve_extra);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = g_data_input_stream_read_line (serve->out, NULL, NULL, &error);
+  g_autoptr(GString) transcript = g_string_new (NULL);
+  const char *tls_port;
+  json_t *root;
+
+  g_assert_nonnull (line);
+  tls_port = strrchr (line, ' ') + 1;
+  g_test_message ("implicit TLS on %s", tls_port);
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *extra[] = { "--port", tls_port, "--security", i ? "none" : "starttls",
+                              "--auth", "none", "--timeout", "2", NULL };
+      root = send_json (serve, extra, 6);   /* 6: a time limit */
+      g_assert_cmpstr (first_hint (root, "id"), ==, "port-speaks-tls-at-once");
+      g_assert_nonnull (strstr (first_hint (root, "title"), tls_port));
+      json_decref (root);
+    }
+
+  /* Plain text where TLS is due: the server's handshake fails. */
+  {
+    g_autoptr(GSocketClient) client = g_socket_client_new ();
+    g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                                                         atoi (tls_port), NULL, &error);
+    g_assert_no_error (error);
+    g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)),
+                               "EHLO plain\r\n\r\n\r\n\r\n", 16, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+  }
+  /* Its session ends before Ctrl+C: wait for that line. */
+  while (strstr (transcript->str, "Session finished: TLS handshake failed") == NULL)
+    {
+      g_autofree char *next = g_data_input_stream_read_line (serve->out, NULL, NULL, &error);
+      g_assert_nonnull (next);
+      g_string_append_printf (transcript, "%s\n", next);
+    }
+  g_test_message ("%s", transcript->str);
+  g_assert_nonnull (strstr (transcript->str, "TLS handshake failed: "));
+  g_assert_null (strstr (transcript->str, "TLS handshake failed: TLS handshake failed"));
+  g_free (serve_stop (serve));
+}
+
+#ifdef G_OS_UNIX
+/* Reads the terminal's side of a pty into @seen until @needle shows (TRUE) or the other
+ * side is closed or silent for 20 s (FALSE). */
+static gboolean
+pty_read_until (int         master,
+                GString    *seen,
+                const char *needle)
+{
+  while (needle == NULL || strstr (seen->str, needle) == NULL)
+    {
+      GPollFD fd = { master, G_IO_IN, 0 };
+      char buffer[512];
+      gssize n;
+
+      if (g_poll (&fd, 1, 20000) <= 0)
+        return FALSE;
+      n = read (master, buffer, sizeof buffer);
+      if (n <= 0)
+        return FALSE;   /* EIO: the last process on the other side has gone */
+      g_string_append_len (seen, buffer, n);
+    }
+  return TRUE;
+}
+
+/* --user without a password source, on a terminal: send asks, without echo (item 6). */
+static void
+test_password_prompt (void)
+{
+  g_autoptr(Serve) serve = serve_start (NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GString) seen = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pin = g_strdup_printf ("pin:%s", serve->sha256);
+  const char *argv[] = { g_getenv ("SD_CLI"), "send", "--server", "127.0.0.1", "--port", serve->port,
+                         "--tls-verify", pin, "--user", "demo", "--from", "demo@example.test",
+                         "--to", "bob@example.test", NULL };
+  int master = posix_openpt (O_RDWR | O_NOCTTY);
+  int slave;
+
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  slave = open (ptsname (master), O_RDWR | O_NOCTTY);
+  g_assert_cmpint (slave, >=, 0);
+  g_subprocess_launcher_take_stdin_fd (launcher, slave);
+  g_subprocess_launcher_take_stdout_fd (launcher, dup (slave));
+  g_subprocess_launcher_take_stderr_fd (launcher, dup (slave));
+  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_clear_object (&launcher);   /* closes our copies of the terminal's side */
+
+  if (!pty_read_until (master, seen, "Password for demo: "))
+    g_error ("no password prompt; the terminal showed:\n%s", seen->str);
+  g_assert_cmpint (write (master, PASSWORD "\n", strlen (PASSWORD) + 1), ==, strlen (PASSWORD) + 1);
+  pty_read_until (master, seen, NULL);
+  g_subprocess_wait (proc, NULL, &error);
+  close (master);
+  g_test_message ("%s", seen->str);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+  g_assert_nonnull (strstr (seen->str, "235 2.7.0"));
+  g_assert_null (strstr (seen->str, PASSWORD));
+  g_free (serve_stop (serve));
+}
+#endif
+
 int
 main (int    argc,
       char **argv)
@@ -352,5 +563,11 @@ main (int    argc,
   g_test_add_func ("/cli/serve/json", test_serve_json);
   g_test_add_func ("/cli/serve/bad-usage", test_serve_bad_usage);
   g_test_add_func ("/cli/serve/swaks", test_swaks);
+  g_test_add_func ("/cli/serve/forced-mechanism", test_forced_mechanism);
+  g_test_add_func ("/cli/serve/pipelined-timings", test_pipelined_timings);
+  g_test_add_func ("/cli/serve/tls-at-once", test_tls_at_once);
+#ifdef G_OS_UNIX
+  g_test_add_func ("/cli/serve/password-prompt", test_password_prompt);
+#endif
   return g_test_run ();
 }

@@ -27,6 +27,7 @@ typedef struct {
   const char *oauth;      /* an OAuth error challenge: "status|scope|schemes" */
   const char *token;      /* "MECHANISM|fact|fact": AUTH tried and the token's warnings */
   const char *auth_fact;  /* what the mechanism itself found (GSSAPI: "gssapi-…") */
+  gboolean    tls_at_once; /* no greeting, but the port answered a TLS handshake */
 } HintCase;
 
 /* AUTH GSSAPI stopped by Kerberos before AUTH went out, against an Exchange-like server
@@ -62,6 +63,12 @@ static const HintCase hint_cases[] = {
     "Cannot connect to mail.example.com port 25: Could not connect to 2001:db8::25: Network is unreachable", .port = 25 },
   { "port-465-without-tls", NULL, "greeting", E(TIMEOUT),
     "No answer within the time limit while waiting for the reply to the connection (greeting)", .port = 465 },
+  { "port-speaks-tls-at-once", NULL, "greeting", E(TIMEOUT),
+    "No answer within the time limit while waiting for the reply to the connection (greeting)",
+    .port = 4650, .security = "none", .tls_at_once = TRUE },
+  { "port-speaks-tls-at-once", NULL, "greeting", E(TIMEOUT),
+    "No answer within the time limit while waiting for the reply to the connection (greeting)",
+    .port = 465, .tls_at_once = TRUE },
   { "tls-on-plain-port", NULL, "tls", E(TLS),
     "An unexpected TLS packet was received. (while negotiating TLS)", .security = "tls" },
   /* The whole text: the port and the security mode set beside it do not go together. */
@@ -199,6 +206,12 @@ static const HintCase hint_cases[] = {
   { "gmail-less-secure-apps", "Google blocked the sign-in: less secure app access is turned off for this account" },
   { "auth-mechanism-unrecognized", NULL, "auth", E(AUTH), NULL, "504 5.7.4 Unrecognized authentication type",
     .before = "STARTTLS", .after = "AUTH NTLM LOGIN" },
+  { "auth-forced-mechanism-not-offered", NULL, "auth", E(AUTH), NULL,
+    "535 5.7.8 Error: authentication failed: no mechanism available",
+    .before = "STARTTLS", .after = "AUTH PLAIN LOGIN", .mechanism = "CRAM-MD5" },
+  { "auth-forced-mechanism-not-offered", NULL, "auth", E(AUTH), NULL,
+    "504 5.7.4 Unrecognized authentication type",
+    .before = "STARTTLS", .after = "AUTH PLAIN LOGIN", .mechanism = "NTLM" },
   { "auth-encryption-required", "538 5.7.11 Encryption required for requested authentication mechanism" },
   { "auth-not-enabled", "503 5.5.1 Error: authentication not enabled" },
   { "auth-temporary-failure", "454 4.7.0 Temporary authentication failure: Connection lost to authentication server" },

@@ -112,6 +112,7 @@ report_from_case (const HintCase *c)
     report->caps_after_tls = caps_from_text (c->after);
   report->auth_mechanism = g_strdup (c->mechanism);
   report->auth_fact = g_strdup (c->auth_fact);
+  report->tls_at_once = c->tls_at_once;
   if (c->oauth != NULL)
     {
       g_auto(GStrv) f = g_strsplit (c->oauth, "|", 3);
@@ -407,6 +408,37 @@ test_client_error_fallback (void)
   g_assert_cmpstr (((SdHint *) hints->pdata[0])->id, ==, "fallback-client-error");
 }
 
+/* The fallback explains only the reply that failed, with the failure's severity:
+ * never "220 2.0.0 Ready to start TLS" after a certificate failure, never an [error]
+ * card for a temporary 4.X.X below a [warning] one (issue 18, item 3). */
+static void
+test_fallback_follows_failure (void)
+{
+  HintCase c = { "", NULL, "tls", E(TLS),
+                 "The certificate is not trusted: issuer unknown (while checking the certificate)",
+                 "220 2.0.0 Ready to start TLS", .before = "STARTTLS|AUTH PLAIN LOGIN",
+                 .tls = "TLS1.3|verify|The certificate is not trusted|1|DNS:mail.example.com" };
+  g_autoptr(SdReport) report = report_from_case (&c);
+  g_autoptr(GPtrArray) hints = sd_diagnose_report (report);
+  g_autoptr(GPtrArray) greylisted = sd_hints_diagnose_text ("Greylisted for 5 minutes (4.7.1)");
+  const SdHint *last;
+
+  g_assert_cmpuint (hints->len, >, 0);
+  for (guint i = 0; i < hints->len; i++)
+    {
+      const SdHint *hint = hints->pdata[i];
+      g_test_message ("%s", hint->id);
+      g_assert_false (g_str_has_prefix (hint->id, "fallback-2"));
+      g_assert_null (strstr (hint->detail, "2.0.0"));
+    }
+
+  g_assert_cmpuint (greylisted->len, >, 1);
+  last = greylisted->pdata[greylisted->len - 1];
+  g_assert_cmpstr (last->id, ==, "fallback-4.7.1");
+  g_assert_cmpint (last->severity, ==, SD_HINT_WARNING);
+  g_assert_cmpint (((SdHint *) greylisted->pdata[0])->severity, ==, SD_HINT_WARNING);
+}
+
 static void
 test_success_is_quiet (void)
 {
@@ -503,6 +535,7 @@ main (int    argc,
   g_test_add_func ("/hints/products-first", test_products_first);
   g_test_add_func ("/hints/client-error-fallback", test_client_error_fallback);
   g_test_add_func ("/hints/success-is-quiet", test_success_is_quiet);
+  g_test_add_func ("/hints/fallback-follows-failure", test_fallback_follows_failure);
   g_test_add_func ("/hints/json-shape", test_json_shape);
   g_test_add_func ("/hints/nothing-to-say", test_nothing_to_say);
   g_test_add_func ("/hints/text-header", test_text_header);

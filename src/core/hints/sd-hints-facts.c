@@ -357,6 +357,26 @@ sd_derive_tls_facts (SdHintInput    *input,
     }
 }
 
+/* A mechanism forced (--auth cram-md5) that the EHLO did not list: the server's 5xx
+ * then says nothing about the password. "auto" only picks listed ones. */
+static void
+sd_derive_mechanism_offered (SdHintInput    *input,
+                             const SdReport *report,
+                             const char     *mech)
+{
+  const SdCapabilities *caps = sd_report_get_capabilities (report);
+  g_autofree char *offered = NULL;
+
+  if (caps == NULL || sd_capabilities_has_auth (caps, mech))
+    return;
+  offered = sd_capabilities_dup_auth_string (caps);
+  sd_var (input, "auth-offered", sd_or_none (offered));
+  /* Translators: an AUTH mechanism such as CRAM-MD5, then the list the server offers
+   * (“PLAIN LOGIN”). */
+  sd_factf (input, "auth-mechanism-not-offered", _("AUTH %s was asked for; the server offers: %s"),
+            mech, sd_or_none (offered));
+}
+
 /* Which mechanism was tried, and what an OAuth error challenge said. */
 static void
 sd_derive_mechanism_facts (SdHintInput    *input,
@@ -374,6 +394,7 @@ sd_derive_mechanism_facts (SdHintInput    *input,
   sd_var (input, "auth-mechanism", mech);
   if (g_ascii_strcasecmp (mech, "GSSAPI") == 0)
     sd_fact (input, "auth-used-gssapi", _("AUTH GSSAPI was tried"));
+  sd_derive_mechanism_offered (input, report, mech);
   if (g_ascii_strcasecmp (mech, "NTLM") == 0)
     sd_fact (input, "auth-used-ntlm", _("AUTH NTLM was tried"));
   if (g_ascii_strcasecmp (mech, "XOAUTH2") == 0 || g_ascii_strcasecmp (mech, "OAUTHBEARER") == 0)
@@ -466,6 +487,11 @@ sd_derive_error_facts (SdHintInput    *input,
               /* Translators: %s is a security mode (none, starttls…): keep it. */
               _("Port 465 with security “%s”: that port expects TLS from the first byte"),
               report->security);
+  if (report->tls_at_once && stage == SD_STAGE_GREETING)
+    sd_factf (input, "tls-at-once",
+              /* Translators: %u is a port number. */
+              _("No greeting on port %u, but a TLS handshake on it was answered"),
+              report->port);
   if ((report->port == 25 || report->port == 587 || report->port == 2525) &&
       g_strcmp0 (report->security, "tls") == 0 && stage <= SD_STAGE_TLS)
     sd_factf (input, "tls-on-plain-port",

@@ -35,6 +35,7 @@ const char * const _sd_hint_known_facts[] = {
   "basic-auth-after-tls",  /* before TLS only GSSAPI/NTLM, LOGIN/PLAIN after (or likely) */
   "integrated-auth-only",  /* AUTH in force has only GSSAPI/NTLM */
   "auth-failed",           /* the server refused our credentials (5xx/4xx to AUTH) */
+  "auth-mechanism-not-offered", /* the mechanism tried is not in the EHLO's AUTH list */
   "auth-used-ntlm",        /* AUTH NTLM was sent (and the variable auth-mechanism set) */
   "auth-used-oauth",       /* AUTH XOAUTH2 or OAUTHBEARER was sent */
   "auth-used-gssapi",      /* AUTH GSSAPI was tried */
@@ -60,6 +61,7 @@ const char * const _sd_hint_known_facts[] = {
   "error-rejected", "error-protocol",
   "connect-refused", "connect-timeout", "connect-unreachable", "greeting-timeout",
   "plain-on-implicit-tls-port", /* 465 without implicit TLS */
+  "tls-at-once",           /* no greeting, but a TLS handshake was answered (any port) */
   "tls-on-plain-port",     /* implicit TLS on 25/587 */
   "tls-handshake-failed",
   "tls-old-version",       /* TLS 1.0 or 1.1 negotiated */

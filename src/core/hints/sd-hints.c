@@ -220,6 +220,20 @@ sd_generic_fixes (const SdHintKb *kb,
 
 /* --- the fallback: what the codes themselves mean -------------------------------- */
 
+/* The first enhanced code of a failure (4.X.X, 5.X.X): a "220 2.0.0 Ready to start
+ * TLS" before a certificate failure is not what failed. */
+static const char *
+sd_failure_enhanced (const SdHintInput *input)
+{
+  for (guint i = 0; i < input->enhanced->len; i++)
+    {
+      const char *code = input->enhanced->pdata[i];
+      if (code[0] == '4' || code[0] == '5')
+        return code;
+    }
+  return NULL;
+}
+
 static SdHint *
 sd_hint_fallback (const SdHintKb    *kb,
                   const SdHintInput *input,
@@ -227,7 +241,7 @@ sd_hint_fallback (const SdHintKb    *kb,
 {
   SdHint *hint = g_new0 (SdHint, 1);
   g_autoptr(GString) detail = g_string_new (NULL);
-  const char *enhanced = input->enhanced->len > 0 ? input->enhanced->pdata[0] : NULL;
+  const char *enhanced = sd_failure_enhanced (input);
   guint code = 0;
 
   for (guint i = 0; i < input->codes->len && code == 0; i++)
@@ -275,7 +289,10 @@ sd_hint_fallback (const SdHintKb    *kb,
       g_autofree char *escaped = sd_text_escape (input->lines->pdata[i]);
       g_ptr_array_add (hint->evidence, g_steal_pointer (&escaped));
     }
-  hint->severity = code >= 400 && code < 500 ? SD_HINT_WARNING : SD_HINT_ERROR;
+  /* A temporary failure (4xx, or 4.X.X without a code) is a warning, as its rules are. */
+  hint->severity = (code >= 400 && code < 500) || (code == 0 && enhanced != NULL &&
+                                                   enhanced[0] == '4')
+                   ? SD_HINT_WARNING : SD_HINT_ERROR;
   hint->title = g_strdup (_("What the server's reply means"));
   hint->detail = g_strstrip (g_string_free (g_steal_pointer (&detail), FALSE));
   hint->fixes = sd_generic_fixes (kb,
@@ -409,7 +426,7 @@ sd_hints_diagnose (const SdHintInput *input,
     g_ptr_array_set_size (hints, SD_HINTS_MAX);
 
   /* Every failure gets an explanation, and a code worth explaining gets one last. */
-  if (input->failed && (hints->len == 0 || input->enhanced->len > 0 || !any_error) &&
+  if (input->failed && (hints->len == 0 || sd_failure_enhanced (input) != NULL || !any_error) &&
       (!input->from_text || input->codes->len > 0 || input->enhanced->len > 0))
     fallback = sd_hint_fallback (kb, input, error);
   else if (hints->len == 0 && input->from_text && input->error_seen)

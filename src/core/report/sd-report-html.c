@@ -218,7 +218,7 @@ sd_report_export_html (const SdReport     *report,
   GString *out = g_string_new (NULL);
   g_autofree char *port = g_strdup_printf ("%u", report->port);
   g_autofree char *result = NULL;
-  GString *timings = g_string_new (NULL);
+  g_autofree char *timings = sd_report_format_timings (report, ", ");
 
   sd_export_facts_init (&facts, info);
   if (report->ok)
@@ -231,10 +231,6 @@ sd_report_export_html (const SdReport     *report,
     /* Translators: a stage name (connect, ehlo, data…), then the error. */
     result = g_strdup_printf (_("FAILED at %s: %s"), sd_stage_to_string (report->stage),
                               report->error ? report->error->message : "");
-  for (guint i = 0; i < SD_N_STAGES; i++)
-    if (report->timings_us[i] >= 0)
-      g_string_append_printf (timings, "%s%s %.1f ms", timings->len ? ", " : "",
-                              sd_stage_to_string (i), report->timings_us[i] / 1000.0);
 
   g_string_append (out, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n"
                         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
@@ -281,7 +277,7 @@ sd_report_export_html (const SdReport     *report,
     }
   sd_html_caps (out, _("EHLO before TLS"), report->caps_before_tls);
   sd_html_caps (out, _("EHLO after TLS"), report->caps_after_tls);
-  sd_html_row (out, _("Timings"), timings->str);
+  sd_html_row (out, _("Timings"), timings);
   /* Translators: the value of the row “Credentials”. */
   sd_html_row (out, _("Credentials"), _("redacted"));
   g_string_append (out, "</table>\n");
@@ -289,7 +285,6 @@ sd_report_export_html (const SdReport     *report,
   sd_html_transcript (out, report);
   g_string_append (out, "</body></html>\n");
 
-  g_string_free (timings, TRUE);
   sd_export_facts_clear (&facts);
   return g_string_free (out, FALSE);
 }

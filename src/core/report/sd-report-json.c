@@ -186,6 +186,17 @@ sd_report_to_json (const SdReport *report,
     if (report->timings_us[i] >= 0)
       json_object_set_new (timings, sd_stage_to_string (i),
                            json_real (report->timings_us[i] / 1000.0));
+  /* The per-stage times stay (scripts read them); pipelined they are one round trip. */
+  if (sd_report_get_pipelined_us (report) >= 0)
+    {
+      json_t *stages = json_array ();
+      for (guint i = 0; i < SD_N_STAGES; i++)
+        if (sd_report_stage_pipelined (report, i))
+          json_array_append_new (stages, json_string (sd_stage_to_string (i)));
+      json_object_set_new (timings, "pipelined",
+                           json_pack ("{s:o,s:f}", "stages", stages, "total",
+                                      sd_report_get_pipelined_us (report) / 1000.0));
+    }
 
   transcript = _sd_json_events (report->events);
 

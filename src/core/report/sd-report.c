@@ -137,6 +137,55 @@ sd_append_tls (GString         *out,
     }
 }
 
+gboolean
+sd_report_stage_pipelined (const SdReport *report,
+                           SdStage         stage)
+{
+  return report->pipelining_used && report->timings_us[stage] >= 0 &&
+         (stage == SD_STAGE_MAIL || stage == SD_STAGE_RCPT || stage == SD_STAGE_DATA);
+}
+
+gint64
+sd_report_get_pipelined_us (const SdReport *report)
+{
+  gint64 total = -1;
+
+  for (guint i = 0; i < SD_N_STAGES; i++)
+    if (sd_report_stage_pipelined (report, i))
+      total = MAX (total, 0) + report->timings_us[i];
+  return total;
+}
+
+char *
+sd_report_format_timings (const SdReport *report,
+                          const char     *separator)
+{
+  GString *out = g_string_new (NULL);
+  gboolean group_shown = FALSE;
+
+  for (guint i = 0; i < SD_N_STAGES; i++)
+    {
+      if (report->timings_us[i] < 0 || (group_shown && sd_report_stage_pipelined (report, i)))
+        continue;
+      if (out->len > 0)
+        g_string_append (out, separator);
+      if (!sd_report_stage_pipelined (report, i))
+        {
+          g_string_append_printf (out, "%s %.1f ms", sd_stage_to_string (i),
+                                  report->timings_us[i] / 1000.0);
+          continue;
+        }
+      for (guint j = i; j < SD_N_STAGES; j++)
+        if (sd_report_stage_pipelined (report, j))
+          g_string_append_printf (out, "%s%s", j > i ? "+" : "", sd_stage_to_string (j));
+      /* Translators: after “mail+rcpt+data”: one time for commands sent together. */
+      g_string_append_printf (out, " %.1f ms %s", sd_report_get_pipelined_us (report) / 1000.0,
+                              _("(pipelined)"));
+      group_shown = TRUE;
+    }
+  return g_string_free (out, FALSE);
+}
+
 char *
 sd_report_to_text (const SdReport *report,
                    GPtrArray      *hints)
@@ -196,10 +245,9 @@ sd_report_to_text (const SdReport *report,
 
   /* Translators: followed by “ connect 1.2 ms ehlo 3.4 ms …”. */
   g_string_append (out, _("Timings:"));
-  for (guint i = 0; i < SD_N_STAGES; i++)
-    if (report->timings_us[i] >= 0)
-      g_string_append_printf (out, " %s %.1f ms", sd_stage_to_string (i),
-                              report->timings_us[i] / 1000.0);
-  g_string_append_c (out, '\n');
+  {
+    g_autofree char *timings = sd_report_format_timings (report, " ");
+    g_string_append_printf (out, " %s\n", timings);
+  }
   return g_string_free (out, FALSE);
 }

@@ -25,6 +25,7 @@ typedef struct {
   /* Why, in facts rather than words: the messages are translated. */
   gboolean        closed_by_server; /* the server hung up while a reply was awaited */
   int             connect_error;   /* GIOErrorEnum of the last failed connect, or -1 */
+  gboolean        tls_at_once;     /* no greeting, but the port answered a TLS handshake */
   char           *host;
   guint16         port;
   char           *address;         /* "127.0.0.1:2525" once connected */
@@ -63,6 +64,17 @@ void      sd_report_free           (SdReport       *report);
  * accepted the message", or "Stopped after AUTH as asked: logged in as alice; no
  * message sent" (transfer full); NULL when the session failed. */
 char     *sd_report_describe_outcome (const SdReport *report);
+/* With PIPELINING, MAIL, RCPT and DATA leave in one write and their replies come in one
+ * round trip: the time lands on whichever reply is read first, so it is one time for
+ * the group. Whether @stage was in such a group: */
+gboolean  sd_report_stage_pipelined (const SdReport *report,
+                                     SdStage         stage);
+/* The group's time (µs), -1 without pipelining. */
+gint64    sd_report_get_pipelined_us (const SdReport *report);
+/* "connect 1.2 ms, ehlo 3.4 ms, mail+rcpt+data 5.6 ms (pipelined)" with @separator
+ * between the stages (transfer full). */
+char     *sd_report_format_timings (const SdReport *report,
+                                    const char     *separator);
 /* The capabilities in force: after TLS when there was TLS. */
 const SdCapabilities *sd_report_get_capabilities (const SdReport *report);
 

@@ -81,7 +81,11 @@ _sd_server_start_tls (Session *s)
                            &error);
   if (tls == NULL || !sd_tls_handshake (tls, s->server->cancellable, &error))
     {
-      _sd_server_emitf (s, SD_DIRECTION_ERROR, _("TLS handshake failed: %s"), error->message);
+      /* The TLS layer's handshake errors already begin with “TLS handshake failed”. */
+      if (g_str_has_prefix (error->message, _("TLS handshake failed")))
+        _sd_server_emit (s, SD_DIRECTION_ERROR, FALSE, error->message);
+      else
+        _sd_server_emitf (s, SD_DIRECTION_ERROR, _("TLS handshake failed: %s"), error->message);
       _sd_server_set_end (s, "TLS handshake failed");
       return STEP_FAILED;
     }

@@ -131,10 +131,13 @@ sd_run_auth_allowed (SdRun   *run,
       settings->tls_verify == SD_TLS_ACCEPT_ANY && !settings->allow_plaintext_auth)
     {
       g_set_error (error, SD_SESSION_ERROR, SD_SESSION_ERROR_AUTH,
+                   /* Translators: keep --allow-plaintext-auth; the window's check box
+                    * reads “Allow plaintext authentication”. */
                    _("Refusing to send credentials: the certificate was not verified "
                      "(accept-any), so anyone in the middle could read them. Pin the "
                      "certificate's SHA-256 (shown above) or trust its CA, or allow it "
-                     "explicitly with the plaintext-authentication option"));
+                     "explicitly with --allow-plaintext-auth (in the window: Allow "
+                     "plaintext authentication)"));
       _sd_run_quit_quietly (run);
       return FALSE;
     }

@@ -240,17 +240,58 @@ _sd_run_tls (SdRun   *run,
   return TRUE;
 }
 
+/* Seconds the TLS probe after a missing greeting may take at most. */
+#define SD_TLS_PROBE_S 5
+
+/* No greeting in time: an implicit-TLS port (465, or any port set up so) waits for the
+ * client's ClientHello and never greets in plain text. Send one on the same connection:
+ * a completed handshake means the port speaks TLS at once. Only recorded and shown; the
+ * certificate is not checked and nothing is sent inside. */
+static void
+sd_run_probe_tls (SdRun *run)
+{
+  g_autoptr(SdTls) tls = NULL;
+  g_autoptr(GError) local = NULL;
+
+  tls = sd_tls_new_client (sd_connection_get_socket (run->conn), run->settings->host,
+                           NULL, &local);
+  if (tls == NULL)
+    return;
+  _sd_run_emit (run, SD_DIRECTION_INFO, FALSE,
+                _("No greeting: trying whether this port answers a TLS handshake instead"));
+  sd_tls_set_handshake_timeout (tls, MIN (_sd_run_timeout_s (run), SD_TLS_PROBE_S));
+  if (!sd_tls_handshake (tls, run->cancellable, &local))
+    {
+      /* Translators: %s is the TLS layer's error. */
+      _sd_run_emitf (run, SD_DIRECTION_INFO, _("No TLS answer either: %s"), local->message);
+      return;
+    }
+  run->report->tls_at_once = TRUE;
+  _sd_run_emitf (run, SD_DIRECTION_WARNING,
+                 /* Translators: %u is a port number; “tls” is a setting's value: keep it. */
+                 _("Port %u answered a TLS handshake: it speaks TLS at once (implicit TLS) "
+                   "and sends no plain greeting. Use security “tls” for it"),
+                 sd_settings_get_port (run->settings));
+  sd_tls_close (tls, NULL);
+}
+
 gboolean
 _sd_run_greeting (SdRun   *run,
                   GError **error)
 {
   g_autoptr(SdReply) reply = NULL;
+  GError *local = NULL;
 
   _sd_run_enter (run, SD_STAGE_GREETING);
   /* Translators: fills “waiting for the reply to %s”. */
-  reply = _sd_run_read_reply (run, _("the connection (greeting)"), error);
+  reply = _sd_run_read_reply (run, _("the connection (greeting)"), &local);
   if (reply == NULL)
-    return FALSE;
+    {
+      if (!run->encrypted && g_error_matches (local, SD_SESSION_ERROR, SD_SESSION_ERROR_TIMEOUT))
+        sd_run_probe_tls (run);
+      g_propagate_error (error, local);
+      return FALSE;
+    }
   run->report->banner = sd_reply_dup_text (reply);
   if (reply->code != 220)
     {
