@@ -13,6 +13,58 @@
 
 /* --- EHLO, HELO, STARTTLS --------------------------------------------------------- */
 
+/* The mechanisms to offer now; NULL for none. */
+const char *
+_sd_server_auth_offered (Session *s)
+{
+  const SdServerConnector *connector = s->server->connector;
+
+  if (!_sd_server_auth_available (s))
+    return NULL;
+  if (s->tls || !s->cfg->require_tls_for_auth)
+    return connector->auth;
+  return connector->auth_no_tls;
+}
+
+/* The EHLO reply in the connector's order; STARTTLS and AUTH only when they apply. */
+static void
+ehlo_keywords (Session *s,
+               GString *text)
+{
+  const SdServerConnector *connector = s->server->connector;
+  g_auto(GStrv) keywords = g_strsplit (connector->keywords, "\n", -1);
+  g_autofree char *hello = _sd_server_expand (s, connector->ehlo_hello, NULL);
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+  const char *auth = _sd_server_auth_offered (s);
+
+  g_ptr_array_add (lines, g_steal_pointer (&hello));
+  for (guint i = 0; keywords[i] != NULL; i++)
+    {
+      const char *k = keywords[i];
+      if (g_str_equal (k, "SIZE"))
+        g_ptr_array_add (lines, g_strdup_printf ("SIZE %" G_GUINT64_FORMAT, s->cfg->max_size));
+      else if (g_str_equal (k, "STARTTLS"))
+        {
+          if (_sd_server_starttls_available (s))
+            {
+              g_ptr_array_add (lines, g_strdup (k));
+              s->info->starttls_offered = TRUE;
+            }
+        }
+      else if (g_str_equal (k, "AUTH"))
+        {
+          if (auth != NULL)
+            g_ptr_array_add (lines, g_strdup_printf ("AUTH %s", auth));
+        }
+      else
+        g_ptr_array_add (lines, g_strdup (k));
+    }
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf (text, "250%c%s%s", i + 1 < lines->len ? '-' : ' ',
+                            (char *) lines->pdata[i], i + 1 < lines->len ? "\n" : "");
+  g_ptr_array_unref (lines);
+}
+
 Step
 _sd_server_do_ehlo (Session    *s,
                     const char *verb,
@@ -32,18 +84,7 @@ _sd_server_do_ehlo (Session    *s,
   _sd_server_reset_transaction (s);
   if (helo)
     return _sd_server_replyf (s, "250 %s", s->cfg->hostname);
-
-  g_string_append_printf (text, "250-%s Hello %s\n", s->cfg->hostname, args);
-  g_string_append_printf (text, "250-SIZE %" G_GUINT64_FORMAT "\n", s->cfg->max_size);
-  g_string_append (text, "250-PIPELINING\n250-8BITMIME\n250-ENHANCEDSTATUSCODES\n");
-  if (_sd_server_starttls_available (s))
-    {
-      g_string_append (text, "250-STARTTLS\n");
-      s->info->starttls_offered = TRUE;
-    }
-  if (_sd_server_auth_available (s) && (s->tls || !s->cfg->require_tls_for_auth))
-    g_string_append (text, "250-AUTH PLAIN LOGIN CRAM-MD5\n");
-  g_string_append (text, "250 HELP");
+  ehlo_keywords (s, text);
   return _sd_server_reply (s, text->str);
 }
 
@@ -72,6 +113,8 @@ _sd_server_start_tls (Session *s)
                            s->server->key_pem,
                            sd_server_tls_min_version_priority (s->server->config->tls_min_version),
                            &error);
+  if (tls != NULL)
+    sd_tls_set_handshake_timeout (tls, s->cfg->command_timeout_s);
   if (tls == NULL || !sd_tls_handshake (tls, s->server->cancellable, &error))
     {
       _sd_server_emitf (s, SD_DIRECTION_ERROR, _("TLS handshake failed: %s"), error->message);
@@ -90,6 +133,8 @@ _sd_server_start_tls (Session *s)
 
   /* RFC 3207 4.2: everything learnt before TLS is forgotten. */
   s->greeted = FALSE;
+  s->greeting_deadline = g_get_monotonic_time () +
+                         (gint64) s->cfg->greeting_timeout_s * G_USEC_PER_SEC;
   s->authenticated = FALSE;
   g_clear_pointer (&s->auth_user, g_free);
   _sd_server_reset_transaction (s);
@@ -161,6 +206,26 @@ domain_of (const char *address)
   return at != NULL ? at + 1 : "";
 }
 
+/* Parameters an announced extension brings (DSN, SMTPUTF8): taken and ignored. */
+typedef struct { const char *prefix; const char *keyword; } KeywordParam;
+static const KeywordParam mail_params[] = {
+  { "RET=", "DSN" }, { "ENVID=", "DSN" }, { "SMTPUTF8", "SMTPUTF8" }, { NULL, NULL },
+};
+static const KeywordParam rcpt_params[] = {
+  { "NOTIFY=", "DSN" }, { "ORCPT=", "DSN" }, { NULL, NULL },
+};
+
+static gboolean
+keyword_param (Session            *s,
+               const char         *param,
+               const KeywordParam *known)
+{
+  for (guint i = 0; known[i].prefix != NULL; i++)
+    if (g_ascii_strncasecmp (param, known[i].prefix, strlen (known[i].prefix)) == 0)
+      return sd_server_connector_offers (s->server->connector, known[i].keyword);
+  return FALSE;
+}
+
 Step
 _sd_server_do_mail (Session    *s,
                     const char *line)
@@ -174,10 +239,12 @@ _sd_server_do_mail (Session    *s,
     return _sd_server_reply (s, "503 5.5.1 Error: send HELO/EHLO first");
   if (s->in_transaction)
     return _sd_server_reply (s, "503 5.5.1 Error: nested MAIL command");
-  if (s->cfg->require_auth && !s->authenticated)
+  if (s->cfg->require_tls && !s->tls)
+    return _sd_server_reply (s, s->server->connector->reply_tls_required);
+  if (s->cfg->require_auth && !s->authenticated && !s->server->connector->auth_check_at_rcpt)
     {
       s->info->mail_refused_no_auth = TRUE;
-      return _sd_server_reply (s, "530 5.7.0 Authentication required");
+      return _sd_server_reply (s, s->server->connector->reply_auth_required);
     }
   from = parse_path (line, "MAIL FROM:", &rest);
   if (from == NULL)
@@ -202,7 +269,7 @@ _sd_server_do_mail (Session    *s,
         }
       else if (g_ascii_strcasecmp (p, "BODY=8BITMIME") == 0)
         s->body_8bit = TRUE;
-      else if (g_ascii_strcasecmp (p, "BODY=7BIT") != 0)
+      else if (g_ascii_strcasecmp (p, "BODY=7BIT") != 0 && !keyword_param (s, p, mail_params))
         return _sd_server_replyf (s, "555 5.5.4 Unsupported option: %.64s", p);
     }
 
@@ -251,6 +318,18 @@ greylist_first_try (Session    *s,
   return first;
 }
 
+static gboolean
+rcpt_params_ok (Session    *s,
+                const char *rest)
+{
+  g_auto(GStrv) params = g_strsplit (rest, " ", 8);
+
+  for (guint i = 0; params[i] != NULL; i++)
+    if (*params[i] != '\0' && !keyword_param (s, params[i], rcpt_params))
+      return FALSE;
+  return TRUE;
+}
+
 Step
 _sd_server_do_rcpt (Session    *s,
                     const char *line)
@@ -264,16 +343,24 @@ _sd_server_do_rcpt (Session    *s,
   to = parse_path (line, "RCPT TO:", &rest);
   if (to == NULL || (*to == '\0'))
     return _sd_server_reply (s, "501 5.5.4 Syntax: RCPT TO:<address>");
-  if (*rest != '\0')
+  if (!rcpt_params_ok (s, rest))
     return _sd_server_replyf (s, "555 5.5.4 Unsupported option: %.64s", rest);
+  if (s->cfg->require_auth && !s->authenticated && s->server->connector->auth_check_at_rcpt)
+    {
+      g_autofree char *reply = _sd_server_expand (s, s->server->connector->reply_auth_required, to);
+      s->info->mail_refused_no_auth = TRUE;
+      return _sd_server_reply (s, reply);
+    }
   if (strchr (to, '@') == NULL && g_ascii_strcasecmp (to, "postmaster") != 0)
     return _sd_server_reply (s, "501 5.1.3 Bad recipient address syntax");
   if (s->rcpt->len >= SD_SERVER_MAX_RCPT)
     return _sd_server_reply (s, "452 4.5.3 Too many recipients");
-  if (!s->authenticated && strchr (to, '@') != NULL && !is_local_domain (s, domain_of (to)))
+  if (!s->authenticated && !s->server->connector->relay_open && strchr (to, '@') != NULL &&
+      !is_local_domain (s, domain_of (to)))
     {
+      g_autofree char *reply = _sd_server_expand (s, s->server->connector->reply_relay_denied, to);
       s->info->relay_refused++;
-      return _sd_server_reply (s, "550 5.7.54 Unable to relay recipient in non-accepted domain");
+      return _sd_server_reply (s, reply);
     }
   if (s->cfg->greylist && greylist_first_try (s, to))
     {
@@ -536,6 +623,15 @@ _sd_server_do_data (Session    *s,
       return _sd_server_reply (s, "552 5.3.4 Message size exceeds fixed maximum message size");
     }
 
+  {
+    /* A fault here answers in place of the 250; the message is not kept. */
+    Step step;
+    if (_sd_server_apply_fault (s, SD_FAULT_END_OF_DATA, &step))
+      {
+        _sd_server_reset_transaction (s);
+        return step;
+      }
+  }
   bytes = g_byte_array_free_to_bytes (g_steal_pointer (&message));
   session_store (s, bytes);
   s->n_messages++;

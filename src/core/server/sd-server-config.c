@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "sd-secret.h"
+#include "sd-server-fault.h"
 #include "sd-server-private.h"
 
 /* --- config ---------------------------------------------------------------------- */
@@ -26,6 +27,7 @@ sd_server_config_new (void)
   config->starttls = TRUE;
   config->accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_server_account_free);
   config->relay_domains = g_ptr_array_new_with_free_func (g_free);
+  config->faults = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_server_fault_free);
   return config;
 }
 
@@ -42,6 +44,8 @@ sd_server_config_free (SdServerConfig *config)
   g_clear_pointer (&config->accounts, g_ptr_array_unref);
   g_clear_pointer (&config->relay_domains, g_ptr_array_unref);
   g_free (config->maildir);
+  g_free (config->connector);
+  g_clear_pointer (&config->faults, g_ptr_array_unref);
   g_free (config);
 }
 
@@ -70,10 +74,13 @@ sd_server_config_copy (const SdServerConfig *config)
   SdServerConfig *copy = sd_server_config_new ();
   GPtrArray *accounts = copy->accounts;
   GPtrArray *domains = copy->relay_domains;
+  GPtrArray *faults = copy->faults;
 
   *copy = *config;
   copy->accounts = accounts;
   copy->relay_domains = domains;
+  copy->faults = faults;
+  copy->connector = g_strdup (config->connector);
   copy->listen_address = g_strdup (config->listen_address);
   copy->hostname = g_strdup (config->hostname);
   copy->cert_pem = g_strdup (config->cert_pem);
@@ -87,6 +94,8 @@ sd_server_config_copy (const SdServerConfig *config)
     }
   for (guint i = 0; config->relay_domains != NULL && i < config->relay_domains->len; i++)
     sd_server_config_add_relay_domain (copy, config->relay_domains->pdata[i]);
+  for (guint i = 0; config->faults != NULL && i < config->faults->len; i++)
+    sd_server_config_add_fault (copy, config->faults->pdata[i]);
   return copy;
 }
 
@@ -109,6 +118,12 @@ _sd_server_config_settle (SdServerConfig *config)
     config->max_sessions = 50;
   if (config->idle_timeout_s == 0)
     config->idle_timeout_s = 300;
+  if (config->max_sessions_per_client == 0)
+    config->max_sessions_per_client = 10;
+  if (config->greeting_timeout_s == 0)
+    config->greeting_timeout_s = 60;
+  if (config->command_timeout_s == 0)
+    config->command_timeout_s = 60;
 }
 
 /* --- messages and session records ------------------------------------------------ */

@@ -57,6 +57,13 @@ typedef struct {
   guint       max_commands;      /* per session; 0: 1000 */
   guint       max_sessions;      /* at once; beyond: 421 4.3.2; 0: 50 */
   guint       idle_timeout_s;    /* 0: 300 */
+  char       *connector;         /* a behaviour from sd-server-connector.h, set by
+                                  * sd_server_config_apply_connector(); NULL: our own */
+  gboolean    require_tls;       /* MAIL before STARTTLS: refused */
+  GPtrArray  *faults;            /* (element-type SdServerFault) see sd-server-fault.h */
+  guint       max_sessions_per_client; /* at once from one address; beyond: 421 4.7.0; 0: 10 */
+  guint       greeting_timeout_s; /* from the connection to EHLO/HELO; 0: 60 */
+  guint       command_timeout_s; /* one command line, from its first byte to its end; 0: 60 */
 } SdServerConfig;
 
 SdServerConfig *sd_server_config_new          (void);
