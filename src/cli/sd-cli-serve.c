@@ -209,7 +209,7 @@ sd_serve_parse (int              argc,
     { "cert", 0, 0, G_OPTION_ARG_FILENAME, &cert, N_("Server certificate (PEM); default: one made on first start"), N_("FILE") },
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key, N_("Its private key (PEM)"), N_("FILE") },
     { "no-starttls", 0, 0, G_OPTION_ARG_NONE, &no_starttls, N_("Do not offer STARTTLS"), NULL },
-    { "tls-min-version", 0, 0, G_OPTION_ARG_STRING, &tls_min, N_("Refuse TLS older than VERSION (1.2 or 1.3)"), N_("VERSION") },
+    { "tls-min-version", 0, 0, G_OPTION_ARG_STRING, &tls_min, N_("Refuse TLS older than VERSION (1.2 or 1.3; 1.0 lets old devices in, for testing only)"), N_("VERSION") },
     { "hostname", 0, 0, G_OPTION_ARG_STRING, &hostname, N_("Name in the greeting and EHLO reply"), N_("NAME") },
     { "max-sessions", 0, 0, G_OPTION_ARG_INT, &max_sessions, N_("Sessions at once (default 50)"), N_("N") },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, N_("Close a silent session after SECONDS (default 300)"), N_("SECONDS") },
@@ -247,10 +247,11 @@ sd_serve_parse (int              argc,
                            _("A port, size or limit is out of range"));
       return FALSE;
     }
-  if (tls_min != NULL && g_strcmp0 (tls_min, "1.2") != 0 && g_strcmp0 (tls_min, "1.3") != 0)
+  if (tls_min != NULL && g_strcmp0 (tls_min, "1.2") != 0 && g_strcmp0 (tls_min, "1.3") != 0 &&
+      g_strcmp0 (tls_min, "1.0") != 0)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--tls-min-version is 1.2 or 1.3, not “%s”"), tls_min);
+                   _("--tls-min-version is 1.0, 1.2 or 1.3, not “%s”"), tls_min);
       return FALSE;
     }
   if ((cert == NULL) != (key == NULL))
@@ -279,7 +280,7 @@ sd_serve_parse (int              argc,
   config->tls_port = tls_port >= 0 ? tls_port : 0;
   config->starttls = config->starttls && !no_starttls;
   if (tls_min != NULL)
-    config->tls_min_version = tls_min[2] == '3' ? 13 : 12;
+    config->tls_min_version = tls_min[2] == '3' ? 13 : tls_min[2] == '2' ? 12 : 10;
   config->accept_any_auth = config->accept_any_auth || accept_any;
   config->require_tls_for_auth = config->require_tls_for_auth || tls_for_auth;
   config->require_auth = config->require_auth || require_auth;

@@ -103,3 +103,63 @@ sd_test_wait_len (GPtrArray *array,
     g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
   g_assert_cmpuint (array->len, >=, n);
 }
+
+static void
+put_u16 (GByteArray *out,
+         guint       value)
+{
+  guint8 b[2] = { value >> 8, value & 0xff };
+  g_byte_array_append (out, b, 2);
+}
+
+static void
+put_u24 (GByteArray *out,
+         guint       value)
+{
+  guint8 b[3] = { value >> 16, (value >> 8) & 0xff, value & 0xff };
+  g_byte_array_append (out, b, 3);
+}
+
+GBytes *
+sd_test_client_hello (guint16        version,
+                      const guint16 *suites,
+                      guint          n_suites,
+                      const char    *sni,
+                      gboolean       record)
+{
+  GByteArray *body = g_byte_array_new ();
+  GByteArray *wire;
+  guint8 random[32], zero = 0, one = 1;
+
+  memset (random, 0x11, sizeof random);
+  put_u16 (body, version);
+  g_byte_array_append (body, random, sizeof random);
+  g_byte_array_append (body, &zero, 1);                  /* no session id */
+  put_u16 (body, n_suites * 2);
+  for (guint i = 0; i < n_suites; i++)
+    put_u16 (body, suites[i]);
+  g_byte_array_append (body, &one, 1);                   /* compression: null */
+  g_byte_array_append (body, &zero, 1);
+  if (sni != NULL)
+    {
+      guint n = strlen (sni);
+      put_u16 (body, 4 + 5 + n);                         /* extensions */
+      put_u16 (body, 0);                                 /* server_name */
+      put_u16 (body, 5 + n);
+      put_u16 (body, 3 + n);
+      g_byte_array_append (body, &zero, 1);              /* host_name */
+      put_u16 (body, n);
+      g_byte_array_append (body, (const guint8 *) sni, n);
+    }
+  if (!record)
+    return g_byte_array_free_to_bytes (body);
+
+  wire = g_byte_array_new ();
+  g_byte_array_append (wire, (const guint8 []) { 0x16, 0x03, 0x01 }, 3);
+  put_u16 (wire, body->len + 4);
+  g_byte_array_append (wire, &one, 1);                   /* client_hello */
+  put_u24 (wire, body->len);
+  g_byte_array_append (wire, body->data, body->len);
+  g_byte_array_unref (body);
+  return g_byte_array_free_to_bytes (wire);
+}

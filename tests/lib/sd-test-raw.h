@@ -32,6 +32,15 @@ void  raw_expect   (Raw        *raw,
 void  sd_test_wait_len (GPtrArray  *array,
                         guint       n);
 
+/* A ClientHello handshake body (no handshake header) offering @version (0x0301 for
+ * TLS 1.0) and the @n_suites suites, without supported_versions, with @sni if not NULL.
+ * With @record, wrapped in a handshake header and a TLS record, ready for the wire. */
+GBytes *sd_test_client_hello (guint16        version,
+                              const guint16 *suites,
+                              guint          n_suites,
+                              const char    *sni,
+                              gboolean       record);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Raw, raw_free)
 
 G_END_DECLS

@@ -413,6 +413,58 @@ test_fault_end_of_data (void)
   fixture_stop (&fx);
 }
 
+/* --- the client's TLS offer ------------------------------------------------------------ */
+
+static void
+test_client_hello_modern (void)
+{
+  Fixture fx = { 0 };
+  g_autoptr(SdServerConfig) config = base_config (NULL);
+  g_autoptr(SdReport) report = NULL;
+  const char *json;
+
+  fixture_start (&fx, config);
+  report = client_login (&fx, PASSWORD);
+  g_assert_true (report->ok);
+  fixture_wait (&fx, 1);
+  json = last_json (&fx);
+  g_assert_nonnull (strstr (json, "\"client_hello\":{\"versions\":[\"TLS1.3\""));
+  g_assert_nonnull (strstr (json, "The client offers TLS1.3"));
+  g_assert_null (strstr (json, "client-tls-legacy-only"));
+  fixture_stop (&fx);
+}
+
+/* A device that only speaks TLS 1.0: its offer is recorded though the handshake fails
+ * (or would go on, if TLS 1.0 were allowed), and the hint says what it means. */
+static void
+test_client_hello_tls10_only (void)
+{
+  static const guint16 suites[] = { 0x002f, 0x000a };   /* AES128-SHA, 3DES */
+  Fixture fx = { 0 };
+  g_autoptr(SdServerConfig) config = base_config (NULL);
+  g_autoptr(GBytes) hello = sd_test_client_hello (0x0301, suites, G_N_ELEMENTS (suites),
+                                                  "mail.example.test", TRUE);
+  g_autoptr(Raw) raw = NULL;
+  const char *json;
+
+  config->tls_min_version = 12;
+  fixture_start (&fx, config);
+  raw = raw_greeted (&fx, "220 ");
+  raw_send_str (raw, "EHLO copier.test\r\n");
+  raw_expect (raw, "250-");
+  raw_send_str (raw, "STARTTLS\r\n");
+  raw_expect (raw, "220 ");
+  raw_send (raw, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
+  g_clear_pointer (&raw, raw_free);
+  fixture_wait (&fx, 1);
+  json = last_json (&fx);
+  g_assert_nonnull (strstr (json, "\"client_hello\":{\"versions\":[\"TLS1.0\"]"));
+  g_assert_nonnull (strstr (json, "\"sni\":\"mail.example.test\""));
+  g_assert_nonnull (strstr (json, "\"id\":\"client-tls-legacy-only\""));
+  g_assert_nonnull (strstr (json, "\"end\":\"TLS handshake failed\""));
+  fixture_stop (&fx);
+}
+
 /* --- hostile clients ------------------------------------------------------------------- */
 
 static void
@@ -551,6 +603,8 @@ main (int    argc,
   g_test_add_func ("/listen/fault/greeting-delay", test_fault_greeting_delay);
   g_test_add_func ("/listen/fault/mail-greylist", test_fault_mail_greylist);
   g_test_add_func ("/listen/fault/end-of-data", test_fault_end_of_data);
+  g_test_add_func ("/listen/client-hello/modern", test_client_hello_modern);
+  g_test_add_func ("/listen/client-hello/tls10-only", test_client_hello_tls10_only);
   g_test_add_func ("/listen/limits/per-client", test_limit_per_client);
   g_test_add_func ("/listen/limits/greeting-timeout", test_limit_greeting_timeout);
   g_test_add_func ("/listen/limits/slow-drip", test_limit_slow_drip);

@@ -94,10 +94,35 @@ sd_server_tls_min_version_priority (guint version)
 {
   switch (version)
     {
+    case 10: return "NORMAL:+VERS-TLS1.1:+VERS-TLS1.0";
     case 12: return "NORMAL:-VERS-TLS1.1:-VERS-TLS1.0";
     case 13: return "NORMAL:-VERS-TLS1.2:-VERS-TLS1.1:-VERS-TLS1.0";
     default: return NULL;
     }
+}
+
+/* What the client offered, into the record and the transcript (first TLS only). */
+static void
+record_client_hello (Session *s,
+                     SdTls   *tls)
+{
+  g_autoptr(SdTlsClientHello) hello = NULL;
+  g_autofree char *versions = NULL;
+
+  if (s->info->client_hello != NULL || (hello = sd_tls_get_client_hello (tls)) == NULL)
+    return;
+  g_ptr_array_add (hello->versions, NULL);
+  versions = g_strjoinv (", ", (char **) hello->versions->pdata);
+  g_ptr_array_set_size (hello->versions, hello->versions->len - 1);
+  _sd_server_emitf (s, SD_DIRECTION_INFO,
+                    /* Translators: TLS versions ("TLS1.3, TLS1.2"), a number of cipher
+                     * suites, then the server name the client asked for. */
+                    g_dngettext (GETTEXT_PACKAGE,
+                                 "The client offers %s with %u cipher suite; server name: %s",
+                                 "The client offers %s with %u cipher suites; server name: %s",
+                                 hello->ciphers->len),
+                    versions, hello->ciphers->len, hello->sni ? hello->sni : _("none"));
+  s->info->client_hello = g_steal_pointer (&hello);
 }
 
 Step
@@ -114,8 +139,12 @@ _sd_server_start_tls (Session *s)
                            sd_server_tls_min_version_priority (s->server->config->tls_min_version),
                            &error);
   if (tls != NULL)
-    sd_tls_set_handshake_timeout (tls, s->cfg->command_timeout_s);
-  if (tls == NULL || !sd_tls_handshake (tls, s->server->cancellable, &error))
+    {
+      sd_tls_set_handshake_timeout (tls, s->cfg->command_timeout_s);
+      sd_tls_handshake (tls, s->server->cancellable, &error);
+      record_client_hello (s, tls);
+    }
+  if (error != NULL)
     {
       _sd_server_emitf (s, SD_DIRECTION_ERROR, _("TLS handshake failed: %s"), error->message);
       _sd_server_set_end (s, "TLS handshake failed");

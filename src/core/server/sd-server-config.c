@@ -165,6 +165,7 @@ sd_server_session_free (SdServerSession *session)
   g_free (session->peer);
   g_free (session->ehlo_name);
   g_free (session->tls_version);
+  g_clear_pointer (&session->client_hello, sd_tls_client_hello_free);
   g_free (session->auth_mechanism);
   g_free (session->auth_user);
   g_clear_pointer (&session->mail_from, g_ptr_array_unref);

@@ -38,7 +38,8 @@ typedef struct {
   gboolean    implicit_tls;      /* also listen for implicit TLS (port 465 style) */
   guint16     tls_port;          /* for implicit_tls; 0: ephemeral */
   gboolean    starttls;          /* offer STARTTLS (default TRUE) */
-  guint       tls_min_version;   /* 12: TLS 1.2 and up, 13: TLS 1.3 only; 0: GnuTLS's default */
+  guint       tls_min_version;   /* 12: TLS 1.2 and up, 13: TLS 1.3 only; 10: TLS 1.0 and up
+                                  * (for testing old devices); 0: GnuTLS's default */
   char       *hostname;          /* greeting and EHLO name; NULL: "smtp-doctor.localhost" */
   char       *cert_pem;          /* the server certificate and key; NULL: generated */
   char       *key_pem;
@@ -101,6 +102,7 @@ typedef struct {
   gboolean   starttls_used;         /* the handshake completed after STARTTLS */
   gboolean   tls;                   /* the session ended inside TLS */
   char      *tls_version;           /* "TLS1.3" or NULL */
+  SdTlsClientHello *client_hello;   /* what it offered (also when the handshake failed) */
   gboolean   auth_before_tls;       /* AUTH attempted in clear while STARTTLS was offered */
   gboolean   auth_refused_no_tls;   /* ... and refused by require_tls_for_auth */
   char      *auth_mechanism;        /* the last AUTH tried, upper case */
