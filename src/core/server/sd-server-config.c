@@ -157,6 +157,26 @@ sd_server_message_free (SdServerMessage *message)
   g_free (message);
 }
 
+SdServerSession *
+sd_server_session_copy (const SdServerSession *session)
+{
+  SdServerSession *copy = g_memdup2 (session, sizeof *session);
+
+  copy->peer = g_strdup (session->peer);
+  copy->ehlo_name = g_strdup (session->ehlo_name);
+  copy->tls_version = g_strdup (session->tls_version);
+  copy->client_hello = session->client_hello != NULL
+                       ? sd_tls_client_hello_copy (session->client_hello) : NULL;
+  copy->auth_mechanism = g_strdup (session->auth_mechanism);
+  copy->auth_user = g_strdup (session->auth_user);
+  copy->end_reason = g_strdup (session->end_reason);
+  /* A finished record does not change: its arrays are shared. */
+  copy->mail_from = session->mail_from ? g_ptr_array_ref (session->mail_from) : NULL;
+  copy->events = session->events ? g_ptr_array_ref (session->events) : NULL;
+  copy->hints = session->hints ? g_ptr_array_ref (session->hints) : NULL;
+  return copy;
+}
+
 void
 sd_server_session_free (SdServerSession *session)
 {

@@ -99,7 +99,9 @@ hint_tls_no_starttls (const SdServerSession *session,
   SdHint *hint;
 
   /* AUTH before STARTTLS says it already, and louder. */
+  /* A ClientHello means it tried; a failed handshake has hints of its own. */
   if (session->auth_before_tls || !session->starttls_offered || session->starttls_used ||
+      session->client_hello != NULL ||
       session->implicit_tls || (session->messages == 0 && session->ehlo_name == NULL))
     return NULL;
   hint = hint_new ("client-no-starttls", SD_HINT_WARNING, 60,

@@ -126,6 +126,8 @@ typedef struct {
 /* The session on one line of JSON: facts, hints and transcript (transfer full). */
 char *sd_server_session_to_json (const SdServerSession *session);
 
+/* A finished session's record outlives the signal (its arrays are shared). */
+SdServerSession *sd_server_session_copy (const SdServerSession *session);
 void             sd_server_session_free (SdServerSession *session);
 
 /* The hints about a client, from what the session recorded (sd-server-hints.c). */
