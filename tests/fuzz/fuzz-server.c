@@ -67,6 +67,20 @@ server_for (guint index)
   return servers[index];
 }
 
+/* The input may hold NULs: a byte search, not strstr. */
+static gboolean
+contains (const uint8_t *data,
+          size_t         size,
+          const char    *needle)
+{
+  gsize len = strlen (needle);
+
+  for (gsize i = 0; i + len <= size; i++)
+    if (memcmp (data + i, needle, len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -101,8 +115,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_usleep (1000);
   if (sd_server_get_n_sessions (server) != before + 1 || last_json == NULL)
     abort ();
-  if (strstr (last_json, PASSWORD) != NULL &&
-      g_strstr_len ((const char *) data, size, PASSWORD) == NULL)
+  if (strstr (last_json, PASSWORD) != NULL && !contains (data, size, PASSWORD))
     abort ();
   return 0;
 }
