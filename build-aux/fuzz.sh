@@ -6,6 +6,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-20}
 build="$top/_build/fuzz"
+mkdir -p "$top/_build"
 if [ ! -f "$build/build.ninja" ]; then
   CC=clang meson setup "$build" "$top" -Dfuzzing=true -Db_sanitize=address,undefined \
     -Db_lundef=false >"$build.setup.log" 2>&1 || { cat "$build.setup.log"; exit 1; }
@@ -14,7 +15,7 @@ ninja -C "$build" >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
-for target in reply auth session diagnose; do
+for target in reply auth session diagnose server client-hello; do
   mkdir -p "$work/$target"
   echo "== fuzz-$target: ${seconds}s"
   if ! "$build/tests/fuzz/fuzz-$target" -max_total_time="$seconds" -max_len=20000 \

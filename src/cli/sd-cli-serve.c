@@ -12,10 +12,13 @@
 #include "sd-report.h"
 #include "sd-secret.h"
 #include "sd-server.h"
+#include "sd-server-connector.h"
+#include "sd-server-fault.h"
 
 typedef struct {
   GMainLoop *loop;
   gboolean   json;
+  gboolean   list_connectors;
 } SdServeRun;
 
 /* Translators: keep the options, the reply codes and Exchange's setting as Exchange
@@ -199,13 +202,16 @@ static gboolean
 sd_serve_parse (int              argc,
                 char           **argv,
                 SdServerConfig  *config,
-                gboolean        *json,
+                SdServeRun      *run,
                 GError         **error)
 {
   g_autofree char *listen = NULL, *user = NULL, *password_env = NULL, *password_file = NULL;
   g_autofree char *maildir = NULL, *cert = NULL, *key = NULL, *hostname = NULL;
   g_autofree char *tls_min = NULL, *keytab = NULL, *rate_limit = NULL;
   g_auto(GStrv) relay = NULL;
+  g_auto(GStrv) faults = NULL;
+  g_autofree char *connector = NULL;
+  int per_client = 0, greeting_timeout = 0, command_timeout = 0;
   gint64 max_size = 0;
   int port = 2525, tls_port = -1, max_sessions = 0, idle_timeout = 0;
   gboolean accept_any = FALSE, tls_for_auth = FALSE, require_auth = FALSE, greylist = FALSE;
@@ -231,11 +237,17 @@ sd_serve_parse (int              argc,
     { "cert", 0, 0, G_OPTION_ARG_FILENAME, &cert, N_("Server certificate (PEM); default: one made on first start"), N_("FILE") },
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key, N_("Its private key (PEM)"), N_("FILE") },
     { "no-starttls", 0, 0, G_OPTION_ARG_NONE, &no_starttls, N_("Do not offer STARTTLS"), NULL },
-    { "tls-min-version", 0, 0, G_OPTION_ARG_STRING, &tls_min, N_("Refuse TLS older than VERSION (1.2 or 1.3)"), N_("VERSION") },
+    { "tls-min-version", 0, 0, G_OPTION_ARG_STRING, &tls_min, N_("Refuse TLS older than VERSION (1.2 or 1.3; 1.0 lets old devices in, for testing only)"), N_("VERSION") },
     { "hostname", 0, 0, G_OPTION_ARG_STRING, &hostname, N_("Name in the greeting and EHLO reply"), N_("NAME") },
     { "max-sessions", 0, 0, G_OPTION_ARG_INT, &max_sessions, N_("Sessions at once (default 50)"), N_("N") },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, N_("Close a silent session after SECONDS (default 300)"), N_("SECONDS") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, json, N_("One JSON object per line: where it listens, then each finished session"), NULL },
+    { "connector", 0, 0, G_OPTION_ARG_STRING, &connector, N_("Behave like NAME (see --list-connectors)"), N_("NAME") },
+    { "fail", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults, N_("Inject a fault: STAGE=REPLY, STAGE=close, STAGE=delay:N or STAGE=greylist (repeatable)"), N_("STAGE=ACTION") },
+    { "max-sessions-per-client", 0, 0, G_OPTION_ARG_INT, &per_client, N_("Sessions at once from one address (default 10)"), N_("N") },
+    { "greeting-timeout", 0, 0, G_OPTION_ARG_INT, &greeting_timeout, N_("Close a session without EHLO after SECONDS (default 60)"), N_("SECONDS") },
+    { "command-timeout", 0, 0, G_OPTION_ARG_INT, &command_timeout, N_("Close a session whose command line takes longer than SECONDS (default 60)"), N_("SECONDS") },
+    { "list-connectors", 0, 0, G_OPTION_ARG_NONE, &run->list_connectors, N_("List the connectors and exit"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &run->json, N_("One JSON object per line: where it listens, then each finished session"), NULL },
     { NULL }
   };
   /* Translators: the summary in `smtp-doctor-cli serve --help`. */
@@ -256,16 +268,18 @@ sd_serve_parse (int              argc,
       return FALSE;
     }
   if (port < 0 || port > 65535 || tls_port < -1 || tls_port > 65535 || max_size < 0 ||
-      max_sessions < 0 || idle_timeout < 0)
+      max_sessions < 0 || idle_timeout < 0 || per_client < 0 || greeting_timeout < 0 ||
+      command_timeout < 0)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                            _("A port, size or limit is out of range"));
       return FALSE;
     }
-  if (tls_min != NULL && g_strcmp0 (tls_min, "1.2") != 0 && g_strcmp0 (tls_min, "1.3") != 0)
+  if (tls_min != NULL && g_strcmp0 (tls_min, "1.2") != 0 && g_strcmp0 (tls_min, "1.3") != 0 &&
+      g_strcmp0 (tls_min, "1.0") != 0)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--tls-min-version is 1.2 or 1.3, not “%s”"), tls_min);
+                   _("--tls-min-version is 1.0, 1.2 or 1.3, not “%s”"), tls_min);
       return FALSE;
     }
   if (rate_limit != NULL && !sd_serve_parse_rate (rate_limit, config, error))
@@ -277,15 +291,28 @@ sd_serve_parse (int              argc,
       return FALSE;
     }
 
+  /* The connector first: the flags below can still tighten what it sets. */
+  if (connector != NULL && !sd_server_config_apply_connector (config, connector, error))
+    return FALSE;
+  for (guint i = 0; faults != NULL && faults[i] != NULL; i++)
+    {
+      g_autoptr(SdServerFault) fault = sd_server_fault_parse (faults[i], error);
+      if (fault == NULL)
+        return FALSE;
+      sd_server_config_add_fault (config, fault);
+    }
+  config->max_sessions_per_client = per_client;
+  config->greeting_timeout_s = greeting_timeout;
+  config->command_timeout_s = command_timeout;
   config->listen_address = g_steal_pointer (&listen);
   config->port = port;
   config->implicit_tls = tls_port >= 0;
   config->tls_port = tls_port >= 0 ? tls_port : 0;
-  config->starttls = !no_starttls;
+  config->starttls = config->starttls && !no_starttls;
   if (tls_min != NULL)
-    config->tls_min_version = tls_min[2] == '3' ? 13 : 12;
-  config->accept_any_auth = accept_any;
-  config->require_tls_for_auth = tls_for_auth;
+    config->tls_min_version = tls_min[2] == '3' ? 13 : tls_min[2] == '2' ? 12 : 10;
+  config->accept_any_auth = config->accept_any_auth || accept_any;
+  config->require_tls_for_auth = config->require_tls_for_auth || tls_for_auth;
   if (keytab != NULL && !sd_server_gssapi_available ())
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -294,7 +321,7 @@ sd_serve_parse (int              argc,
       return FALSE;
     }
   config->gssapi_keytab = g_steal_pointer (&keytab);
-  config->require_auth = require_auth;
+  config->require_auth = config->require_auth || require_auth;
   config->greylist = greylist;
   config->dsn = dsn;
   config->smtputf8 = smtputf8;
@@ -374,10 +401,18 @@ sd_cli_serve (int    argc,
   g_autoptr(GMainLoop) loop = NULL;
   SdServeRun run = { 0 };
 
-  if (!sd_serve_parse (argc, argv, config, &run.json, &error))
+  if (!sd_serve_parse (argc, argv, config, &run, &error))
     {
       fprintf (stderr, "smtp-doctor-cli serve: %s\n", error->message);
       return SD_CLI_EXIT_USAGE;
+    }
+  if (run.list_connectors)
+    {
+      const SdServerConnector * const *connectors = sd_server_connectors ();
+      for (guint i = 0; connectors[i] != NULL; i++)
+        printf ("%-28s %s\n%-28s %s\n", connectors[i]->name, _(connectors[i]->title), "",
+                _(connectors[i]->description));
+      return 0;
     }
   if (config->listen_address != NULL && !sd_serve_is_loopback (config->listen_address))
     fprintf (stderr,

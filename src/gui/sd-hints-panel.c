@@ -215,6 +215,15 @@ sd_hints_panel_set_report (SdHintsPanel   *self,
     sd_hints_panel_add_card (self, report->hints->pdata[i]);
 }
 
+void
+sd_hints_panel_set_hints (SdHintsPanel *self,
+                          GPtrArray    *hints)
+{
+  sd_hints_panel_remove_all (self);
+  for (guint i = 0; hints != NULL && i < hints->len; i++)
+    sd_hints_panel_add_card (self, hints->pdata[i]);
+}
+
 char *
 sd_hints_panel_dup_text (SdHintsPanel *self)
 {

@@ -15,6 +15,9 @@ G_DECLARE_FINAL_TYPE (SdHintsPanel, sd_hints_panel, SD, HINTS_PANEL, GtkBox)
 GtkWidget *sd_hints_panel_new        (void);
 void       sd_hints_panel_clear      (SdHintsPanel   *self);
 /* The report's hints; without any, the outcome and the failing reply in plain words. */
+/* Just these hints (element-type SdHint), e.g. the client hints of a listen session. */
+void       sd_hints_panel_set_hints  (SdHintsPanel   *self,
+                                      GPtrArray      *hints);
 void       sd_hints_panel_set_report (SdHintsPanel   *self,
                                       const SdReport *report);
 /* Every card as text (transfer full), for tests. */

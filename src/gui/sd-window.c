@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "sd-gui-private.h"
+#include "sd-listen-view.h"
 #include "sd-window-private.h"
 
 G_DEFINE_FINAL_TYPE (SdWindow, sd_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -264,6 +265,7 @@ sd_window_class_init (SdWindowClass *klass)
   g_type_ensure (SD_TYPE_SETTINGS_FORM);
   g_type_ensure (SD_TYPE_MESSAGE_OPTIONS);
   g_type_ensure (SD_TYPE_SESSION_VIEW);
+  g_type_ensure (SD_TYPE_LISTEN_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/smtpdoctor/SmtpDoctor/ui/sd-window.ui");

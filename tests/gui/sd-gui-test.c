@@ -270,6 +270,17 @@ sd_gui_test_find (GtkWidget  *root,
   return NULL;
 }
 
+GtkWidget *
+sd_gui_test_need (GtkWidget  *root,
+                  const char *name)
+{
+  GtkWidget *widget = sd_gui_test_find (root, name);
+
+  if (widget == NULL)
+    g_error ("no widget with the accessible name \"%s\"", name);
+  return widget;
+}
+
 gboolean
 sd_gui_test_layout_inserts_hyphen (PangoLayout *layout,
                                    int          width)

@@ -41,6 +41,9 @@ void      sd_gui_test_screenshot     (GtkWidget     *widget,
 /* The widget under @root whose accessible name is @name, or NULL. */
 GtkWidget *sd_gui_test_find          (GtkWidget     *root,
                                       const char    *name);
+/* The same, failing the test when there is none. */
+GtkWidget *sd_gui_test_need          (GtkWidget     *root,
+                                      const char    *name);
 /* Whether @layout, laid out at @width pixels, puts a hyphen Pango inserted at the end
  * of a line (one the text does not have). */
 gboolean  sd_gui_test_layout_inserts_hyphen (PangoLayout *layout,

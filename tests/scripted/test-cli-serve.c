@@ -553,6 +553,58 @@ test_password_prompt (void)
   g_free (serve_stop (serve));
 }
 #endif
+/* A real client meets the emulated connector and the injected fault. */
+static void
+test_swaks_connector_fault (void)
+{
+  g_autofree char *swaks = g_find_program_in_path ("swaks");
+  const char *extra[] = { "--connector", "exchange-frontend",
+                          "--fail", "rcpt=550 5.1.1 User unknown", NULL };
+  g_autoptr(Serve) serve = NULL;
+  g_autofree char *server = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *transcript = NULL;
+
+  if (swaks == NULL)
+    {
+      g_test_skip ("swaks is not installed (apt-get install swaks libnet-ssleay-perl)");
+      return;
+    }
+  serve = serve_start (extra);
+  server = g_strdup_printf ("127.0.0.1:%s", serve->port);
+  {
+    const char *argv[] = { swaks, "--server", server, "--tls", "--auth", "LOGIN",
+                           "--auth-user", "demo", "--auth-password", PASSWORD,
+                           "--from", "demo@example.test", "--to", "bob@example.test",
+                           "--timeout", "20", NULL };
+    /* swaks fails at RCPT: what it reports is the injected reply. */
+    g_assert_cmpint (run (argv, NULL, &out), !=, 0);
+  }
+  g_test_message ("swaks:\n%s", out);
+  g_assert_nonnull (strstr (out, "Microsoft ESMTP MAIL Service ready"));
+  g_assert_nonnull (strstr (out, "250-AUTH GSSAPI NTLM LOGIN"));
+  g_assert_nonnull (strstr (out, "<~* 550 5.1.1 User unknown"));   /* "*": swaks saw a failure */
+  transcript = serve_stop (serve);
+  g_assert_nonnull (strstr (transcript, "Injected fault: rcpt=550 5.1.1 User unknown"));
+}
+
+static void
+test_serve_bad_fault (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *out2 = NULL;
+  g_autofree char *out3 = NULL;
+  const char *argv[] = { g_getenv ("SD_CLI"), "serve", "--fail", "rcpt=999 no", NULL };
+  const char *argv2[] = { g_getenv ("SD_CLI"), "serve", "--connector", "exchange-5.5", NULL };
+  const char *argv3[] = { g_getenv ("SD_CLI"), "serve", "--list-connectors", NULL };
+
+  g_assert_cmpint (run (argv, NULL, &out), ==, 1);
+  g_assert_nonnull (strstr (out, "delay:SECONDS"));
+  g_assert_cmpint (run (argv2, NULL, &out2), ==, 1);
+  g_assert_nonnull (strstr (out2, "exchange-frontend"));
+  g_assert_cmpint (run (argv3, NULL, &out3), ==, 0);
+  g_assert_nonnull (strstr (out3, "m365"));
+}
 
 int
 main (int    argc,
@@ -569,5 +621,7 @@ main (int    argc,
 #ifdef G_OS_UNIX
   g_test_add_func ("/cli/serve/password-prompt", test_password_prompt);
 #endif
+  g_test_add_func ("/cli/serve/swaks-connector-fault", test_swaks_connector_fault);
+  g_test_add_func ("/cli/serve/bad-fault", test_serve_bad_fault);
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 #include "sd-server.h"
 #include "sd-session.h"
 #include "sd-test-certs.h"
+#include "sd-test-raw.h"
 
 #define PASSWORD "s3cret-Pa55"
 
@@ -150,16 +151,11 @@ fixture_start (Fixture        *fx,
   g_assert_cmpuint (sd_server_get_port (fx->server), >, 0);
 }
 
-/* Lets the signals in until @n sessions finished (bounded). */
 static void
 fixture_wait (Fixture *fx,
               guint    n)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (fx->finished->len < n && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
-  g_assert_cmpuint (fx->finished->len, >=, n);
+  sd_test_wait_len (fx->finished, n);
 }
 
 static void
@@ -237,100 +233,6 @@ assert_reply (const SdReport *report,
   text = sd_reply_dup_text (report->reply);
   g_assert_cmpuint (report->reply->code, ==, code);
   g_assert_true (g_str_has_prefix (text, enhanced));
-}
-
-/* --- a raw client, for what our client would never do ------------------------------ */
-
-typedef struct {
-  GSocketConnection *conn;
-  GByteArray        *in;
-} Raw;
-
-static Raw *
-raw_connect (guint16 port)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GError) error = NULL;
-  Raw *raw = g_new0 (Raw, 1);
-
-  g_socket_client_set_timeout (client, 10);
-  raw->conn = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
-  g_assert_no_error (error);
-  raw->in = g_byte_array_new ();
-  return raw;
-}
-
-static void
-raw_free (Raw *raw)
-{
-  g_io_stream_close (G_IO_STREAM (raw->conn), NULL, NULL);
-  g_object_unref (raw->conn);
-  g_byte_array_unref (raw->in);
-  g_free (raw);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Raw, raw_free)
-
-static void
-raw_send (Raw        *raw,
-          const void *data,
-          gsize       len)
-{
-  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (raw->conn));
-  g_autoptr(GError) error = NULL;
-
-  g_output_stream_write_all (out, data, len, NULL, NULL, &error);
-  g_assert_no_error (error);
-}
-
-static void
-raw_send_str (Raw        *raw,
-              const char *text)
-{
-  raw_send (raw, text, strlen (text));
-}
-
-/* The next complete reply (all its lines), or NULL at EOF. */
-static char *
-raw_reply (Raw *raw)
-{
-  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (raw->conn));
-
-  for (;;)
-    {
-      /* A reply ends with a line "NNN " (not "NNN-"). */
-      gsize start = 0;
-      for (gsize i = 0; i < raw->in->len; i++)
-        if (raw->in->data[i] == '\n')
-          {
-            if (i - start >= 4 && raw->in->data[start + 3] == ' ')
-              {
-                char *reply = g_strndup ((const char *) raw->in->data, i + 1);
-                g_byte_array_remove_range (raw->in, 0, i + 1);
-                return reply;
-              }
-            start = i + 1;
-          }
-      {
-        guint8 buffer[4096];
-        g_autoptr(GError) error = NULL;
-        gssize n = g_input_stream_read (in, buffer, sizeof buffer, NULL, &error);
-        if (n <= 0)
-          return NULL;
-        g_byte_array_append (raw->in, buffer, n);
-      }
-    }
-}
-
-static void
-raw_expect (Raw        *raw,
-            const char *prefix)
-{
-  g_autofree char *reply = raw_reply (raw);
-
-  g_assert_nonnull (reply);
-  if (!g_str_has_prefix (reply, prefix))
-    g_error ("expected \"%s\", got \"%s\"", prefix, reply);
 }
 
 /* --- security modes and mechanisms --------------------------------------------------- */
@@ -996,6 +898,7 @@ test_concurrent_clients (void)
   gint64 t0, elapsed;
 
   config->max_sessions = n;
+  config->max_sessions_per_client = n;   /* all from 127.0.0.1 */
   config->max_messages = n;
   fixture_start (&fx, config);
   for (guint i = 0; i < n; i++)

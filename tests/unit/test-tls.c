@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "sd-certgen.h"
+#include "sd-test-raw.h"
 #include "sd-tls.h"
 
 typedef struct {
@@ -169,6 +170,55 @@ test_missing_intermediate (void)
   g_assert_nonnull (strstr (r2, "SMTP Doctor test intermediate"));
 }
 
+static void
+test_client_hello_legacy (void)
+{
+  static const guint16 suites[] = { 0x0a0a, 0x0005, 0x000a, 0x00ff };  /* GREASE, RC4, 3DES, SCSV */
+  g_autoptr(GBytes) bytes = sd_test_client_hello (0x0301, suites, G_N_ELEMENTS (suites),
+                                                  "mail.example.test", FALSE);
+  g_autoptr(SdTlsClientHello) hello = NULL;
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  hello = sd_tls_client_hello_parse (data, len);
+  g_assert_nonnull (hello);
+  g_assert_cmpuint (hello->versions->len, ==, 1);
+  g_assert_cmpstr (hello->versions->pdata[0], ==, "TLS1.0");
+  g_assert_cmphex (hello->max_version, ==, 0x0301);
+  g_assert_cmpuint (hello->ciphers->len, ==, 3);     /* GREASE left out */
+  g_assert_nonnull (strstr (hello->ciphers->pdata[0], "ARCFOUR"));
+  g_assert_cmpstr (hello->ciphers->pdata[2], ==, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV");
+  g_assert_cmpstr (hello->sni, ==, "mail.example.test");
+  g_assert_true (hello->only_weak_ciphers);
+}
+
+static void
+test_client_hello_truncated (void)
+{
+  static const guint16 suites[] = { 0xc02f, 0x1301 };
+  g_autoptr(GBytes) bytes = sd_test_client_hello (0x0303, suites, G_N_ELEMENTS (suites),
+                                                  "x.test", FALSE);
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  /* Every cut is refused or read within bounds, never past them (ASan watches). */
+  for (gsize cut = 0; cut < len; cut++)
+    {
+      g_autofree guint8 *copy = g_memdup2 (data, cut);
+      g_autoptr(SdTlsClientHello) hello = sd_tls_client_hello_parse (copy, cut);
+      /* Without extensions the hello is complete: only that cut may parse. */
+      if (hello != NULL)
+        g_assert_cmpuint (cut, ==, len - (2 + 4 + 5 + strlen ("x.test")));
+    }
+  {
+    g_autoptr(SdTlsClientHello) whole = sd_tls_client_hello_parse (data, len);
+    g_assert_nonnull (whole);
+    g_assert_false (whole->only_weak_ciphers);
+    g_assert_cmpstr (whole->versions->pdata[0], ==, "TLS1.2");
+    g_assert_cmpuint (whole->versions->len, ==, 3);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -177,6 +227,8 @@ main (int    argc,
 
   g_test_init (&argc, &argv, NULL);
   make_certs ();
+  g_test_add_func ("/tls/client-hello/legacy", test_client_hello_legacy);
+  g_test_add_func ("/tls/client-hello/truncated", test_client_hello_truncated);
   g_test_add_func ("/tls/verify/wildcard", test_wildcard);
   g_test_add_func ("/tls/verify/weak-key", test_weak_key);
   g_test_add_func ("/tls/verify/missing-intermediate", test_missing_intermediate);

@@ -201,40 +201,100 @@ plain_shown (GBytes *answer)
   return g_strdup_printf (_("user \"%s\", password hidden"), user);
 }
 
+/* A mechanism's one response: the initial one, or the answer to an empty 334. It is
+ * shown through @show, which never gives away the secret. */
 static AuthOutcome
-auth_plain (Session    *s,
-            const char *initial)
+auth_single_response (Session     *s,
+                      const char  *mechanism,
+                      const char  *initial,
+                      char      *(*show) (GBytes *),
+                      GBytes     **answer)
 {
-  g_autoptr(GBytes) answer = NULL;
   g_autofree char *shown = NULL;
   g_autofree char *line = NULL;
 
   if (initial != NULL)
     {
-      answer = _sd_server_auth_decode (initial, TRUE);
-      if (answer == NULL)
+      *answer = _sd_server_auth_decode (initial, TRUE);
+      if (*answer == NULL)
         {
-          _sd_server_emit (s, SD_DIRECTION_RECEIVED, TRUE,
-                           _("AUTH PLAIN [undecodable response hidden]"));
+          /* Translators: %s is an AUTH mechanism (PLAIN, XOAUTH2…). */
+          line = g_strdup_printf (_("AUTH %s [undecodable response hidden]"), mechanism);
+          _sd_server_emit (s, SD_DIRECTION_RECEIVED, TRUE, line);
           _sd_server_reply (s, "501 5.5.2 Cannot decode response");
           return AUTH_ANSWERED;
         }
-      shown = plain_shown (answer);
-      line = g_strdup_printf ("AUTH PLAIN [%s]", shown);
-      _sd_server_emit (s, SD_DIRECTION_RECEIVED, TRUE, line);
+      shown = show (*answer);
+      line = g_strdup_printf ("AUTH %s [%s]", mechanism, shown);
     }
   else
     {
       AuthOutcome outcome;
-      _sd_server_emit (s, SD_DIRECTION_RECEIVED, FALSE, "AUTH PLAIN");
-      outcome = auth_exchange (s, "", &answer);
+      line = g_strdup_printf ("AUTH %s", mechanism);
+      _sd_server_emit (s, SD_DIRECTION_RECEIVED, FALSE, line);
+      outcome = auth_exchange (s, "", answer);
       if (outcome != AUTH_OK)
         return outcome;
-      shown = plain_shown (answer);
+      shown = show (*answer);
+      g_free (line);
       line = g_strdup_printf ("[%s]", shown);
-      _sd_server_emit (s, SD_DIRECTION_RECEIVED, TRUE, line);
     }
+  _sd_server_emit (s, SD_DIRECTION_RECEIVED, TRUE, line);
+  return AUTH_OK;
+}
+
+static AuthOutcome
+auth_plain (Session    *s,
+            const char *initial)
+{
+  g_autoptr(GBytes) answer = NULL;
+  AuthOutcome outcome = auth_single_response (s, "PLAIN", initial, plain_shown, &answer);
+
+  if (outcome != AUTH_OK)
+    return outcome;
   return auth_plain_check (s, answer);
+}
+
+/* The user in "user=NAME^Aauth=Bearer TOKEN^A^A" (XOAUTH2); NULL if malformed. */
+static char *
+xoauth2_user (GBytes *answer)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (answer, &len);
+  const char *end = len > 5 ? memchr (data, '\001', len) : NULL;
+
+  if (end == NULL || strncmp (data, "user=", 5) != 0)
+    return NULL;
+  return shown_user (data + 5, end - (data + 5));
+}
+
+static char *
+xoauth2_shown (GBytes *answer)
+{
+  g_autofree char *user = xoauth2_user (answer);
+
+  if (user == NULL)
+    return g_strdup (_("malformed XOAUTH2 response hidden"));
+  /* Translators: %s is the user name the client sent. */
+  return g_strdup_printf (_("user \"%s\", token hidden"), user);
+}
+
+/* Tokens cannot be checked here: accept-any takes them, otherwise they fail as the
+ * product's own failure reply says. */
+static AuthOutcome
+auth_xoauth2 (Session    *s,
+              const char *initial)
+{
+  g_autoptr(GBytes) answer = NULL;
+  AuthOutcome outcome = auth_single_response (s, "XOAUTH2", initial, xoauth2_shown, &answer);
+
+  if (outcome != AUTH_OK)
+    return outcome;
+  g_free (s->info->auth_user);
+  s->info->auth_user = xoauth2_user (answer);
+  if (s->info->auth_user == NULL)
+    return AUTH_BAD;
+  return s->cfg->accept_any_auth ? AUTH_OK : AUTH_BAD;
 }
 
 static AuthOutcome
@@ -340,33 +400,44 @@ auth_cram_md5 (Session *s)
   }
 }
 
+static gboolean
+mechanism_in (const char *list,
+              const char *mechanism)
+{
+  g_auto(GStrv) words = g_strsplit (list != NULL ? list : "", " ", -1);
+  return g_strv_contains ((const char * const *) words, mechanism);
+}
+
 /* Why AUTH cannot go ahead now, as the reply to send; NULL when it can. */
 static const char *
 auth_refusal (Session     *s,
               const char  *mechanism,
               char       **words)
 {
+  const SdServerConnector *connector = s->server->connector;
+
   if (!_sd_server_auth_available (s))
-    return "503 5.5.1 Error: authentication not enabled";
+    return connector->reply_auth_disabled;
   if (!s->greeted)
     return "503 5.5.1 Error: send HELO/EHLO first";
   if (s->authenticated)
     return "503 5.5.1 Error: already authenticated";
   if (s->in_transaction)
     return "503 5.5.1 Error: MAIL transaction in progress";
-  if (s->cfg->require_tls_for_auth && !s->tls)
+  if (*mechanism == '\0' || (words[1] != NULL && words[2] != NULL))
+    return "501 5.5.4 Syntax: AUTH mechanism [initial-response]";
+  if (!mechanism_in (_sd_server_auth_offered (s), mechanism) &&
+      !(g_str_equal (mechanism, "GSSAPI") && _sd_server_gssapi_offered (s)))
     {
       /* What Exchange answers with "Offer basic authentication only after starting
        * TLS": the mechanism is unknown until TLS is up. */
-      s->info->auth_refused_no_tls = TRUE;
-      return "504 5.7.4 Unrecognized authentication type";
+      if (!s->tls && s->cfg->require_tls_for_auth && mechanism_in (connector->auth, mechanism))
+        {
+          s->info->auth_refused_no_tls = TRUE;
+          return connector->reply_auth_no_tls;
+        }
+      return connector->reply_auth_unknown;
     }
-  if (*mechanism == '\0' || (words[1] != NULL && words[2] != NULL))
-    return "501 5.5.4 Syntax: AUTH mechanism [initial-response]";
-  if (!(g_str_equal (mechanism, "PLAIN") || g_str_equal (mechanism, "LOGIN") ||
-        g_str_equal (mechanism, "CRAM-MD5") ||
-        (g_str_equal (mechanism, "GSSAPI") && _sd_server_gssapi_offered (s))))
-    return "504 5.5.4 Unrecognized authentication type";
   return NULL;
 }
 
@@ -405,7 +476,7 @@ auth_finish (Session     *s,
     return _sd_server_close_with (s,
                                   "421 4.7.0 Too many authentication failures, closing connection",
                                   "too many authentication failures");
-  return _sd_server_reply (s, "535 5.7.8 Authentication credentials invalid");
+  return _sd_server_reply (s, s->server->connector->reply_auth_failed);
 }
 
 Step
@@ -437,13 +508,34 @@ _sd_server_do_auth (Session    *s,
       _sd_server_emit (s, SD_DIRECTION_RECEIVED, initial != NULL, verb_only);
       return _sd_server_reply (s, refusal);
     }
+  {
+    Step step;
+    if (_sd_server_apply_fault (s, SD_FAULT_AUTH, &step))
+      {
+        _sd_server_emit (s, SD_DIRECTION_RECEIVED, initial != NULL, verb_only);
+        return step;
+      }
+  }
 
   if (g_str_equal (mechanism, "PLAIN"))
     return auth_finish (s, auth_plain (s, initial));
   if (g_str_equal (mechanism, "LOGIN"))
     return auth_finish (s, auth_login (s, initial));
-  if (g_str_equal (mechanism, "GSSAPI"))
+  if (g_str_equal (mechanism, "GSSAPI") && _sd_server_gssapi_offered (s))
     return auth_finish (s, _sd_server_auth_gssapi (s, initial));
+  if (g_str_equal (mechanism, "XOAUTH2"))
+    return auth_finish (s, auth_xoauth2 (s, initial));
+  if (!g_str_equal (mechanism, "CRAM-MD5"))
+    {
+      /* Offered by the connector (GSSAPI, NTLM…) but not done here: the product's answer
+       * to a failed try. */
+      _sd_server_emit (s, SD_DIRECTION_RECEIVED, initial != NULL, verb_only);
+      _sd_server_emitf (s, SD_DIRECTION_INFO,
+                        /* Translators: %s is an AUTH mechanism (GSSAPI, NTLM…). */
+                        _("%s is announced as the emulated server does, but not carried out "
+                          "here: answered as a failed try"), mechanism);
+      return auth_finish (s, AUTH_BAD);
+    }
   if (initial != NULL)
     {
       _sd_server_emit (s, SD_DIRECTION_RECEIVED, TRUE, verb_only);

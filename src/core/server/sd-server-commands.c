@@ -13,6 +13,67 @@
 
 /* --- EHLO, HELO, STARTTLS --------------------------------------------------------- */
 
+/* The mechanisms to offer now; NULL for none. */
+const char *
+_sd_server_auth_offered (Session *s)
+{
+  const SdServerConnector *connector = s->server->connector;
+
+  if (!_sd_server_auth_available (s))
+    return NULL;
+  if (s->tls || !s->cfg->require_tls_for_auth)
+    return connector->auth;
+  return connector->auth_no_tls;
+}
+
+/* The EHLO reply in the connector's order; STARTTLS and AUTH only when they apply. */
+static void
+ehlo_keywords (Session *s,
+               GString *text)
+{
+  const SdServerConnector *connector = s->server->connector;
+  g_auto(GStrv) keywords = g_strsplit (connector->keywords, "\n", -1);
+  g_autofree char *hello = _sd_server_expand (s, connector->ehlo_hello, NULL);
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+  const char *auth = _sd_server_auth_offered (s);
+
+  g_ptr_array_add (lines, g_steal_pointer (&hello));
+  for (guint i = 0; keywords[i] != NULL; i++)
+    {
+      const char *k = keywords[i];
+      if (g_str_equal (k, "SIZE"))
+        g_ptr_array_add (lines, g_strdup_printf ("SIZE %" G_GUINT64_FORMAT, s->cfg->max_size));
+      else if (g_str_equal (k, "STARTTLS"))
+        {
+          if (_sd_server_starttls_available (s))
+            {
+              g_ptr_array_add (lines, g_strdup (k));
+              s->info->starttls_offered = TRUE;
+            }
+        }
+      else if (g_str_equal (k, "AUTH"))
+        {
+          /* A keytab (serve --gssapi-keytab) adds GSSAPI to whatever the connector offers. */
+          gboolean gssapi = _sd_server_gssapi_offered (s) &&
+                            (auth == NULL || strstr (auth, "GSSAPI") == NULL);
+          if (auth != NULL || gssapi)
+            g_ptr_array_add (lines, g_strdup_printf ("AUTH%s%s%s", auth ? " " : "",
+                                                     auth ? auth : "", gssapi ? " GSSAPI" : ""));
+        }
+      else
+        g_ptr_array_add (lines, g_strdup (k));
+    }
+  /* serve --dsn / --smtputf8 offer them with any connector. */
+  if (s->cfg->dsn && !sd_server_connector_offers (connector, "DSN"))
+    g_ptr_array_insert (lines, 1, g_strdup ("DSN"));
+  if (s->cfg->smtputf8 && !sd_server_connector_offers (connector, "SMTPUTF8"))
+    g_ptr_array_insert (lines, 1, g_strdup ("SMTPUTF8"));
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf (text, "250%c%s%s", i + 1 < lines->len ? '-' : ' ',
+                            (char *) lines->pdata[i], i + 1 < lines->len ? "\n" : "");
+  g_ptr_array_unref (lines);
+}
+
 Step
 _sd_server_do_ehlo (Session    *s,
                     const char *verb,
@@ -32,25 +93,7 @@ _sd_server_do_ehlo (Session    *s,
   _sd_server_reset_transaction (s);
   if (helo)
     return _sd_server_replyf (s, "250 %s", s->cfg->hostname);
-
-  g_string_append_printf (text, "250-%s Hello %s\n", s->cfg->hostname, args);
-  g_string_append_printf (text, "250-SIZE %" G_GUINT64_FORMAT "\n", s->cfg->max_size);
-  g_string_append (text, "250-PIPELINING\n250-8BITMIME\n250-ENHANCEDSTATUSCODES\n");
-  if (s->cfg->dsn)
-    g_string_append (text, "250-DSN\n");
-  if (s->cfg->smtputf8)
-    g_string_append (text, "250-SMTPUTF8\n");
-  if (_sd_server_starttls_available (s))
-    {
-      g_string_append (text, "250-STARTTLS\n");
-      s->info->starttls_offered = TRUE;
-    }
-  if (_sd_server_auth_available (s) && (s->tls || !s->cfg->require_tls_for_auth))
-    g_string_append_printf (text, "250-AUTH%s%s\n",
-                            s->cfg->accept_any_auth || s->cfg->accounts->len > 0
-                            ? " PLAIN LOGIN CRAM-MD5" : "",
-                            _sd_server_gssapi_offered (s) ? " GSSAPI" : "");
-  g_string_append (text, "250 HELP");
+  ehlo_keywords (s, text);
   return _sd_server_reply (s, text->str);
 }
 
@@ -60,10 +103,35 @@ sd_server_tls_min_version_priority (guint version)
 {
   switch (version)
     {
+    case 10: return "NORMAL:+VERS-TLS1.1:+VERS-TLS1.0";
     case 12: return "NORMAL:-VERS-TLS1.1:-VERS-TLS1.0";
     case 13: return "NORMAL:-VERS-TLS1.2:-VERS-TLS1.1:-VERS-TLS1.0";
     default: return NULL;
     }
+}
+
+/* What the client offered, into the record and the transcript (first TLS only). */
+static void
+record_client_hello (Session *s,
+                     SdTls   *tls)
+{
+  g_autoptr(SdTlsClientHello) hello = NULL;
+  g_autofree char *versions = NULL;
+
+  if (s->info->client_hello != NULL || (hello = sd_tls_get_client_hello (tls)) == NULL)
+    return;
+  g_ptr_array_add (hello->versions, NULL);
+  versions = g_strjoinv (", ", (char **) hello->versions->pdata);
+  g_ptr_array_set_size (hello->versions, hello->versions->len - 1);
+  _sd_server_emitf (s, SD_DIRECTION_INFO,
+                    /* Translators: TLS versions ("TLS1.3, TLS1.2"), a number of cipher
+                     * suites, then the server name the client asked for. */
+                    g_dngettext (GETTEXT_PACKAGE,
+                                 "The client offers %s with %u cipher suite; server name: %s",
+                                 "The client offers %s with %u cipher suites; server name: %s",
+                                 hello->ciphers->len),
+                    versions, hello->ciphers->len, hello->sni ? hello->sni : _("none"));
+  s->info->client_hello = g_steal_pointer (&hello);
 }
 
 Step
@@ -79,7 +147,13 @@ _sd_server_start_tls (Session *s)
                            s->server->key_pem,
                            sd_server_tls_min_version_priority (s->server->config->tls_min_version),
                            &error);
-  if (tls == NULL || !sd_tls_handshake (tls, s->server->cancellable, &error))
+  if (tls != NULL)
+    {
+      sd_tls_set_handshake_timeout (tls, s->cfg->command_timeout_s);
+      sd_tls_handshake (tls, s->server->cancellable, &error);
+      record_client_hello (s, tls);
+    }
+  if (error != NULL)
     {
       /* The TLS layer's handshake errors already begin with “TLS handshake failed”. */
       if (g_str_has_prefix (error->message, _("TLS handshake failed")))
@@ -101,6 +175,8 @@ _sd_server_start_tls (Session *s)
 
   /* RFC 3207 4.2: everything learnt before TLS is forgotten. */
   s->greeted = FALSE;
+  s->greeting_deadline = g_get_monotonic_time () +
+                         (gint64) s->cfg->greeting_timeout_s * G_USEC_PER_SEC;
   s->authenticated = FALSE;
   g_clear_pointer (&s->auth_user, g_free);
   _sd_server_reset_transaction (s);
@@ -172,21 +248,26 @@ domain_of (const char *address)
   return at != NULL ? at + 1 : "";
 }
 
-/* RFC 3461 and 6531 parameters, only when we offer them. NULL: fine; else the reply. */
+/* RFC 3461 and 6531 parameters, only when we offer them (serve --dsn/--smtputf8 or
+ * the connector). NULL: fine; else the reply. */
 static const char *
 check_extension_param (Session    *s,
                        const char *p,
                        gboolean    rcpt,
                        gboolean   *smtputf8)
 {
-  if (s->cfg->dsn && !rcpt &&
+  gboolean dsn = s->cfg->dsn || sd_server_connector_offers (s->server->connector, "DSN");
+  gboolean utf8 = s->cfg->smtputf8 ||
+                  sd_server_connector_offers (s->server->connector, "SMTPUTF8");
+
+  if (dsn && !rcpt &&
       (g_ascii_strcasecmp (p, "RET=FULL") == 0 || g_ascii_strcasecmp (p, "RET=HDRS") == 0 ||
        g_ascii_strncasecmp (p, "ENVID=", 6) == 0))
     return NULL;
-  if (s->cfg->dsn && rcpt &&
+  if (dsn && rcpt &&
       (g_ascii_strncasecmp (p, "NOTIFY=", 7) == 0 || g_ascii_strncasecmp (p, "ORCPT=", 6) == 0))
     return NULL;
-  if (s->cfg->smtputf8 && !rcpt && g_ascii_strcasecmp (p, "SMTPUTF8") == 0)
+  if (utf8 && !rcpt && g_ascii_strcasecmp (p, "SMTPUTF8") == 0)
     {
       *smtputf8 = TRUE;
       return NULL;
@@ -231,10 +312,12 @@ _sd_server_do_mail (Session    *s,
     return _sd_server_reply (s, "503 5.5.1 Error: send HELO/EHLO first");
   if (s->in_transaction)
     return _sd_server_reply (s, "503 5.5.1 Error: nested MAIL command");
-  if (s->cfg->require_auth && !s->authenticated)
+  if (s->cfg->require_tls && !s->tls)
+    return _sd_server_reply (s, s->server->connector->reply_tls_required);
+  if (s->cfg->require_auth && !s->authenticated && !s->server->connector->auth_check_at_rcpt)
     {
       s->info->mail_refused_no_auth = TRUE;
-      return _sd_server_reply (s, "530 5.7.0 Authentication required");
+      return _sd_server_reply (s, s->server->connector->reply_auth_required);
     }
   from = parse_path (line, "MAIL FROM:", &rest);
   if (from == NULL)
@@ -344,14 +427,22 @@ _sd_server_do_rcpt (Session    *s,
     }
   if (!s->smtputf8 && !g_str_is_ascii (to))
     return _sd_server_reply (s, "553 5.6.7 Non-ASCII address without SMTPUTF8");
+  if (s->cfg->require_auth && !s->authenticated && s->server->connector->auth_check_at_rcpt)
+    {
+      g_autofree char *reply = _sd_server_expand (s, s->server->connector->reply_auth_required, to);
+      s->info->mail_refused_no_auth = TRUE;
+      return _sd_server_reply (s, reply);
+    }
   if (strchr (to, '@') == NULL && g_ascii_strcasecmp (to, "postmaster") != 0)
     return _sd_server_reply (s, "501 5.1.3 Bad recipient address syntax");
   if (s->rcpt->len >= SD_SERVER_MAX_RCPT)
     return _sd_server_reply (s, "452 4.5.3 Too many recipients");
-  if (!s->authenticated && strchr (to, '@') != NULL && !is_local_domain (s, domain_of (to)))
+  if (!s->authenticated && !s->server->connector->relay_open && strchr (to, '@') != NULL &&
+      !is_local_domain (s, domain_of (to)))
     {
+      g_autofree char *reply = _sd_server_expand (s, s->server->connector->reply_relay_denied, to);
       s->info->relay_refused++;
-      return _sd_server_reply (s, "550 5.7.54 Unable to relay recipient in non-accepted domain");
+      return _sd_server_reply (s, reply);
     }
   if (s->cfg->greylist && greylist_first_try (s, to))
     {
@@ -619,6 +710,15 @@ _sd_server_do_data (Session    *s,
       return _sd_server_reply (s, "552 5.3.4 Message size exceeds fixed maximum message size");
     }
 
+  {
+    /* A fault here answers in place of the 250; the message is not kept. */
+    Step step;
+    if (_sd_server_apply_fault (s, SD_FAULT_END_OF_DATA, &step))
+      {
+        _sd_server_reset_transaction (s);
+        return step;
+      }
+  }
   bytes = g_byte_array_free_to_bytes (g_steal_pointer (&message));
   session_store (s, bytes);
   s->n_messages++;

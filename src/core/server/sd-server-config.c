@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "sd-secret.h"
+#include "sd-server-fault.h"
 #include "sd-server-private.h"
 
 /* --- config ---------------------------------------------------------------------- */
@@ -26,6 +27,7 @@ sd_server_config_new (void)
   config->starttls = TRUE;
   config->accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_server_account_free);
   config->relay_domains = g_ptr_array_new_with_free_func (g_free);
+  config->faults = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_server_fault_free);
   return config;
 }
 
@@ -43,6 +45,8 @@ sd_server_config_free (SdServerConfig *config)
   g_clear_pointer (&config->relay_domains, g_ptr_array_unref);
   g_free (config->maildir);
   g_free (config->gssapi_keytab);
+  g_free (config->connector);
+  g_clear_pointer (&config->faults, g_ptr_array_unref);
   g_free (config);
 }
 
@@ -71,10 +75,13 @@ sd_server_config_copy (const SdServerConfig *config)
   SdServerConfig *copy = sd_server_config_new ();
   GPtrArray *accounts = copy->accounts;
   GPtrArray *domains = copy->relay_domains;
+  GPtrArray *faults = copy->faults;
 
   *copy = *config;
   copy->accounts = accounts;
   copy->relay_domains = domains;
+  copy->faults = faults;
+  copy->connector = g_strdup (config->connector);
   copy->listen_address = g_strdup (config->listen_address);
   copy->hostname = g_strdup (config->hostname);
   copy->cert_pem = g_strdup (config->cert_pem);
@@ -89,6 +96,8 @@ sd_server_config_copy (const SdServerConfig *config)
     }
   for (guint i = 0; config->relay_domains != NULL && i < config->relay_domains->len; i++)
     sd_server_config_add_relay_domain (copy, config->relay_domains->pdata[i]);
+  for (guint i = 0; config->faults != NULL && i < config->faults->len; i++)
+    sd_server_config_add_fault (copy, config->faults->pdata[i]);
   return copy;
 }
 
@@ -113,6 +122,12 @@ _sd_server_config_settle (SdServerConfig *config)
     config->idle_timeout_s = 300;
   if (config->rate_window_s == 0)
     config->rate_window_s = 60;
+  if (config->max_sessions_per_client == 0)
+    config->max_sessions_per_client = 10;
+  if (config->greeting_timeout_s == 0)
+    config->greeting_timeout_s = 60;
+  if (config->command_timeout_s == 0)
+    config->command_timeout_s = 60;
 }
 
 /* --- messages and session records ------------------------------------------------ */
@@ -150,6 +165,26 @@ sd_server_message_free (SdServerMessage *message)
   g_free (message);
 }
 
+SdServerSession *
+sd_server_session_copy (const SdServerSession *session)
+{
+  SdServerSession *copy = g_memdup2 (session, sizeof *session);
+
+  copy->peer = g_strdup (session->peer);
+  copy->ehlo_name = g_strdup (session->ehlo_name);
+  copy->tls_version = g_strdup (session->tls_version);
+  copy->client_hello = session->client_hello != NULL
+                       ? sd_tls_client_hello_copy (session->client_hello) : NULL;
+  copy->auth_mechanism = g_strdup (session->auth_mechanism);
+  copy->auth_user = g_strdup (session->auth_user);
+  copy->end_reason = g_strdup (session->end_reason);
+  /* A finished record does not change: its arrays are shared. */
+  copy->mail_from = session->mail_from ? g_ptr_array_ref (session->mail_from) : NULL;
+  copy->events = session->events ? g_ptr_array_ref (session->events) : NULL;
+  copy->hints = session->hints ? g_ptr_array_ref (session->hints) : NULL;
+  return copy;
+}
+
 void
 sd_server_session_free (SdServerSession *session)
 {
@@ -158,6 +193,7 @@ sd_server_session_free (SdServerSession *session)
   g_free (session->peer);
   g_free (session->ehlo_name);
   g_free (session->tls_version);
+  g_clear_pointer (&session->client_hello, sd_tls_client_hello_free);
   g_free (session->auth_mechanism);
   g_free (session->auth_user);
   g_clear_pointer (&session->mail_from, g_ptr_array_unref);

@@ -60,7 +60,9 @@ hint_tls_no_starttls (const SdServerSession *session,
   SdHint *hint;
 
   /* AUTH before STARTTLS says it already, and louder. */
+  /* A ClientHello means it tried; a failed handshake has hints of its own. */
   if (session->auth_before_tls || !session->starttls_offered || session->starttls_used ||
+      session->client_hello != NULL ||
       session->implicit_tls || (session->messages == 0 && session->ehlo_name == NULL))
     return NULL;
   hint = sd_hint_new ("client-no-starttls", SD_HINT_WARNING, 60,
@@ -265,6 +267,48 @@ hint_too_big (const SdServerSession *session,
 }
 
 /* In the order they were always listed: equal scores keep it. */
+static SdHint *
+hint_tls_legacy_only (const SdServerSession *session,
+                      const SdServerConfig  *config)
+{
+  const SdTlsClientHello *hello = session->client_hello;
+  SdHint *hint;
+
+  if (hello == NULL || hello->max_version == 0 || hello->max_version >= 0x0303)
+    return NULL;
+  hint = sd_hint_new ("client-tls-legacy-only", SD_HINT_ERROR, 88,
+                   _("The client offers only TLS 1.0/1.1"),
+                   _("This device will fail against Microsoft 365 and most current servers: "
+                     "TLS 1.0 and 1.1 were retired, and TLS 1.2 is the least they accept."));
+  g_ptr_array_add (hint->evidence,
+                   /* Translators: %s is a TLS version ("TLS1.0"). */
+                   g_strdup_printf (_("Newest version offered: %s"),
+                                    sd_tls_version_name (hello->max_version)));
+  sd_hint_add_fix (hint, "generic", _("The device"),
+                _("Update its firmware (or, for a .NET application, its framework: TLS 1.2 "
+                  "needs .NET 4.6 or later, or SchUseStrongCrypto)"),
+                _("Or send through a relay that still accepts TLS 1.0, such as an internal "
+                  "Exchange or Postfix connector for this device only"), NULL);
+  return hint;
+}
+
+static SdHint *
+hint_tls_weak_ciphers (const SdServerSession *session,
+                       const SdServerConfig  *config)
+{
+  SdHint *hint;
+
+  if (session->client_hello == NULL || !session->client_hello->only_weak_ciphers)
+    return NULL;
+  hint = sd_hint_new ("client-tls-weak-ciphers", SD_HINT_ERROR, 80,
+                   _("The client offers only weak ciphers"),
+                   _("Every cipher suite in its offer is RC4, DES, 3DES, NULL or export "
+                     "grade: current servers refuse all of them."));
+  sd_hint_add_fix (hint, "generic", _("The device"),
+                _("Update its firmware, or send through a relay that accepts it"), NULL);
+  return hint;
+}
+
 static SdHint *(* const hint_checks[]) (const SdServerSession *, const SdServerConfig *) = {
   hint_tls_auth_before_starttls,
   hint_tls_no_starttls,
@@ -278,6 +322,8 @@ static SdHint *(* const hint_checks[]) (const SdServerSession *, const SdServerC
   hint_relay_refused,
   hint_greylisted,
   hint_too_big,
+  hint_tls_legacy_only,
+  hint_tls_weak_ciphers,
 };
 
 GPtrArray *

@@ -7,6 +7,24 @@
 #include "sd-json-private.h"
 #include "sd-server.h"
 
+/* {versions[], ciphers[], signature_algorithms[], sni} or null. */
+static json_t *
+client_hello_json (const SdTlsClientHello *hello)
+{
+  json_t *object;
+
+  if (hello == NULL)
+    return json_null ();
+  object = json_pack ("{s:o, s:o, s:o, s:o, s:b}",
+                      "versions", _sd_json_strings (hello->versions),
+                      "ciphers", _sd_json_strings (hello->ciphers),
+                      "signature_algorithms", _sd_json_strings (hello->signature_algorithms),
+                      "sni", _sd_json_text (hello->sni),
+                      "only_weak_ciphers", hello->only_weak_ciphers);
+  g_assert (object != NULL);
+  return object;
+}
+
 char *
 sd_server_session_to_json (const SdServerSession *session)
 {
@@ -28,6 +46,7 @@ sd_server_session_to_json (const SdServerSession *session)
                             "transcript", _sd_json_events (session->events));
 
   g_assert (root != NULL);
+  json_object_set_new (root, "client_hello", client_hello_json (session->client_hello));
   return _sd_json_dump (root, TRUE);
 }
 

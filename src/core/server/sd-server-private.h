@@ -11,6 +11,8 @@
 #include "sd-connection.h"
 #include "sd-event-sink.h"
 #include "sd-server.h"
+#include "sd-server-connector.h"
+#include "sd-server-fault.h"
 
 G_BEGIN_DECLS
 
@@ -60,6 +62,7 @@ struct _SdServer {
   GCancellable    *cancellable;
   GMainContext    *caller_context;
   gboolean         started;
+  const SdServerConnector *connector;
 
   GMutex           lock;          /* guards everything below */
   GQueue           items;         /* (element-type Item) */
@@ -67,6 +70,7 @@ struct _SdServer {
   GQueue           messages;      /* (element-type SdServerMessage) */
   GHashTable      *greylist;      /* "ip\nfrom\nto" seen once */
   GQueue           rate_times;    /* monotonic times of the MAILs inside the rate window */
+  GHashTable      *per_client;    /* ip -> sessions now running from it */
   guint            n_active;
   guint            n_sessions;
   guint            n_files;
@@ -90,6 +94,8 @@ typedef struct {
   GString              *out;
   SdEventSink           sink;       /* into info->events, and queued for the caller */
   gint64                deadline;
+  gint64                greeting_deadline; /* EHLO or HELO by then */
+  gint64                line_deadline;     /* the current command line by then; 0: none */
   SdStage               stage;
   gboolean              tls;
   gboolean              greeted;
@@ -117,6 +123,7 @@ typedef struct {
   GSocketConnection *connection;
   guint              id;
   gboolean           implicit_tls;
+  char              *ip;
 } Job;
 
 /* sd-server-config.c */
@@ -129,6 +136,8 @@ void _sd_server_queue_event (SdServer      *self,
                              guint          id,
                              const SdEvent *event);
 void _sd_server_schedule_flush_locked (SdServer *self);
+void _sd_server_release_slot_locked (SdServer   *self,
+                                     const char *ip);
 
 /* sd-server-session.c */
 void _sd_server_run_session (gpointer data,
@@ -159,6 +168,7 @@ LineResult _sd_server_read_line (Session  *s,
 void _sd_server_reset_transaction (Session *s);
 gboolean _sd_server_auth_available (Session *s);
 gboolean _sd_server_starttls_available (Session *s);
+const char *_sd_server_auth_offered (Session *s);
 
 /* sd-server-commands.c */
 Step _sd_server_do_ehlo (Session    *s,
@@ -173,6 +183,15 @@ Step _sd_server_do_rcpt (Session    *s,
                          const char *line);
 Step _sd_server_do_data (Session    *s,
                          const char *args);
+
+/* sd-server-fault.c */
+gboolean _sd_server_apply_fault (Session      *s,
+                                 SdFaultStage  stage,
+                                 Step         *step);
+/* sd-server-session.c: a connector's template with %h %c %i %d %r filled in */
+char *_sd_server_expand (Session    *s,
+                         const char *template,
+                         const char *recipient);
 
 /* sd-server-auth.c */
 typedef enum {

@@ -124,6 +124,51 @@ _sd_server_close_with (Session    *s,
   return STEP_CLOSE;
 }
 
+/* The read timeout now: the idle timeout, or less while the client owes us its EHLO or
+ * the rest of a command line (a slow drip cannot hold a slot for long). */
+static guint
+session_read_timeout (Session *s)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 until = now + (gint64) s->cfg->idle_timeout_s * G_USEC_PER_SEC;
+
+  if (!s->greeted && s->greeting_deadline < until)
+    until = s->greeting_deadline;
+  if (s->line_deadline != 0 && s->line_deadline < until)
+    until = s->line_deadline;
+  return until <= now ? 1 : (guint) ((until - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+}
+
+static void
+session_timed_out (Session *s)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (!s->greeted && now >= s->greeting_deadline)
+    {
+      /* Translators: %u is a number of seconds. */
+      _sd_server_emitf (s, SD_DIRECTION_WARNING, _("No EHLO or HELO from the client within %u s"),
+                        s->cfg->greeting_timeout_s);
+      _sd_server_close_with (s, "421 4.4.2 Timeout waiting for EHLO, closing connection",
+                             "greeting timeout");
+    }
+  else if (s->line_deadline != 0 && now >= s->line_deadline)
+    {
+      /* Translators: %u is a number of seconds. */
+      _sd_server_emitf (s, SD_DIRECTION_WARNING, _("A command line took longer than %u s"),
+                        s->cfg->command_timeout_s);
+      _sd_server_close_with (s, "421 4.4.2 Command too slow, closing connection",
+                             "command timeout");
+    }
+  else
+    {
+      /* Translators: %u is a number of seconds. */
+      _sd_server_emitf (s, SD_DIRECTION_WARNING, _("Nothing from the client for %u s"),
+                        s->cfg->idle_timeout_s);
+      _sd_server_close_with (s, "421 4.4.2 Idle timeout, closing connection", "idle timeout");
+    }
+}
+
 /* Blocks for more input (after sending what is queued). FALSE when the session must end;
  * the reason is recorded and, for a timeout, the client is told. */
 gboolean
@@ -142,6 +187,7 @@ _sd_server_fill (Session *s)
       return FALSE;
     }
 
+  g_socket_set_timeout (sd_connection_get_socket (s->conn), session_read_timeout (s));
   n = sd_connection_read (s->conn, (char *) buffer, sizeof buffer, s->server->cancellable, &error);
   if (n > 0)
     {
@@ -154,12 +200,7 @@ _sd_server_fill (Session *s)
       _sd_server_set_end (s, "closed");
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    {
-      /* Translators: %u is a number of seconds. */
-      _sd_server_emitf (s, SD_DIRECTION_WARNING, _("Nothing from the client for %u s"),
-                        s->cfg->idle_timeout_s);
-      _sd_server_close_with (s, "421 4.4.2 Idle timeout, closing connection", "idle timeout");
-    }
+    session_timed_out (s);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       /* The server is stopping: a courtesy goodbye, which may well fail. */
@@ -198,6 +239,7 @@ _sd_server_read_line (Session  *s,
           gsize len = lf - s->in->data;
           gboolean cr = len > 0 && lf[-1] == '\r';
 
+          s->line_deadline = 0;
           if (dropping || len > s->cfg->max_line)
             {
               g_byte_array_remove_range (s->in, 0, len + 1);
@@ -216,6 +258,9 @@ _sd_server_read_line (Session  *s,
           g_byte_array_set_size (s->in, 0);
         }
       scanned = s->in->len;
+      if ((s->in->len > 0 || dropping) && s->line_deadline == 0)
+        s->line_deadline = g_get_monotonic_time () +
+                           (gint64) s->cfg->command_timeout_s * G_USEC_PER_SEC;
       if (!_sd_server_fill (s))
         return LINE_END;
     }
@@ -244,7 +289,87 @@ _sd_server_starttls_available (Session *s)
   return s->cfg->starttls && !s->tls && s->server->cert_pem != NULL;
 }
 
+char *
+_sd_server_expand (Session    *s,
+                   const char *template,
+                   const char *recipient)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (const char *p = template; *p != '\0'; p++)
+    {
+      if (*p != '%' || p[1] == '\0')
+        {
+          g_string_append_c (out, *p);
+          continue;
+        }
+      switch (*++p)
+        {
+        case 'h': g_string_append (out, s->cfg->hostname); break;
+        case 'c': g_string_append (out, s->info->ehlo_name ? s->info->ehlo_name : ""); break;
+        case 'i': g_string_append (out, s->peer_ip); break;
+        case 'r': g_string_append (out, recipient ? recipient : ""); break;
+        case 'd':
+          {
+            g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+            /* RFC 5322 date in English whatever the locale: C names by hand. */
+            static const char * const days[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+            static const char * const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+            g_string_append_printf (out, "%s, %d %s %d %02d:%02d:%02d +0000",
+                                    days[g_date_time_get_day_of_week (now) - 1],
+                                    g_date_time_get_day_of_month (now),
+                                    months[g_date_time_get_month (now) - 1],
+                                    g_date_time_get_year (now), g_date_time_get_hour (now),
+                                    g_date_time_get_minute (now), g_date_time_get_second (now));
+            break;
+          }
+        default: g_string_append_c (out, '%'); g_string_append_c (out, *p); break;
+        }
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* The connection's start: connect-stage faults, TLS for implicit TLS, the greeting
+ * (or the greeting's fault). FALSE when the session ends here. */
+static gboolean
+session_greet (Session *s,
+               gboolean implicit_tls)
+{
+  Step step = STEP_CONTINUE;
+  g_autofree char *greeting = NULL;
+
+  if (_sd_server_apply_fault (s, SD_FAULT_CONNECT, &step) && step != STEP_CONTINUE)
+    return FALSE;
+  if (implicit_tls && _sd_server_start_tls (s) != STEP_CONTINUE)
+    return FALSE;
+  s->stage = SD_STAGE_GREETING;
+  s->greeting_deadline = g_get_monotonic_time () +
+                         (gint64) s->cfg->greeting_timeout_s * G_USEC_PER_SEC;
+  if (_sd_server_apply_fault (s, SD_FAULT_GREETING, &step))
+    return step == STEP_CONTINUE;
+  greeting = _sd_server_expand (s, s->server->connector->greeting, NULL);
+  _sd_server_replyf (s, "220 %s", greeting);
+  return TRUE;
+}
+
 /* --- dispatch ---------------------------------------------------------------------- */
+
+/* The stage a fault for @verb is set at; SD_FAULT_N_STAGES for none. AUTH applies its
+ * own, once its line is shown without secrets. */
+static SdFaultStage
+verb_fault_stage (const char *verb)
+{
+  static const struct { const char *verb; SdFaultStage stage; } map[] = {
+    { "EHLO", SD_FAULT_EHLO }, { "HELO", SD_FAULT_EHLO }, { "STARTTLS", SD_FAULT_STARTTLS },
+    { "MAIL", SD_FAULT_MAIL }, { "RCPT", SD_FAULT_RCPT }, { "DATA", SD_FAULT_DATA },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
+    if (g_str_equal (verb, map[i].verb))
+      return map[i].stage;
+  return SD_FAULT_N_STAGES;
+}
 
 static Step
 session_dispatch (Session    *s,
@@ -253,10 +378,14 @@ session_dispatch (Session    *s,
   const char *space = strchr (line, ' ');
   g_autofree char *verb = g_ascii_strup (line, space != NULL ? space - line : -1);
   const char *args = space != NULL && space[1] != '\0' ? space + 1 : NULL;
+  SdFaultStage fault_stage = verb_fault_stage (verb);
+  Step step;
 
   /* AUTH shows its own line, with the secrets replaced. */
   if (!g_str_equal (verb, "AUTH"))
     _sd_server_emit (s, SD_DIRECTION_RECEIVED, FALSE, line);
+  if (fault_stage != SD_FAULT_N_STAGES && _sd_server_apply_fault (s, fault_stage, &step))
+    return step;
 
   if (g_str_equal (verb, "EHLO") || g_str_equal (verb, "HELO"))
     return _sd_server_do_ehlo (s, verb, args);
@@ -396,12 +525,8 @@ _sd_server_run_session (gpointer data,
                     job->implicit_tls ? _("Connection from %s (implicit TLS)")
                                       : _("Connection from %s"), s.info->peer);
 
-  if (!job->implicit_tls || _sd_server_start_tls (&s) == STEP_CONTINUE)
-    {
-      s.stage = SD_STAGE_GREETING;
-      _sd_server_replyf (&s, "220 %s ESMTP SMTP Doctor built-in server", self->config->hostname);
-      session_loop (&s);
-    }
+  if (session_greet (&s, job->implicit_tls))
+    session_loop (&s);
   _sd_server_set_end (&s, "closed");
 
   if (s.tls && s.info->client_quit)
@@ -419,7 +544,7 @@ _sd_server_run_session (gpointer data,
   item->session = g_steal_pointer (&s.info);
 
   g_mutex_lock (&self->lock);
-  self->n_active--;
+  _sd_server_release_slot_locked (self, job->ip);
   g_queue_push_tail (&self->items, item);
   _sd_server_schedule_flush_locked (self);
   g_mutex_unlock (&self->lock);
@@ -432,5 +557,6 @@ _sd_server_run_session (gpointer data,
   g_free (s.auth_user);
   g_free (s.peer_ip);
   g_object_unref (job->connection);
+  g_free (job->ip);
   g_free (job);
 }

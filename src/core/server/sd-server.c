@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "sd-certgen.h"
+#include "sd-server-connector.h"
 #include "sd-secret.h"
 #include "sd-server-private.h"
 
@@ -130,6 +131,48 @@ _sd_server_queue_event (SdServer      *self,
 
 /* --- accepting --------------------------------------------------------------------- */
 
+static char *
+connection_peer_ip (GSocketConnection *connection)
+{
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+
+  if (remote == NULL || !G_IS_INET_SOCKET_ADDRESS (remote))
+    return g_strdup ("?");
+  return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+}
+
+/* Takes a slot, or says why not (with the lock held). Like Postfix's anvil: one address
+ * cannot hold every slot. */
+static const char *
+sd_server_take_slot_locked (SdServer   *self,
+                            const char *ip)
+{
+  guint from_ip = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_client, ip));
+
+  if (self->n_active >= self->config->max_sessions)
+    return "421 4.3.2 Too many connections, try again later\r\n";
+  if (from_ip >= self->config->max_sessions_per_client)
+    return "421 4.7.0 Error: too many connections from your address\r\n";
+  g_hash_table_insert (self->per_client, g_strdup (ip), GUINT_TO_POINTER (from_ip + 1));
+  self->n_active++;
+  self->n_sessions++;
+  return NULL;
+}
+
+/* Gives the slot back (with the lock held). */
+void
+_sd_server_release_slot_locked (SdServer   *self,
+                                const char *ip)
+{
+  guint from_ip = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_client, ip));
+
+  self->n_active--;
+  if (from_ip <= 1)
+    g_hash_table_remove (self->per_client, ip);
+  else
+    g_hash_table_insert (self->per_client, g_strdup (ip), GUINT_TO_POINTER (from_ip - 1));
+}
+
 static gboolean
 sd_server_on_incoming (GSocketService    *service,
                        GSocketConnection *connection,
@@ -137,33 +180,29 @@ sd_server_on_incoming (GSocketService    *service,
                        gpointer           user_data)
 {
   SdServer *self = user_data;
-  gboolean full;
+  g_autofree char *ip = connection_peer_ip (connection);
+  const char *refusal;
   Job *job;
 
   g_mutex_lock (&self->lock);
-  full = self->n_active >= self->config->max_sessions;
-  if (!full)
-    {
-      self->n_active++;
-      self->n_sessions++;
-    }
-  job = full ? NULL : g_new0 (Job, 1);
+  refusal = sd_server_take_slot_locked (self, ip);
+  job = refusal != NULL ? NULL : g_new0 (Job, 1);
   if (job != NULL)
     job->id = self->n_sessions;
   g_mutex_unlock (&self->lock);
 
-  if (full)
+  if (refusal != NULL)
     {
       /* A fresh socket's send buffer is empty: this small write cannot block. */
-      static const char busy[] = "421 4.3.2 Too many connections, try again later\r\n";
       GSocket *socket = g_socket_connection_get_socket (connection);
       g_socket_set_blocking (socket, FALSE);
-      g_socket_send (socket, busy, strlen (busy), NULL, NULL);
+      g_socket_send (socket, refusal, strlen (refusal), NULL, NULL);
       g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
       return TRUE;
     }
 
   job->connection = g_object_ref (connection);
+  job->ip = g_steal_pointer (&ip);
   {
     g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
     if (local != NULL && G_IS_INET_SOCKET_ADDRESS (local) && self->tls_port != 0)
@@ -279,6 +318,7 @@ sd_server_new (const SdServerConfig *config)
 
   self->config = sd_server_config_copy (config);
   _sd_server_config_settle (self->config);
+  self->connector = sd_server_connector_lookup (self->config->connector);
   return self;
 }
 
@@ -320,6 +360,12 @@ sd_server_start (SdServer  *self,
     {
       g_set_error_literal (error, SD_SERVER_ERROR, SD_SERVER_ERROR_RUNNING,
                            _("The server was started already"));
+      return FALSE;
+    }
+  if (self->connector == NULL)
+    {
+      /* Unknown: the error names the known ones. */
+      sd_server_config_apply_connector (cfg, cfg->connector, error);
       return FALSE;
     }
   inet = g_inet_address_new_from_string (cfg->listen_address != NULL ? cfg->listen_address
@@ -509,6 +555,7 @@ sd_server_finalize (GObject *object)
   g_queue_clear_full (&self->messages, (GDestroyNotify) sd_server_message_free);
   g_clear_pointer (&self->greylist, g_hash_table_unref);
   g_queue_clear_full (&self->rate_times, g_free);
+  g_clear_pointer (&self->per_client, g_hash_table_unref);
   g_clear_pointer (&self->config, sd_server_config_free);
   g_free (self->cert_pem);
   sd_secret_free (self->key_pem);
@@ -548,4 +595,5 @@ sd_server_init (SdServer *self)
   g_queue_init (&self->messages);
   g_queue_init (&self->rate_times);
   self->greylist = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->per_client = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }

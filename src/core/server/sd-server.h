@@ -38,7 +38,8 @@ typedef struct {
   gboolean    implicit_tls;      /* also listen for implicit TLS (port 465 style) */
   guint16     tls_port;          /* for implicit_tls; 0: ephemeral */
   gboolean    starttls;          /* offer STARTTLS (default TRUE) */
-  guint       tls_min_version;   /* 12: TLS 1.2 and up, 13: TLS 1.3 only; 0: GnuTLS's default */
+  guint       tls_min_version;   /* 12: TLS 1.2 and up, 13: TLS 1.3 only; 10: TLS 1.0 and up
+                                  * (for testing old devices); 0: GnuTLS's default */
   char       *hostname;          /* greeting and EHLO name; NULL: "smtp-doctor.localhost" */
   char       *cert_pem;          /* the server certificate and key; NULL: generated */
   char       *key_pem;
@@ -65,6 +66,13 @@ typedef struct {
   guint       rate_limit;        /* messages (MAIL commands) per rate_window_s from all
                                   * clients; beyond: 451 4.7.0; 0: no limit */
   guint       rate_window_s;     /* 0: 60 */
+  char       *connector;         /* a behaviour from sd-server-connector.h, set by
+                                  * sd_server_config_apply_connector(); NULL: our own */
+  gboolean    require_tls;       /* MAIL before STARTTLS: refused */
+  GPtrArray  *faults;            /* (element-type SdServerFault) see sd-server-fault.h */
+  guint       max_sessions_per_client; /* at once from one address; beyond: 421 4.7.0; 0: 10 */
+  guint       greeting_timeout_s; /* from the connection to EHLO/HELO; 0: 60 */
+  guint       command_timeout_s; /* one command line, from its first byte to its end; 0: 60 */
 } SdServerConfig;
 
 SdServerConfig *sd_server_config_new          (void);
@@ -106,6 +114,7 @@ typedef struct {
   gboolean   starttls_used;         /* the handshake completed after STARTTLS */
   gboolean   tls;                   /* the session ended inside TLS */
   char      *tls_version;           /* "TLS1.3" or NULL */
+  SdTlsClientHello *client_hello;   /* what it offered (also when the handshake failed) */
   gboolean   auth_before_tls;       /* AUTH attempted in clear while STARTTLS was offered */
   gboolean   auth_refused_no_tls;   /* ... and refused by require_tls_for_auth */
   char      *auth_mechanism;        /* the last AUTH tried, upper case */
@@ -130,6 +139,8 @@ typedef struct {
 /* The session on one line of JSON: facts, hints and transcript (transfer full). */
 char *sd_server_session_to_json (const SdServerSession *session);
 
+/* A finished session's record outlives the signal (its arrays are shared). */
+SdServerSession *sd_server_session_copy (const SdServerSession *session);
 void             sd_server_session_free (SdServerSession *session);
 
 /* The hints about a client, from what the session recorded (sd-server-hints.c). */

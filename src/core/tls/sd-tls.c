@@ -24,6 +24,7 @@ struct _SdTls {
   gboolean                         is_server;
   gboolean                         has_trust;    /* a CA file or the system store is loaded */
   SdTlsInfo                       *info;
+  GBytes                          *client_hello; /* server: the first ClientHello's body */
 };
 
 void
@@ -360,6 +361,32 @@ sd_tls_can_offer_version (const char  *version,
   return found;
 }
 
+static int
+sd_tls_on_client_hello (gnutls_session_t      session,
+                        unsigned int          htype,
+                        unsigned int          when,
+                        unsigned int          incoming,
+                        const gnutls_datum_t *msg)
+{
+  SdTls *self = gnutls_transport_get_ptr (session);
+
+  if (incoming && self->client_hello == NULL && msg != NULL)
+    self->client_hello = g_bytes_new (msg->data, msg->size);
+  return 0;
+}
+
+SdTlsClientHello *
+sd_tls_get_client_hello (SdTls *self)
+{
+  gsize len = 0;
+  const guint8 *data;
+
+  if (self->client_hello == NULL)
+    return NULL;
+  data = g_bytes_get_data (self->client_hello, &len);
+  return sd_tls_client_hello_parse (data, len);
+}
+
 SdTls *
 sd_tls_new_server (GSocket     *socket,
                    const char  *cert_pem,
@@ -385,6 +412,9 @@ sd_tls_new_server (GSocket     *socket,
 
   if (!sd_tls_setup_session (self, GNUTLS_SERVER | GNUTLS_NO_TICKETS, error))
     return NULL;
+  /* Before GnuTLS decides: a refused offer is still recorded. */
+  gnutls_handshake_set_hook_function (self->session, GNUTLS_HANDSHAKE_CLIENT_HELLO,
+                                      GNUTLS_HOOK_PRE, sd_tls_on_client_hello);
 
   if (priority != NULL)
     ret = gnutls_priority_set_direct (self->session, priority, &err_pos);
@@ -416,6 +446,7 @@ sd_tls_free (SdTls *self)
   g_clear_error (&self->io_error);
   g_free (self->server_name);
   sd_tls_info_free (self->info);
+  g_clear_pointer (&self->client_hello, g_bytes_unref);
   g_free (self);
 }
 

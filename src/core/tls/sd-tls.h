@@ -10,6 +10,7 @@
 
 #include <gio/gio.h>
 #include "sd-settings.h"
+#include "sd-tls-client-hello.h"
 
 G_BEGIN_DECLS
 
@@ -100,6 +101,9 @@ gboolean    sd_tls_check_peer   (SdTls           *self,
                                  SdTlsVerifyMode  mode,
                                  const char      *pin,
                                  GError         **error);
+/* Server: what the client offered, once its ClientHello came (also when the handshake
+ * then failed); NULL before or when it was not a ClientHello (transfer full). */
+SdTlsClientHello *sd_tls_get_client_hello (SdTls *self);
 /* (transfer none) filled after the handshake; NULL before. */
 SdTlsInfo  *sd_tls_get_info     (SdTls        *self);
 /* 0 at a clean close (close_notify). */

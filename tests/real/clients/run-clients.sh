@@ -190,6 +190,17 @@ setup_failure() {
       serve_args+=("${account[@]}" --cert "$work/named.pem" --key "$work/named.key")
       SD_VERIFY=ca SD_CAFILE=$work/named.pem SD_JAVA_TRUSTSTORE=$work/trust.p12
       cause="the certificate is for mail.example.test (trusted), the client connects to 127.0.0.1" ;;
+    exchange-wrong-password)
+      serve_args+=("${account[@]}" --connector exchange-frontend)
+      SD_PASSWORD=wrong-password
+      cause="Exchange's Client Frontend refuses the password (535 5.7.3 Authentication unsuccessful)" ;;
+    m365-no-auth)
+      serve_args+=("${account[@]}" --connector m365)
+      SD_USER=
+      cause="Microsoft 365 requires AUTH and the client has no credentials configured (530 5.7.57)" ;;
+    fault-user-unknown)
+      serve_args+=("${account[@]}" --fail "rcpt=550 5.1.1 User unknown")
+      cause="the server refuses the recipient (an injected 550 5.1.1 User unknown)" ;;
     *)
       echo "Bail out! unknown failure $1"
       exit 1 ;;
