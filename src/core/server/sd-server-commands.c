@@ -19,7 +19,9 @@ _sd_server_auth_offered (Session *s)
 {
   const SdServerConnector *connector = s->server->connector;
 
-  if (!_sd_server_auth_available (s))
+  /* With a keytab alone (no accounts, not accept-any) only GSSAPI is offered. */
+  if (!_sd_server_auth_available (s) ||
+      !(s->cfg->accept_any_auth || s->cfg->accounts->len > 0))
     return NULL;
   if (s->tls || !s->cfg->require_tls_for_auth)
     return connector->auth;
