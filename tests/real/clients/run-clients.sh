@@ -209,7 +209,7 @@ setup_failure() {
 
 # --- one pair ------------------------------------------------------------------------
 
-start_serve() {
+start_serve_once() {
   local log=$1
   "$cli" serve "${serve_args[@]}" >"$log" 2>&1 &
   serve_pid=$!
@@ -217,13 +217,28 @@ start_serve() {
   # fresh certificate may have to be made first.
   for _ in $(seq 600); do
     grep -q '^Press Ctrl+C' "$log" && break
-    kill -0 "$serve_pid" 2>/dev/null || break
+    if ! kill -0 "$serve_pid" 2>/dev/null; then
+      wait "$serve_pid"
+      echo "serve exited with status $? before listening" >>"$log"
+      serve_pid=
+      return 1
+    fi
     sleep 0.05
   done
   local key='^Listening on 127.0.0.1 port'
   [ "$port_kind" = tls ] && key='^Implicit TLS on 127.0.0.1 port'
   port=$(sed -n "s/$key \([0-9]*\).*/\1/p" "$log")
   [ -n "$port" ]
+}
+
+# Once in a CI run (sanitizer build, two client tests at once) serve exited at start
+# without a word; not seen again in isolation. Its status goes into the log, and the
+# start is tried a second time (saying so) so the client's own check still runs.
+start_serve() {
+  start_serve_once "$1" && return 0
+  echo "# serve did not start the first time: $(tail -n 1 "$1"); starting it again"
+  stop_serve
+  start_serve_once "$1"
 }
 
 stop_serve() {
