@@ -11,6 +11,33 @@
 
 #define SNIFF_BYTES 4096
 
+/* What a copier, a scanner or an ERP attaches. Windows answers from the registry, and a
+ * machine without a PDF reader registered (or wine) has no MIME type for ".pdf": GLib
+ * then makes one up ("application/x-ext-pdf"), which no mail program understands. */
+static const struct {
+  const char *extension;
+  const char *mime;
+} sd_common_types[] = {
+  { "pdf", "application/pdf" }, { "jpg", "image/jpeg" }, { "jpeg", "image/jpeg" },
+  { "png", "image/png" }, { "gif", "image/gif" }, { "tif", "image/tiff" },
+  { "tiff", "image/tiff" }, { "txt", "text/plain" }, { "csv", "text/csv" },
+  { "xml", "application/xml" }, { "htm", "text/html" }, { "html", "text/html" },
+  { "zip", "application/zip" }, { "eml", "message/rfc822" },
+  { "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+  { "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
+};
+
+static const char *
+sd_common_type (const char *filename)
+{
+  const char *dot = strrchr (filename, '.');
+
+  for (gsize i = 0; dot != NULL && i < G_N_ELEMENTS (sd_common_types); i++)
+    if (g_ascii_strcasecmp (dot + 1, sd_common_types[i].extension) == 0)
+      return sd_common_types[i].mime;
+  return NULL;
+}
+
 char *
 sd_attachment_guess_type (const char *filename,
                           GBytes     *data)
@@ -30,6 +57,9 @@ sd_attachment_guess_type (const char *filename,
   content_type = g_content_type_guess (filename, sniff, len, &uncertain);
   if (content_type != NULL)
     mime = g_content_type_get_mime_type (content_type);
+  if ((mime == NULL || g_str_has_prefix (mime, "application/x-ext-") ||
+       strchr (mime, '/') == NULL) && sd_common_type (filename) != NULL)
+    return g_strdup (sd_common_type (filename));
   if (mime == NULL || g_str_equal (mime, "application/x-zerosize") || strchr (mime, '/') == NULL)
     return g_strdup ("application/octet-stream");
   return g_steal_pointer (&mime);
